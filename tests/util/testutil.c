@@ -1,0 +1,74 @@
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static int has_mnist(const char *root)
+{
+    char p[1024];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/mnist", root);
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *test_data_root(void)
+{
+    static char buf[1024];
+    const char *env = getenv("INKPIN_DATA");
+    const char *candidates[] = {env, "data", "../shared/data", INKPIN_SOURCE_DIR "/../shared/data"};
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+        if (candidates[i] && has_mnist(candidates[i])) {
+            snprintf(buf, sizeof buf, "%s", candidates[i]);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+const char *test_data_root_or_skip(void)
+{
+    const char *root = test_data_root();
+    if (!root) {
+        fprintf(stderr, "SKIP: no data root (set INKPIN_DATA or put ../shared/data beside the source)\n");
+        exit(TEST_SKIP);
+    }
+    return root;
+}
+
+const char *test_tmpdir(void)
+{
+    static char dir[1024];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "%s/tmp-XXXXXX", INKPIN_BINARY_DIR);
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            exit(1);
+        }
+    }
+    return dir;
+}
+
+void test_write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+int test_sanitized(void)
+{
+#ifdef INKPIN_SANITIZED
+    return 1;
+#else
+    return getenv("INKPIN_SANITIZED") != NULL;
+#endif
+}

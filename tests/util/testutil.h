@@ -1,0 +1,29 @@
+/* testutil.h - helpers shared by the cmocka tests.
+ *
+ * Tests that need ../shared/data call test_data_root(); when it returns NULL
+ * they exit with TEST_SKIP (77), which ctest reports as "skipped", never as
+ * passed. */
+#ifndef INKPIN_TESTUTIL_H
+#define INKPIN_TESTUTIL_H
+
+#include <stddef.h>
+
+#define TEST_SKIP 77
+
+/* The data root ($INKPIN_DATA, ./data, ../shared/data, or <source>/../shared/data),
+ * or NULL if none holds mnist/. */
+const char *test_data_root(void);
+
+/* Exits the process with TEST_SKIP and a message when the data root is missing. */
+const char *test_data_root_or_skip(void);
+
+/* A fresh private directory under the build tree (removed by nobody: build/ is scratch). */
+const char *test_tmpdir(void);
+
+/* Writes n bytes to path; returns 0 or fails the test. */
+void test_write_file(const char *path, const void *data, size_t n);
+
+/* 1 under ASan/UBSan builds: heavy tests may shrink their workload. */
+int test_sanitized(void);
+
+#endif
