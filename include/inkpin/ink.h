@@ -1,0 +1,131 @@
+/* ink.h - from touch strokes to the 28x28 bit image the inkpin engine reads.
+ *
+ * WHAT IT DOES
+ *   A touch screen reports pen-down / move / up samples on a 240x240 drawing
+ *   area. This module keeps those samples in a small bounded buffer and, on
+ *   request, normalizes them the way MNIST digits were normalized:
+ *     1. bounding box of the ink (stroke centre lines);
+ *     2. longer side scaled to a fixed box (INK_BOX_Q4, about 20 px with the
+ *        pen width) keeping the aspect ratio, so a "1" stays thin;
+ *     3. strokes drawn as connected lines (fast strokes leave no gaps) with a
+ *        round pen whose radius matches binarized MNIST strokes (docs/ink.md);
+ *     4. translated by whole pixels so the centre of mass of the ink pixels is
+ *        at (row 14, column 14) within half a pixel (pixel (i,j) has its
+ *        centre at (i,j));
+ *     5. packed into NET_IMAGE_BYTES (98) bytes: bit (i*28 + j), LSB-first
+ *        within each byte, is row i, column j (include/inkpin/net.h).
+ *   The CLI, tests, device app, browser and MCU ports all go through here.
+ *
+ * COORDINATES
+ *   Integer pixels of the 240x240 area, origin top-left, y down. Values are
+ *   int32_t and are CLAMPED to 0..239 on entry: a sample on the border, off
+ *   the screen or absurd (INT32_MIN, INT32_MAX) is stored as the nearest
+ *   border pixel. Nothing is ever written outside a buffer.
+ *
+ * MEMORY
+ *   Everything lives in the caller-owned ink_buffer (no malloc, no globals):
+ *   INK_MAX_POINTS entries of 2 bytes (x, y as uint8_t) + 4 bytes, i.e. 260 B
+ *   with the default 128. A pen lift between strokes takes one entry (a marker
+ *   with x = 0xFF, never a valid x). The renderer needs about 60 bytes of stack.
+ *   Override the bound with -DINK_MAX_POINTS=N (16 <= N <= 32767).
+ *
+ * WHEN THE BUFFER IS FULL
+ *   A sample identical to the previous one is ignored. When a new sample
+ *   does not fit, the interior point whose removal changes its stroke least
+ *   (smallest triangle with its two neighbours, Visvalingam's rule) is dropped
+ *   first, repeatedly; stroke end points and pen lifts are never dropped, so
+ *   the digit keeps its shape (128 entries hold 99.9% of the UNIPEN digits
+ *   without any simplification). Only when no interior point is left (more
+ *   than ~60 taps) is the new event refused with INK_ERR_FULL; the stored ink
+ *   stays valid.
+ *
+ * COST
+ *   Events: O(1), or O(INK_MAX_POINTS) when the buffer is full. Render: two
+ *   passes over the segments; each pass stamps the pen every half pixel of
+ *   28x28 stroke length (<= 25 integer distance tests per stamp); one 32-bit
+ *   multiply per stored point, two 32-bit divisions per segment and per image.
+ *   No floating point, no recursion, no tables.
+ *
+ * NO DIGIT
+ *   ink_render returns INK_NO_DIGIT (and an all-zero image) for empty input,
+ *   a tap, or ink whose bounding box is smaller than INK_MIN_EXTENT pixels on
+ *   its longer side: a dot is not a digit, so the engine is not asked to guess.
+ *
+ * API
+ *   void    ink_reset(ink_buffer *ink);
+ *   ink_err ink_pen_down(ink_buffer *ink, int32_t x, int32_t y);
+ *   ink_err ink_pen_move(ink_buffer *ink, int32_t x, int32_t y); // pen up: acts as down
+ *   ink_err ink_pen_up(ink_buffer *ink);                         // idempotent
+ *   ink_err ink_render(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES]);
+ *   ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
+ *                            uint8_t image[NET_IMAGE_BYTES]);    // host tuning/augmentation
+ *   int     ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col); // preview
+ *   Every function accepting a pointer returns INK_ERR_ARG for NULL.
+ */
+#ifndef INKPIN_INK_H
+#define INKPIN_INK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "inkpin/net.h"
+
+#define INK_AREA 240 /* drawing area side in pixels; coordinates 0..239 */
+
+#ifndef INK_MAX_POINTS
+#define INK_MAX_POINTS 128
+#endif
+
+/* Ink whose bounding box is smaller than this (longer side, area pixels) is "no digit". */
+#ifndef INK_MIN_EXTENT
+#define INK_MIN_EXTENT 12
+#endif
+
+/* Default rendering style in 1/16 pixel of the 28x28 image (see docs/ink.md
+ * for how they were measured against binarized MNIST). */
+#ifndef INK_BOX_Q4
+#define INK_BOX_Q4 288 /* centre-line box: 18 px, + pen ~= 20 px of ink like MNIST */
+#endif
+#ifndef INK_PEN_RADIUS_Q4
+#define INK_PEN_RADIUS_Q4 16 /* 1.0 px: pixels whose centre is within this of the line */
+#endif
+
+typedef enum {
+    INK_OK = 0,
+    INK_NO_DIGIT = -1, /* render: empty, a tap or a dot; image is all zero */
+    INK_ERR_FULL = -2, /* event refused: buffer full and nothing left to simplify */
+    INK_ERR_ARG = -3   /* NULL pointer or style out of range */
+} ink_err;
+
+#define INK_PEN_LIFT 0xFF /* x of the entry that separates two strokes */
+
+typedef struct {
+    uint8_t x[INK_MAX_POINTS]; /* x of each entry, or INK_PEN_LIFT */
+    uint8_t y[INK_MAX_POINTS];
+    int16_t n;                 /* entries in use */
+    bool pen_is_down;
+    bool simplified;           /* set once a point had to be dropped (for tests/diagnostics) */
+} ink_buffer;
+
+/* Rendering parameters, both in 1/16 px of the 28x28 image. */
+typedef struct {
+    int16_t box_q4;        /* longer side of the centre-line box, 16..448 (1..28 px) */
+    int16_t pen_radius_q4; /* pen radius, 0..40 (0 = one pixel per stamp) */
+} ink_style;
+
+void ink_reset(ink_buffer *ink);
+ink_err ink_pen_down(ink_buffer *ink, int32_t x, int32_t y);
+ink_err ink_pen_move(ink_buffer *ink, int32_t x, int32_t y);
+ink_err ink_pen_up(ink_buffer *ink);
+
+/* Number of strokes stored (a tap counts as a stroke). */
+int ink_stroke_count(const ink_buffer *ink);
+
+ink_err ink_render(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES]);
+ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
+                         uint8_t image[NET_IMAGE_BYTES]);
+
+/* 1 if pixel (row, col) of a packed image is ink, 0 otherwise (also out of range). */
+int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col);
+
+#endif
