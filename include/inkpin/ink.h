@@ -42,7 +42,8 @@
  * COST
  *   Events: O(1), or O(INK_MAX_POINTS) when the buffer is full. Render: two
  *   passes over the segments; each pass stamps the pen every half pixel of
- *   28x28 stroke length (<= 25 integer distance tests per stamp); one 32-bit
+ *   28x28 stroke length (5x5 = 25 integer distance tests per stamp with the
+ *   default 1.75 px pen); one 32-bit
  *   multiply per stored point, two 32-bit divisions per segment and per image.
  *   No floating point, no recursion, no tables.
  *
@@ -84,10 +85,10 @@
 /* Default rendering style in 1/16 pixel of the 28x28 image (see docs/ink.md
  * for how they were measured against binarized MNIST). */
 #ifndef INK_BOX_Q4
-#define INK_BOX_Q4 288 /* centre-line box: 18 px, + pen ~= 20 px of ink like MNIST */
+#define INK_BOX_Q4 264 /* centre-line box 16.5 px; with the pen, 20 px of ink like MNIST */
 #endif
 #ifndef INK_PEN_RADIUS_Q4
-#define INK_PEN_RADIUS_Q4 16 /* 1.0 px: pixels whose centre is within this of the line */
+#define INK_PEN_RADIUS_Q4 28 /* 1.75 px: pixels whose centre is within this of the line */
 #endif
 
 typedef enum {

@@ -10,6 +10,10 @@
 #define Q 16            /* Q4: 1/16 px */
 #define SIDE NET_IMAGE_SIDE
 #define CENTRE_Q (14 * Q) /* where the centre of mass goes */
+/* Pass 1 puts the box centre on a pixel corner, not a pixel centre: a box
+ * centred on a pixel centre always covers an odd number of pixels, while
+ * binarized MNIST digits are 20 px (even) on their longer side. */
+#define PASS1_CENTRE_Q (CENTRE_Q - Q / 2)
 
 #if INK_MAX_POINTS < 16 || INK_MAX_POINTS > 32767
 #error "INK_MAX_POINTS must be in 16..32767"
@@ -302,8 +306,8 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     rs.mul = ((int32_t)style->box_q4 << 16) / extent; /* <= 448 * 65536 / 12 < 2^22 */
     rs.mid_x2 = minx + maxx;
     rs.mid_y2 = miny + maxy;
-    rs.off_col_q4 = CENTRE_Q;
-    rs.off_row_q4 = CENTRE_Q;
+    rs.off_col_q4 = PASS1_CENTRE_Q;
+    rs.off_row_q4 = PASS1_CENTRE_Q;
     rs.r = style->pen_radius_q4;
     rs.r2 = rs.r * rs.r;
     rs.image = image;
