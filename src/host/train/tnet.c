@@ -1,0 +1,364 @@
+/* tnet.c - the trainable network (see tnet.h). */
+#pragma GCC optimize("O3")
+#include "tnet.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layers.h"
+#include "rng.h"
+
+float rng_normal(rng_t *r)
+{
+    float u1 = rng_uniform(r), u2 = rng_uniform(r);
+    if (u1 < 1e-7f)
+        u1 = 1e-7f;
+    return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530718f * u2);
+}
+
+/* ---- architecture ------------------------------------------------------------ */
+
+static int parse_int(const char **p)
+{
+    int v = 0, digits = 0;
+    while (isdigit((unsigned char)**p) && v < 100000) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    return digits ? v : -1;
+}
+
+int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
+{
+    memset(net, 0, sizeof *net);
+    if (!spec || strlen(spec) >= sizeof net->spec)
+        return diag_fail(d, "--arch: empty or too long (max %zu chars)", sizeof net->spec - 1);
+    snprintf(net->spec, sizeof net->spec, "%s", spec);
+    int c = 1, h = 28, wd = 28;
+    long np = 0, ns = 0;
+    const char *p = spec;
+    while (*p) {
+        if (net->n_layers == TNET_MAX_LAYERS)
+            return diag_fail(d, "--arch '%s': more than %d layers", spec, TNET_MAX_LAYERS);
+        tnet_layer *L = &net->layer[net->n_layers];
+        const char *tok = p;
+        char kind = *p++;
+        L->in_c = c, L->in_h = h, L->in_w = wd, L->in_size = c * h * wd;
+        L->g_off = L->beta_off = L->mean_off = L->var_off = -1;
+        L->out_c = parse_int(&p);
+        if ((kind != 'c' && kind != 'd') || L->out_c < 1 || L->out_c > 512)
+            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][p] or dN[r])",
+                             spec, (int)(tok - spec));
+        if (kind == 'c') {
+            L->kind = MODEL_CONV;
+            L->k = 3, L->relu = 1, L->bn = 1;
+            if (*p == 'k') {
+                p++;
+                L->k = parse_int(&p);
+            }
+            if (*p == 'p') {
+                p++;
+                L->pool = 1;
+            }
+            if (L->k < 1 || L->k > h || L->k > wd || (L->in_c > 1 && L->k > 7))
+                return diag_fail(d, "--arch '%s': bad kernel at offset %d", spec, (int)(tok - spec));
+            L->z_h = h - L->k + 1, L->z_w = wd - L->k + 1;
+            L->out_h = L->pool ? L->z_h / 2 : L->z_h;
+            L->out_w = L->pool ? L->z_w / 2 : L->z_w;
+            if (L->out_h < 1 || L->out_w < 1)
+                return diag_fail(d, "--arch '%s': layer at offset %d shrinks the image to nothing",
+                                 spec, (int)(tok - spec));
+            L->n_w = (long)L->out_c * c * L->k * L->k;
+        } else {
+            L->kind = MODEL_DENSE;
+            if (*p == 'r') {
+                p++;
+                L->relu = 1;
+            }
+            L->z_h = L->z_w = L->out_h = L->out_w = 1;
+            L->n_w = (long)L->out_c * L->in_size;
+        }
+        L->z_size = L->out_c * L->z_h * L->z_w;
+        L->out_size = L->out_c * L->out_h * L->out_w;
+        L->w_off = np, np += L->n_w;
+        L->b_off = np, np += L->out_c;
+        if (L->bn) {
+            L->g_off = np, np += L->out_c;
+            L->beta_off = np, np += L->out_c;
+            L->mean_off = ns, ns += L->out_c;
+            L->var_off = ns, ns += L->out_c;
+        }
+        c = L->out_c, h = L->out_h, wd = L->out_w;
+        net->n_layers++;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return diag_fail(d, "--arch '%s': unexpected '%c' at offset %d", spec, *p, (int)(p - spec));
+    }
+    const tnet_layer *last = net->n_layers ? &net->layer[net->n_layers - 1] : NULL;
+    if (!last || last->kind != MODEL_DENSE || last->out_c != TNET_CLASSES || last->relu)
+        return diag_fail(d, "--arch '%s': the last layer must be d10 (10 logits, no ReLU)", spec);
+    net->n_params = np;
+    net->n_stats = ns;
+    return 0;
+}
+
+int tnet_param_decays(const tnet *net, long i)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        if (i >= L->w_off && i < L->w_off + L->n_w)
+            return 1;
+    }
+    return 0;
+}
+
+void tnet_init(const tnet *net, float *params, float *stats, uint64_t seed)
+{
+    memset(params, 0, (size_t)net->n_params * sizeof *params);
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        rng_t r = rng_make(seed, RNG_INIT, (uint64_t)l, 0);
+        long fan_in = L->n_w / L->out_c;
+        float sd = sqrtf((L->relu ? 2.0f : 1.0f) / (float)fan_in);
+        for (long i = 0; i < L->n_w; i++)
+            params[L->w_off + i] = sd * rng_normal(&r);
+        if (L->bn) {
+            for (int ch = 0; ch < L->out_c; ch++) {
+                params[L->g_off + ch] = 1.0f;
+                stats[L->mean_off + ch] = 0.0f;
+                stats[L->var_off + ch] = 1.0f;
+            }
+        }
+    }
+}
+
+/* ---- workspace ---------------------------------------------------------------- */
+
+static long chunks_for(int B)
+{
+    return (B + TNET_CHUNK - 1) / TNET_CHUNK;
+}
+
+int tnet_work_alloc(tnet_work *w, const tnet *net, int max_batch)
+{
+    memset(w, 0, sizeof *w);
+    w->max_batch = max_batch;
+    long n = 0;
+    /* first pass counts, second assigns */
+    for (int pass = 0; pass < 2; pass++) {
+        float *base = w->block;
+        n = 0;
+#define TAKE(ptr, count)                          \
+    do {                                          \
+        if (pass)                                 \
+            (ptr) = base + n;                     \
+        n += (long)(count);                       \
+    } while (0)
+        for (int l = 0; l < net->n_layers; l++) {
+            const tnet_layer *L = &net->layer[l];
+            long zs = (long)max_batch * L->z_size, os = (long)max_batch * L->out_size;
+            TAKE(w->z[l], zs);
+            TAKE(w->dz[l], zs);
+            if (L->bn) {
+                TAKE(w->y[l], zs);
+                TAKE(w->dy[l], zs);
+                TAKE(w->mean[l], L->out_c);
+                TAKE(w->rstd[l], L->out_c);
+            } else if (pass) {
+                w->y[l] = w->z[l], w->dy[l] = w->dz[l];
+            }
+            if (L->relu) {
+                TAKE(w->a[l], zs);
+                TAKE(w->da[l], zs);
+            } else if (pass) {
+                w->a[l] = w->y[l], w->da[l] = w->dy[l];
+            }
+            if (L->pool) {
+                TAKE(w->o[l], os);
+                TAKE(w->dO[l], os);
+            } else if (pass) {
+                w->o[l] = w->a[l], w->dO[l] = w->da[l];
+            }
+        }
+        TAKE(w->probs, (long)max_batch * TNET_CLASSES);
+        TAKE(w->losses, max_batch);
+        TAKE(w->chunk_grads, chunks_for(max_batch) * net->n_params);
+#undef TAKE
+        if (!pass) {
+            w->block = calloc((size_t)n, sizeof(float));
+            if (!w->block)
+                return -1;
+            w->block_floats = n;
+        }
+    }
+    return 0;
+}
+
+void tnet_work_free(tnet_work *w)
+{
+    free(w->block);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---- forward / backward -------------------------------------------------------- */
+
+float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w,
+                   const float *x, const uint8_t *labels, int B, int training)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        const float *in = l ? w->o[l - 1] : x;
+        const float *wt = params + L->w_off, *bs = params + L->b_off;
+        float *z = w->z[l];
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < B; b++) {
+            if (L->kind == MODEL_CONV)
+                conv2d_forward(z + (long)b * L->z_size, in + (long)b * L->in_size, wt, bs,
+                               L->in_c, L->in_h, L->in_w, L->out_c, L->k);
+            else
+                dense_forward(z + (long)b * L->z_size, in + (long)b * L->in_size, wt, bs,
+                              L->in_size, L->out_c);
+        }
+        int hw = L->z_h * L->z_w;
+        if (L->bn) {
+            const float *g = params + L->g_off, *be = params + L->beta_off;
+            float *rm = stats + L->mean_off, *rv = stats + L->var_off;
+            if (training) {
+                batchnorm_forward_batch(w->y[l], w->mean[l], w->rstd[l], z, g, be, B, L->out_c, hw,
+                                        TNET_BN_EPS);
+                for (int c = 0; c < L->out_c; c++) {
+                    float r = w->rstd[l][c];
+                    float var = 1.0f / (r * r) - TNET_BN_EPS;
+                    rm[c] += TNET_BN_MOMENTUM * (w->mean[l][c] - rm[c]);
+                    rv[c] += TNET_BN_MOMENTUM * (var - rv[c]);
+                }
+            } else {
+#pragma omp parallel for schedule(static)
+                for (int b = 0; b < B; b++)
+                    batchnorm_forward_eval(w->y[l] + (long)b * L->z_size, z + (long)b * L->z_size,
+                                           rm, rv, g, be, L->out_c, hw, TNET_BN_EPS);
+            }
+        }
+        if (L->relu || L->pool) {
+#pragma omp parallel for schedule(static)
+            for (int b = 0; b < B; b++) {
+                if (L->relu)
+                    relu_forward(w->a[l] + (long)b * L->z_size, w->y[l] + (long)b * L->z_size, L->z_size);
+                if (L->pool)
+                    maxpool2x2_forward(w->o[l] + (long)b * L->out_size, w->a[l] + (long)b * L->z_size,
+                                       L->out_c, L->z_h, L->z_w);
+            }
+        }
+    }
+    const float *logits = w->o[net->n_layers - 1];
+    double total = 0.0;
+#pragma omp parallel for schedule(static)
+    for (int b = 0; b < B; b++) {
+        float l = softmax_xent_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES,
+                                       labels ? labels[b] : 0, TNET_CLASSES);
+        w->losses[b] = labels ? l : 0.0f;
+    }
+    for (int b = 0; b < B; b++)
+        total += w->losses[b];
+    return (float)(total / B);
+}
+
+void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
+                   const float *x, const uint8_t *labels, int B)
+{
+    long nchunks = chunks_for(B), np = net->n_params;
+    memset(w->chunk_grads, 0, (size_t)(nchunks * np) * sizeof(float));
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        size_t zs = (size_t)B * (size_t)L->z_size * sizeof(float);
+        memset(w->dz[l], 0, zs);
+        if (L->bn)
+            memset(w->dy[l], 0, zs);
+        if (L->relu)
+            memset(w->da[l], 0, zs);
+        if (L->pool)
+            memset(w->dO[l], 0, (size_t)B * (size_t)L->out_size * sizeof(float));
+    }
+    float *dlogits = w->dO[net->n_layers - 1];
+    for (int b = 0; b < B; b++)
+        softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
+                              TNET_CLASSES, 1.0f / (float)B);
+    for (int l = net->n_layers - 1; l >= 0; l--) {
+        const tnet_layer *L = &net->layer[l];
+        if (L->relu || L->pool) {
+#pragma omp parallel for schedule(static)
+            for (int b = 0; b < B; b++) {
+                long zo = (long)b * L->z_size;
+                if (L->pool)
+                    maxpool2x2_backward(w->da[l] + zo, w->dO[l] + (long)b * L->out_size, w->a[l] + zo,
+                                        L->out_c, L->z_h, L->z_w);
+                if (L->relu)
+                    relu_backward(w->dy[l] + zo, w->da[l] + zo, w->a[l] + zo, L->z_size);
+            }
+        }
+        if (L->bn)
+            batchnorm_backward_batch(w->dz[l], w->chunk_grads + L->g_off, w->chunk_grads + L->beta_off,
+                                     w->dy[l], w->z[l], w->mean[l], w->rstd[l], params + L->g_off, B,
+                                     L->out_c, L->z_h * L->z_w);
+        const float *in = l ? w->o[l - 1] : x;
+        float *din = l ? w->dO[l - 1] : NULL;
+        const float *wt = params + L->w_off;
+#pragma omp parallel for schedule(static)
+        for (long ch = 0; ch < nchunks; ch++) {
+            float *g = w->chunk_grads + ch * np;
+            int end = (int)((ch + 1) * TNET_CHUNK < B ? (ch + 1) * TNET_CHUNK : B);
+            for (int b = (int)ch * TNET_CHUNK; b < end; b++) {
+                const float *dz = w->dz[l] + (long)b * L->z_size;
+                const float *xin = in + (long)b * L->in_size;
+                float *dx = din ? din + (long)b * L->in_size : NULL;
+                if (L->kind == MODEL_CONV)
+                    conv2d_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_c, L->in_h,
+                                    L->in_w, L->out_c, L->k);
+                else
+                    dense_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_size, L->out_c);
+            }
+        }
+    }
+    /* sum the chunks in chunk order */
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < np; i++) {
+        float s = 0.0f;
+        for (long ch = 0; ch < nchunks; ch++)
+            s += w->chunk_grads[ch * np + i];
+        grads[i] = s;
+    }
+}
+
+void tnet_to_float_model(const tnet *net, const float *params, const float *stats,
+                         float *storage, float_model *m)
+{
+    memcpy(storage, params, (size_t)net->n_params * sizeof(float));
+    memset(m, 0, sizeof *m);
+    m->n_layers = net->n_layers;
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        model_layer *M = &m->layer[l];
+        M->kind = L->kind;
+        M->in_c = L->in_c, M->in_h = L->in_h, M->in_w = L->in_w;
+        M->out_c = L->out_c;
+        M->k = L->kind == MODEL_CONV ? L->k : 0;
+        M->relu = L->relu, M->pool = L->pool;
+        M->w = storage + L->w_off;
+        M->b = storage + L->b_off;
+        if (!L->bn)
+            continue;
+        /* y = (conv + b - mean) * gamma / sqrt(var + eps) + beta */
+        long per_out = L->n_w / L->out_c;
+        for (int c = 0; c < L->out_c; c++) {
+            float s = params[L->g_off + c] / sqrtf(stats[L->var_off + c] + TNET_BN_EPS);
+            for (long i = 0; i < per_out; i++)
+                M->w[c * per_out + i] *= s;
+            M->b[c] = (params[L->b_off + c] - stats[L->mean_off + c]) * s + params[L->beta_off + c];
+        }
+    }
+}
