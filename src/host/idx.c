@@ -86,9 +86,10 @@ static int check_images(const uint8_t *p, size_t len, const char *name, int gz, 
         return diag_fail(d, "%s: byte 12: images have %u columns, expected 28%s", name, (unsigned)cols, where(gz));
     if (n == 0)
         return diag_fail(d, "%s: byte 4: image count is 0%s", name, where(gz));
-    if (n > INT_MAX)
-        return diag_fail(d, "%s: byte 4: image count %u is too large%s", name, (unsigned)n, where(gz));
     uint64_t need = IDX_IMAGES_HEADER + (uint64_t)n * DATA_PIXELS;
+    if (n > INT_MAX || need > IDX_MAX_BYTES)
+        return diag_fail(d, "%s: byte 4: image count %u is too large (limit %zu bytes of data)%s", name,
+                         (unsigned)n, IDX_MAX_BYTES, where(gz));
     if ((uint64_t)len < need) {
         uint64_t complete = (len - IDX_IMAGES_HEADER) / DATA_PIXELS;
         return diag_fail(d, "%s: byte %zu: truncated pixel data: header declares %u images (%llu bytes), "
@@ -120,6 +121,9 @@ static int check_labels(const uint8_t *p, size_t len, const char *name, int gz, 
     if (n == 0)
         return diag_fail(d, "%s: byte 4: label count is 0%s", name, where(gz));
     uint64_t need = IDX_LABELS_HEADER + (uint64_t)n;
+    if (need > IDX_MAX_BYTES)
+        return diag_fail(d, "%s: byte 4: label count %u is too large (limit %zu bytes of data)%s", name,
+                         (unsigned)n, IDX_MAX_BYTES, where(gz));
     if ((uint64_t)len < need)
         return diag_fail(d, "%s: byte %zu: truncated labels: header declares %u labels (%llu bytes)%s",
                          name, len, (unsigned)n, (unsigned long long)need, where(gz));
