@@ -1,0 +1,568 @@
+/* test_app.c - the device app on a frame-buffer HAL: layout, live strokes,
+ * Predict / auto-predict against an independent ink_render + net_run, the 28x28
+ * preview pixel for pixel, the demo log line, mode tabs, and the whole lock
+ * flow (set PIN, confirm, lock, wrong PIN, backoff countdown, right PIN) with
+ * nothing secret on the log.
+ *
+ * The recognizer is a hand-made one-layer model (the test owns it, so the test
+ * does not depend on a trained default): class 1 scores ink in the centre
+ * columns, class 2 ink in the centre rows, so a vertical bar reads "1" and a
+ * horizontal bar reads "2". The app's answers are checked against running
+ * ink + net directly on the same strokes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "inkpin/app.h"
+#include "util/testutil.h"
+
+/* ---- the test model --------------------------------------------------------- */
+
+static int8_t model_w[NET_CLASSES * NET_IMAGE_PIXELS];
+static int32_t model_bias[NET_CLASSES];
+static int32_t model_mult[NET_CLASSES];
+static uint8_t model_shift[NET_CLASSES];
+static net_layer model_layer;
+static net_model model;
+
+static void build_model(void)
+{
+    memset(model_w, 0, sizeof model_w);
+    for (int r = 0; r < NET_IMAGE_SIDE; r++) {
+        for (int c = 0; c < NET_IMAGE_SIDE; c++) {
+            int p = r * NET_IMAGE_SIDE + c;
+            if (c >= 12 && c <= 16) model_w[1 * NET_IMAGE_PIXELS + p] = 10;
+            if (r >= 12 && r <= 16) model_w[2 * NET_IMAGE_PIXELS + p] = 10;
+            model_w[5 * NET_IMAGE_PIXELS + p] = 1; /* a weak default */
+        }
+    }
+    for (int k = 0; k < NET_CLASSES; k++) {
+        model_bias[k] = 0;
+        model_mult[k] = 1 << 20;
+        model_shift[k] = 16; /* acc * 16: 1 pixel of weight 10 = 160/1024 nats */
+    }
+    memset(&model_layer, 0, sizeof model_layer);
+    model_layer.kind = NET_DENSE;
+    model_layer.wbits = 8;
+    model_layer.in_c = 1;
+    model_layer.in_h = NET_IMAGE_SIDE;
+    model_layer.in_w = NET_IMAGE_SIDE;
+    model_layer.out_c = NET_CLASSES;
+    model_layer.w = model_w;
+    model_layer.bias = model_bias;
+    model_layer.mult = model_mult;
+    model_layer.shift = model_shift;
+    model.layer = &model_layer;
+    model.n_layers = 1;
+    assert_int_equal(net_check(&model), NET_OK);
+}
+
+/* ---- a frame-buffer HAL with RAM storage -------------------------------------- */
+
+#define STORE_BLOCK 256
+#define MAX_TEXTS 64
+#define MAX_LOG 256
+
+typedef struct {
+    int x, y, size;
+    char s[32];
+} drawn_text;
+
+typedef struct {
+    uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
+    uint32_t now;
+    uint8_t flash[2][STORE_BLOCK];
+    drawn_text texts[MAX_TEXTS];
+    int n_texts;
+    char log[MAX_LOG][64];
+    int n_log;
+    int kdf_calls;
+} board;
+
+static board B;
+
+/* Texts stay "on screen" until a fill covers their top-left pixel. */
+static void forget_texts_under(int x, int y, int w, int h)
+{
+    for (int i = 0; i < B.n_texts; i++) {
+        drawn_text *t = &B.texts[i];
+        if (t->x >= x && t->x < x + w && t->y >= y && t->y < y + h) {
+            B.texts[i--] = B.texts[--B.n_texts];
+        }
+    }
+}
+
+static void t_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
+{
+    (void)ctx;
+    forget_texts_under(x, y, w, h);
+    app_fb_fill_rect(B.fb, x, y, w, h, c);
+}
+
+static void t_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits, int scale,
+                      uint16_t fg, uint16_t bg)
+{
+    (void)ctx;
+    app_fb_draw_bitmap1(B.fb, x, y, w, h, bits, scale, fg, bg);
+}
+
+static void t_bitmap8(void *ctx, int x, int y, int w, int h, const uint8_t *g, int scale)
+{
+    (void)ctx;
+    app_fb_draw_bitmap8(B.fb, x, y, w, h, g, scale);
+}
+
+static hal H;
+
+static void t_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg, uint16_t bg)
+{
+    (void)ctx;
+    forget_texts_under(x, y, 1, 1);
+    assert_true(B.n_texts < MAX_TEXTS);
+    B.texts[B.n_texts].x = x;
+    B.texts[B.n_texts].y = y;
+    B.texts[B.n_texts].size = size;
+    snprintf(B.texts[B.n_texts].s, sizeof B.texts[0].s, "%s", s);
+    B.n_texts++;
+    app_text_via_bitmap1(&H, x, y, s, size, fg, bg);
+}
+
+static bool t_touch(void *ctx, int *x, int *y)
+{
+    (void)ctx;
+    (void)x;
+    (void)y;
+    return false;
+}
+
+static uint32_t t_now(void *ctx)
+{
+    (void)ctx;
+    return B.now;
+}
+
+static int t_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+{
+    (void)ctx;
+    assert_true(block < 2 && off + size <= STORE_BLOCK);
+    memcpy(buf, B.flash[block] + off, size);
+    return 0;
+}
+
+static int t_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+{
+    (void)ctx;
+    assert_true(block < 2 && off + size <= STORE_BLOCK);
+    memcpy(B.flash[block] + off, buf, size);
+    return 0;
+}
+
+static int t_erase(void *ctx, uint32_t block)
+{
+    (void)ctx;
+    assert_true(block < 2);
+    memset(B.flash[block], 0xFF, STORE_BLOCK);
+    return 0;
+}
+
+static int t_sync(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/* A fast stand-in KDF for the test (the real ones are tested in the lock's
+ * tests): keyed BLAKE2b of the PIN under the salt. */
+static int t_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
+                 const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx;
+    B.kdf_calls++;
+    return crypto_generichash(hash, HAL_KDF_HASH_BYTES, (const unsigned char *)pin, pin_len, salt,
+                              HAL_KDF_SALT_BYTES);
+}
+
+static int t_random(void *ctx, uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    randombytes_buf(buf, n);
+    return 0;
+}
+
+static void t_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    assert_true(B.n_log < MAX_LOG);
+    snprintf(B.log[B.n_log++], sizeof B.log[0], "%s", line);
+}
+
+static void board_reset(bool erase_flash)
+{
+    uint8_t flash[2][STORE_BLOCK];
+    memcpy(flash, B.flash, sizeof flash);
+    memset(&B, 0, sizeof B);
+    if (erase_flash) {
+        memset(B.flash, 0xFF, sizeof B.flash);
+    } else {
+        memcpy(B.flash, flash, sizeof flash);
+    }
+    B.now = 1000;
+    memset(&H, 0, sizeof H);
+    H.fill_rect = t_fill;
+    H.draw_bitmap1 = t_bitmap1;
+    H.draw_bitmap8 = t_bitmap8;
+    H.draw_text = t_text;
+    H.touch = t_touch;
+    H.now_ms = t_now;
+    H.storage.read = t_read;
+    H.storage.prog = t_prog;
+    H.storage.erase = t_erase;
+    H.storage.sync = t_sync;
+    H.storage.block_size = STORE_BLOCK;
+    H.storage.block_count = 2;
+    H.storage.prog_size = 4;
+    H.kdf = t_kdf;
+    H.random = t_random;
+    H.log = t_log;
+}
+
+static uint16_t px(int x, int y)
+{
+    return B.fb[y * HAL_SCREEN_W + x];
+}
+
+static bool on_screen(const char *s)
+{
+    for (int i = 0; i < B.n_texts; i++) {
+        if (strcmp(B.texts[i].s, s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static app A;
+
+static void start_app(bool erase_flash)
+{
+    app_config cfg;
+    board_reset(erase_flash);
+    build_model();
+    app_config_default(&cfg);
+    cfg.model = &model;
+    assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+}
+
+/* ---- gestures --------------------------------------------------------------- */
+
+static void tap(int x, int y)
+{
+    app_pointer(&A, true, x, y);
+    app_tick(&A);
+    app_pointer(&A, false, x, y);
+    app_tick(&A);
+}
+
+static void drag(const int *xy, int n)
+{
+    for (int i = 0; i < n; i++) {
+        app_pointer(&A, true, xy[2 * i], xy[2 * i + 1]);
+        app_tick(&A);
+        B.now += 15;
+    }
+    app_pointer(&A, false, 0, 0);
+    app_tick(&A);
+}
+
+static const int vertical_bar[] = {120, 40, 121, 80, 120, 120, 119, 160, 120, 200};
+static const int horizontal_bar[] = {40, 120, 80, 121, 120, 120, 160, 119, 200, 120};
+
+/* Waits past the auto-predict pause. */
+static void pause_ms(uint32_t ms)
+{
+    B.now += ms;
+    app_tick(&A);
+}
+
+/* The digit ink + net give for these strokes, computed without the app. */
+static int reference_digit(const int *xy, int n, uint8_t image[NET_IMAGE_BYTES], int *permille)
+{
+    ink_buffer ink;
+    net_result r;
+    ink_reset(&ink);
+    assert_int_equal(ink_pen_down(&ink, xy[0], xy[1]), INK_OK);
+    for (int i = 1; i < n; i++) {
+        assert_int_equal(ink_pen_move(&ink, xy[2 * i], xy[2 * i + 1]), INK_OK);
+    }
+    assert_int_equal(ink_pen_up(&ink), INK_OK);
+    assert_int_equal(ink_render(&ink, image), INK_OK);
+    uint8_t arena[64];
+    assert_int_equal(net_run(&model, image, arena, sizeof arena, &r), NET_OK);
+    *permille = (int)((r.confidence[r.digit] * 1000u + NET_CONF_ONE / 2) / NET_CONF_ONE);
+    return r.digit;
+}
+
+/* ---- demo mode --------------------------------------------------------------- */
+
+static void test_layout_at_start(void **state)
+{
+    (void)state;
+    start_app(true);
+    assert_int_equal(app_get_mode(&A), APP_MODE_DEMO);
+    assert_int_equal(px(10, 10), APP_COLOR_CANVAS);
+    assert_int_equal(px(120, 120), APP_COLOR_CANVAS);
+    assert_int_equal(px(260, 20), APP_COLOR_ACCENT);    /* DEMO tab is the active one */
+    assert_int_equal(px(300, 5), APP_COLOR_BUTTON);     /* LOCK tab */
+    assert_int_equal(px(250, 175), APP_COLOR_BUTTON);   /* Predict */
+    assert_int_equal(px(250, 215), APP_COLOR_BUTTON);   /* Clear */
+    assert_true(on_screen("Predict"));
+    assert_true(on_screen("Clear"));
+    assert_true(on_screen("draw a digit"));
+    assert_int_equal(app_demo_digit(&A, NULL), -1);
+}
+
+static void test_strokes_drawn_live(void **state)
+{
+    (void)state;
+    start_app(true);
+    app_pointer(&A, true, 50, 50);
+    assert_int_equal(px(50, 50), APP_COLOR_INK);
+    app_pointer(&A, true, 150, 50);
+    for (int x = 50; x <= 150; x += 5) {
+        assert_int_equal(px(x, 50), APP_COLOR_INK); /* no gaps between samples */
+    }
+    assert_int_equal(px(100, 80), APP_COLOR_CANVAS);
+    /* Dragging out of the area clamps: nothing drawn over the panel. */
+    app_pointer(&A, true, 400, 50);
+    assert_int_equal(px(244, 60), APP_COLOR_PANEL);
+    assert_int_equal(px(239, 50), APP_COLOR_INK);
+    app_pointer(&A, false, 0, 0);
+    assert_true(app_ink(&A)->n >= 3);
+}
+
+static void test_predict_matches_reference(void **state)
+{
+    uint8_t image[NET_IMAGE_BYTES];
+    int want_conf, conf;
+    int want = reference_digit(vertical_bar, 5, image, &want_conf);
+    char want_log[32];
+    (void)state;
+    assert_int_equal(want, 1);
+    start_app(true);
+    drag(vertical_bar, 5);
+    assert_int_equal(app_demo_digit(&A, NULL), -1); /* no pause yet */
+    tap(280, 180);                                   /* Predict */
+    assert_int_equal(app_demo_digit(&A, &conf), want);
+    assert_int_equal(conf, want_conf);
+    assert_true(on_screen("1"));
+    {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%d%%", (want_conf + 5) / 10);
+        assert_true(on_screen(pct));
+    }
+    /* The log line the original printed on serial: "digit confidence". */
+    snprintf(want_log, sizeof want_log, "%d %d.%03d", want, want_conf / 1000, want_conf % 1000);
+    assert_int_equal(B.n_log, 1);
+    assert_string_equal(B.log[0], want_log);
+    /* The preview is the engine's input, pixel for pixel, at 2x from (252, 44). */
+    for (int r = 0; r < NET_IMAGE_SIDE; r++) {
+        for (int c = 0; c < NET_IMAGE_SIDE; c++) {
+            uint16_t want_px = ink_pixel(image, r, c) ? APP_COLOR_INK : APP_COLOR_CANVAS;
+            assert_int_equal(px(252 + 2 * c, 44 + 2 * r), want_px);
+            assert_int_equal(px(253 + 2 * c, 45 + 2 * r), want_px);
+        }
+    }
+}
+
+static void test_auto_predict_after_pause(void **state)
+{
+    uint8_t image[NET_IMAGE_BYTES];
+    int want_conf;
+    int want = reference_digit(horizontal_bar, 5, image, &want_conf);
+    (void)state;
+    assert_int_equal(want, 2);
+    start_app(true);
+    drag(horizontal_bar, 5);
+    pause_ms(600);
+    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    pause_ms(100);
+    assert_int_equal(app_demo_digit(&A, NULL), 2);
+    assert_true(on_screen("2"));
+    /* A new stroke cancels nothing already shown, Clear empties all. */
+    tap(280, 220);
+    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(app_ink(&A)->n, 0);
+    assert_int_equal(px(120, 120), APP_COLOR_CANVAS);
+    assert_false(on_screen("2"));
+}
+
+static void test_tap_is_no_digit(void **state)
+{
+    (void)state;
+    start_app(true);
+    tap(100, 100);
+    pause_ms(1000);
+    assert_int_equal(app_demo_digit(&A, NULL), -2);
+    assert_true(on_screen("no digit"));
+    assert_string_equal(B.log[B.n_log - 1], "- no digit");
+}
+
+static void test_button_fires_on_release_inside(void **state)
+{
+    (void)state;
+    start_app(true);
+    drag(vertical_bar, 5);
+    app_pointer(&A, true, 280, 180); /* press Predict ... */
+    app_tick(&A);
+    assert_int_equal(px(250, 175), APP_COLOR_PRESSED);
+    app_pointer(&A, true, 100, 100); /* ... slide off and release: nothing */
+    app_pointer(&A, false, 100, 100);
+    app_tick(&A);
+    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(app_ink(&A)->n > 0, 1);
+}
+
+/* ---- lock mode --------------------------------------------------------------- */
+
+static void draw_digit(const int *bar)
+{
+    drag(bar, 5);
+    pause_ms(800);
+}
+
+static void enter_pin(const int *bar, int n)
+{
+    for (int i = 0; i < n; i++) {
+        draw_digit(bar);
+    }
+    tap(280, 140); /* Enter */
+}
+
+static void assert_no_secret_logged(int from)
+{
+    for (int i = from; i < B.n_log; i++) {
+        assert_null(strstr(B.log[i], "1111"));
+        assert_null(strstr(B.log[i], "2222"));
+        /* no demo-style "digit confidence" line */
+        assert_false(B.log[i][0] >= '0' && B.log[i][0] <= '9' && B.log[i][1] == ' ');
+    }
+}
+
+static void test_lock_flow(void **state)
+{
+    int log_start;
+    (void)state;
+    start_app(true);
+    tap(300, 20); /* LOCK tab */
+    log_start = B.n_log;
+    assert_int_equal(app_get_mode(&A), APP_MODE_LOCK);
+    assert_int_equal(px(300, 20), APP_COLOR_ACCENT);
+    assert_true(on_screen("Enter"));
+    assert_true(on_screen("Back"));
+
+    /* Set the PIN 1111 (vertical bars), confirm it. */
+    draw_digit(vertical_bar);
+    assert_true(on_screen("SET PIN"));
+    assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_TEXT); /* first dot filled */
+    for (int i = 0; i < 3; i++) {
+        draw_digit(vertical_bar);
+    }
+    tap(280, 140);
+    assert_true(on_screen("CONFIRM"));
+    enter_pin(vertical_bar, 4);
+    assert_true(on_screen("PIN set"));
+    pause_ms(2000);
+    assert_true(on_screen("UNLOCKED"));
+    assert_true(on_screen("Lock"));
+
+    /* Lock, then a wrong PIN (2222) five times: 4 free attempts, then 30 s. */
+    tap(280, 140);
+    assert_true(on_screen("LOCKED"));
+    for (int k = 0; k < 5; k++) {
+        enter_pin(horizontal_bar, 4);
+        assert_true(on_screen(k < 4 ? "wrong PIN" : "wait 00:30"));
+        pause_ms(2000);
+    }
+    assert_true(on_screen("wait 00:28"));
+    assert_false(on_screen("LOCKED"));
+    /* A scribble is refused as "draw again", not entered. */
+    tap(100, 100);
+    pause_ms(800);
+    /* During the wait digits are refused; the countdown keeps running. */
+    pause_ms(10000);
+    assert_true(on_screen("wait 00:18"));
+    pause_ms(19000);
+    assert_true(on_screen("LOCKED"));
+
+    /* The right PIN opens. */
+    enter_pin(vertical_bar, 4);
+    assert_true(on_screen("UNLOCKED"));
+    assert_no_secret_logged(log_start);
+
+    /* Reboot: the PIN survives in storage and the device boots locked. */
+    {
+        app_config cfg;
+        board_reset(false);
+        app_config_default(&cfg);
+        cfg.model = &model;
+        cfg.start_mode = APP_MODE_LOCK;
+        assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+        assert_true(on_screen("LOCKED"));
+    }
+}
+
+static void test_draw_again_on_scribble(void **state)
+{
+    (void)state;
+    start_app(true);
+    tap(300, 20);
+    tap(100, 100); /* a dot: ink says "no digit" */
+    pause_ms(800);
+    assert_true(on_screen("draw again"));
+    assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_PANEL); /* no dot entered */
+    pause_ms(2000);
+    assert_true(on_screen("SET PIN") || on_screen("NO PIN"));
+}
+
+static void test_font_helper_draws_glyphs(void **state)
+{
+    (void)state;
+    board_reset(true);
+    app_fb_fill_rect(B.fb, 0, 0, HAL_SCREEN_W, HAL_SCREEN_H, 0);
+    app_text_via_bitmap1(&H, 0, 0, "I", 2, 0xFFFF, 0x0000);
+    /* 'I' is a centred vertical bar: column 3 of the glyph, x2 -> x 6..7. */
+    assert_int_equal(px(6, 6), 0xFFFF);
+    assert_int_equal(px(7, 7), 0xFFFF);
+    assert_int_equal(px(0, 6), 0x0000);
+    assert_int_equal(px(6, 15), 0x0000); /* row 7 is blank */
+    /* Clipping: drawing off screen writes nothing out of bounds (ASan checks). */
+    app_text_via_bitmap1(&H, 316, 236, "WW", 3, 0xFFFF, 0);
+    app_fb_fill_rect(B.fb, -50, -50, 10000, 10000, 0x1234);
+    assert_int_equal(px(319, 239), 0x1234);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_at_start),
+        cmocka_unit_test(test_strokes_drawn_live),
+        cmocka_unit_test(test_predict_matches_reference),
+        cmocka_unit_test(test_auto_predict_after_pause),
+        cmocka_unit_test(test_tap_is_no_digit),
+        cmocka_unit_test(test_button_fires_on_release_inside),
+        cmocka_unit_test(test_lock_flow),
+        cmocka_unit_test(test_draw_again_on_scribble),
+        cmocka_unit_test(test_font_helper_draws_glyphs),
+    };
+    if (sodium_init() < 0) {
+        return 1;
+    }
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
