@@ -1,0 +1,107 @@
+# lib.sh - shell helpers shared by the MCU tests (tests/mcu_*.sh) and
+# `make mcu-report` (bench/mcu_report.sh). Source it; it defines functions only.
+#
+#   mcu_data_root SRC            -> prints the data root or returns 1
+#   mcu_samples SRC DATA OUT N_DIGITS N_STROKES
+#                                -> OUT/mcu_samples.[ch], OUT/strokes.ndjson (77 if no data)
+#   mcu_host_ref SRC SAMPLES OUT -> OUT/host_ref (same core sources, host compiler)
+#   mcu_results FILE             -> the result part (before " | ") of R and S lines
+#   mcu_compare EXPECTED ACTUAL NAME -> 0 if every result line of ACTUAL equals
+#                                   the host's line for the same sample
+
+mcu_data_root() {
+    local src=$1 d
+    for d in "${INKPIN_DATA:-}" data ../shared/data "$src/../shared/data"; do
+        if [ -n "$d" ] && [ -f "$d/mnist/t10k-images-idx3-ubyte.gz" ] && [ -f "$d/unipen/dev.ndjson" ]; then
+            (cd "$d" && pwd)
+            return 0
+        fi
+    done
+    return 1
+}
+
+mcu_host_cc() {
+    local cc=${CC:-cc}
+    # Under the sanitizer build of `make test`, the host reference runs sanitized too.
+    if [ -n "${INKPIN_SANITIZED:-}" ]; then
+        echo "$cc -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
+    else
+        echo "$cc -O2 -g"
+    fi
+}
+
+mcu_samples() {
+    local src=$1 data=$2 out=$3 nd=$4 ns=$5
+    mkdir -p "$out"
+    $(mcu_host_cc) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$src/include" \
+        "$src/bench/mcu/gen_samples.c" -o "$out/gen_samples" -lcjson -lz || return 1
+    "$out/gen_samples" "$data" "$out" "$nd" "$ns"
+}
+
+mcu_host_ref() {
+    local src=$1 samples=$2 out=$3
+    mkdir -p "$out"
+    # shellcheck disable=SC2046
+    $(mcu_host_cc) -std=c99 -pedantic -Wall -Wextra -Wconversion \
+        -I"$src/include" -I"$src/src/core" -I"$src/models/default" \
+        -I"$src/bench/mcu" -I"$src/bench/mcu/host" -I"$samples" \
+        "$src/bench/mcu/mcu_bench.c" "$src/bench/mcu/host/host_main.c" "$samples/mcu_samples.c" \
+        "$src/src/core/ink.c" "$src/src/core/net.c" "$src"/models/default/*.c \
+        -o "$out/host_ref"
+}
+
+mcu_results() {
+    grep -E '^[RS] ' "$1" | sed 's/ |.*$//'
+}
+
+mcu_compare() {
+    local expected=$1 actual=$2 name=$3 n_exp n_act
+    n_act=$(mcu_results "$actual" | grep -c '^R ' || true)
+    n_exp=$(mcu_results "$expected" | grep -c '^R ' || true)
+    if [ "$n_act" -eq 0 ]; then
+        echo "FAIL $name: no result lines (output below)" >&2
+        sed 's/^/    /' "$actual" >&2
+        return 1
+    fi
+    # Every sample the target ran must match the host's line for that sample.
+    local diffs
+    diffs=$(grep -vxF -f <(mcu_results "$expected") <(mcu_results "$actual" | grep '^R ') || true)
+    if [ -n "$diffs" ]; then
+        echo "FAIL $name: these results differ from the host's:" >&2
+        while read -r line; do
+            local key
+            key=$(echo "$line" | awk '{print $1" "$2" "$3" "}')
+            echo "  target: $line" >&2
+            echo "  host:   $(mcu_results "$expected" | grep -F "$key" | head -1)" >&2
+        done <<<"$diffs"
+        return 1
+    fi
+    echo "ok $name: $n_act of the host's $n_exp results identical"
+}
+
+# QEMU machine and CPU of each Cortex-M board of ports/cortex-m.
+mcu_qemu_machine() {
+    case $1 in
+        an386) echo "mps2-an386 cortex-m4" ;;
+        an385) echo "mps2-an385 cortex-m3" ;;
+        microbit) echo "microbit cortex-m0" ;;
+        *) return 1 ;;
+    esac
+}
+
+# mcu_qemu BOARD ELF -> the firmware's semihosting output on stdout, its exit status.
+# -icount shift=0: one instruction = 1 ns of virtual time (instruction counts).
+mcu_qemu() {
+    local machine cpu
+    read -r machine cpu <<<"$(mcu_qemu_machine "$1")"
+    # Semihosting output goes to a stdio chardev (without one QEMU 7.2 writes it to stderr).
+    timeout 300 qemu-system-arm -machine "$machine" -cpu "$cpu" -nographic -monitor none \
+        -serial none -chardev stdio,id=semihost \
+        -semihosting-config enable=on,target=native,chardev=semihost \
+        -icount shift=0,align=off,sleep=off -kernel "$2" </dev/null
+}
+
+mcu_cortexm_build() {
+    local src=$1 board=$2 samples=$3 out=$4
+    make -s -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out"
+}

@@ -1,0 +1,326 @@
+/* mcu_bench.c - the shared MCU benchmark (see mcu_bench.h). */
+#include "mcu_bench.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "default_model.h"
+#include "inkpin/ink.h"
+#include "inkpin/net.h"
+#include "mcu_port.h"
+#include "mcu_samples.h"
+
+#if NET_DEFAULT_MODEL_PRESENT
+#define ARENA_BYTES NET_ARENA_BYTES
+#else
+#define ARENA_BYTES 1
+#endif
+
+/* The recognizer's RAM: everything a device keeps besides its stack. */
+static uint8_t arena[ARENA_BYTES];
+static ink_buffer ink;
+static uint8_t image[NET_IMAGE_BYTES];
+static net_result result;
+
+typedef struct {
+    uint32_t n, correct, err, min, max, sum_hi, sum_lo, stack_max;
+} tally;
+
+static tally t_digit, t_ink, t_render;
+
+/* ---- output without printf ------------------------------------------------- */
+
+static void put_u32(uint32_t v)
+{
+    char buf[11];
+    int i = 10;
+    buf[i] = '\0';
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    mcu_puts(buf + i);
+}
+
+static void put_hex32(uint32_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[9];
+    int i;
+    for (i = 7; i >= 0; i--) {
+        buf[i] = hex[v & 15u];
+        v >>= 4;
+    }
+    buf[8] = '\0';
+    mcu_puts(buf);
+}
+
+static void put_kv(const char *key, uint32_t v)
+{
+    mcu_puts(" ");
+    mcu_puts(key);
+    mcu_puts(" ");
+    put_u32(v);
+}
+
+static void put_i32(int32_t v)
+{
+    if (v < 0) {
+        mcu_puts("-");
+        put_u32(0u - (uint32_t)v);
+    } else {
+        put_u32((uint32_t)v);
+    }
+}
+
+/* ---- hashing ---------------------------------------------------------------- */
+
+static uint32_t fnv_byte(uint32_t h, uint8_t b)
+{
+    return (h ^ b) * 16777619u;
+}
+
+static uint32_t fnv_u32(uint32_t h, uint32_t v)
+{
+    int i;
+    for (i = 0; i < 4; i++)
+        h = fnv_byte(h, (uint8_t)(v >> (8 * i)));
+    return h;
+}
+
+static uint32_t hash_image(const uint8_t *bits)
+{
+    uint32_t h = 2166136261u;
+    int i;
+    for (i = 0; i < NET_IMAGE_BYTES; i++)
+        h = fnv_byte(h, bits[i]);
+    return h;
+}
+
+static uint32_t hash_result(const net_result *r)
+{
+    uint32_t h = 2166136261u;
+    int i;
+    for (i = 0; i < NET_CLASSES; i++)
+        h = fnv_u32(h, (uint32_t)r->logits[i]);
+    for (i = 0; i < NET_CLASSES; i++)
+        h = fnv_u32(h, r->confidence[i]);
+    return h;
+}
+
+/* ---- tallies ------------------------------------------------------------ */
+
+static void tally_add(tally *t, uint32_t counts, uint32_t stack)
+{
+    if (t->n == 0 || counts < t->min)
+        t->min = counts;
+    if (counts > t->max)
+        t->max = counts;
+    t->sum_lo += counts;
+    if (t->sum_lo < counts)
+        t->sum_hi++;
+    if (stack > t->stack_max)
+        t->stack_max = stack;
+    t->n++;
+}
+
+/* Mean of the counts (sum fits 64 bits; divide without a 64-bit division). */
+static uint32_t tally_mean(const tally *t)
+{
+    uint32_t q = 0, r = 0;
+    int bit;
+    if (t->n == 0)
+        return 0;
+    for (bit = 63; bit >= 0; bit--) {
+        uint32_t word = bit >= 32 ? t->sum_hi : t->sum_lo;
+        r = (r << 1) | ((word >> (bit & 31)) & 1u); /* r < n < 2^31: no overflow */
+        q <<= 1;
+        if (r >= t->n) {
+            r -= t->n;
+            q |= 1u;
+        }
+    }
+    return q;
+}
+
+static void put_tally(const char *name, const tally *t)
+{
+    mcu_puts(" ");
+    mcu_puts(name);
+    mcu_puts("_mean ");
+    put_u32(tally_mean(t));
+    put_kv("min", t->min);
+    put_kv("max", t->max);
+    put_kv("stack", t->stack_max);
+}
+
+/* ---- one sample --------------------------------------------------------- */
+
+static void put_prediction(const net_result *r)
+{
+    put_kv("pred", r->digit);
+    put_kv("conf", r->confidence[r->digit]);
+    put_kv("second", r->runner_up);
+    mcu_puts(" out ");
+    put_hex32(hash_result(r));
+}
+
+/* Runs the net on `image`, measured; returns its error. */
+static net_err run_net(const net_model *m, uint32_t *counts, uint32_t *stack)
+{
+    uintptr_t mark = mcu_sp();
+    net_err e;
+    mcu_stack_paint();
+    mcu_measure_begin();
+    e = net_run(m, image, arena, sizeof arena, &result);
+    *counts = mcu_measure_end();
+    *stack = mcu_stack_used(mark);
+    return e;
+}
+
+static void put_measures(const char *name, uint32_t counts)
+{
+    mcu_puts(" ");
+    mcu_puts(name);
+    mcu_puts(" ");
+    put_u32(counts);
+}
+
+static void put_outcome(net_err e, unsigned label, tally *t)
+{
+    if (e != NET_OK) {
+        mcu_puts(" err ");
+        put_i32((int32_t)e);
+        t->err++;
+        return;
+    }
+    put_prediction(&result);
+    if (result.digit == label)
+        t->correct++;
+}
+
+static void classify_digit(const net_model *m, unsigned k)
+{
+    uint32_t counts, stack;
+    unsigned i, label = MCU_RD_U8(&mcu_digit_labels[k]);
+    net_err e;
+    for (i = 0; i < NET_IMAGE_BYTES; i++)
+        image[i] = MCU_RD_U8(&mcu_digit_bits[k][i]);
+    e = run_net(m, &counts, &stack);
+    mcu_puts("R digit ");
+    put_u32(k);
+    put_kv("label", label);
+    put_outcome(e, label, &t_digit);
+    mcu_puts(" |");
+    put_measures("net", counts);
+    put_kv("stack", stack);
+    mcu_puts("\n");
+    tally_add(&t_digit, counts, stack);
+}
+
+/* Feeds stroke digit k to ink as touch events: pen down on a stroke's first
+ * point, moves, pen up at its end. Returns the first refused event's error. */
+static ink_err feed_strokes(unsigned k)
+{
+    unsigned p = MCU_RD_U16(&mcu_stroke_start[k]), end = MCU_RD_U16(&mcu_stroke_start[k + 1]);
+    bool down = false;
+    ink_err first = INK_OK, e;
+    ink_reset(&ink);
+    for (; p < end; p += 2) {
+        uint8_t x = MCU_RD_U8(&mcu_stroke_bytes[p]), y = MCU_RD_U8(&mcu_stroke_bytes[p + 1]);
+        if (x == MCU_PEN_LIFT) {
+            e = ink_pen_up(&ink);
+            down = false;
+        } else if (!down) {
+            e = ink_pen_down(&ink, x, y);
+            down = true;
+        } else {
+            e = ink_pen_move(&ink, x, y);
+        }
+        if (e != INK_OK && first == INK_OK)
+            first = e;
+    }
+    e = ink_pen_up(&ink);
+    return first != INK_OK ? first : e;
+}
+
+static ink_err render(uint32_t *counts, uint32_t *stack)
+{
+    uintptr_t mark = mcu_sp();
+    ink_err e;
+    mcu_stack_paint();
+    mcu_measure_begin();
+    e = ink_render(&ink, image);
+    *counts = mcu_measure_end();
+    *stack = mcu_stack_used(mark);
+    return e;
+}
+
+static void classify_strokes(const net_model *m, unsigned k)
+{
+    uint32_t ink_counts, ink_stack, net_counts = 0, net_stack = 0;
+    unsigned label = MCU_RD_U8(&mcu_stroke_labels[k]);
+    ink_err fe = feed_strokes(k), re = render(&ink_counts, &ink_stack);
+    mcu_puts("R ink ");
+    put_u32(k);
+    put_kv("label", label);
+    mcu_puts(" feed ");
+    put_i32((int32_t)fe);
+    mcu_puts(" ret ");
+    put_i32((int32_t)re);
+    mcu_puts(" img ");
+    put_hex32(hash_image(image));
+    tally_add(&t_render, ink_counts, ink_stack);
+    if (m && re == INK_OK) {
+        net_err e = run_net(m, &net_counts, &net_stack);
+        put_outcome(e, label, &t_ink);
+        tally_add(&t_ink, net_counts, net_stack);
+    }
+    mcu_puts(" |");
+    put_measures("ink", ink_counts);
+    put_measures("net", net_counts);
+    put_kv("stack", ink_stack > net_stack ? ink_stack : net_stack);
+    mcu_puts("\n");
+}
+
+int mcu_bench_run(void)
+{
+    const net_model *m = net_default_model();
+    unsigned k;
+    mcu_puts("inkpin mcu bench: ");
+    put_u32(MCU_DIGITS);
+    mcu_puts(" MNIST test digits, ");
+    put_u32(MCU_STROKE_DIGITS);
+    mcu_puts(" stroke digits, unit " MCU_COUNT_UNIT "\n");
+    if (!m) {
+        mcu_puts("no default model compiled in: ink only\n");
+    } else if (net_arena_bytes(m) == 0 || net_arena_bytes(m) > sizeof arena) {
+        mcu_puts("E arena too small or model invalid\n");
+        return 1;
+    }
+    if (m)
+        for (k = 0; k < MCU_DIGITS; k++)
+            classify_digit(m, k);
+    for (k = 0; k < MCU_STROKE_DIGITS; k++)
+        classify_strokes(m, k);
+
+    mcu_puts("S digits");
+    put_kv("n", t_digit.n);
+    put_kv("correct", t_digit.correct);
+    put_kv("errors", t_digit.err);
+    mcu_puts(" strokes");
+    put_kv("n", t_render.n);
+    put_kv("correct", t_ink.correct);
+    put_kv("errors", t_ink.err);
+    mcu_puts(" |");
+    put_tally("net", &t_digit);
+    put_tally("ink", &t_render);
+    put_kv("arena", (uint32_t)sizeof arena);
+    put_kv("ink_buffer", (uint32_t)sizeof ink);
+    put_kv("image", (uint32_t)sizeof image);
+    put_kv("result", (uint32_t)sizeof result);
+    mcu_puts("\n");
+    return (t_digit.err || t_ink.err) ? 1 : 0;
+}
