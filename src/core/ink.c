@@ -241,12 +241,12 @@ static void draw_segment(raster *rs, int32_t r0, int32_t c0, int32_t r1, int32_t
 
 static int32_t map_col(const raster *rs, uint8_t x)
 {
-    return ((((int32_t)x * 2 - rs->mid_x2) * rs->mul) >> 17) + rs->off_col_q4;
+    return ((((int32_t)x * 2 - rs->mid_x2) * rs->mul + (1 << 16)) >> 17) + rs->off_col_q4;
 }
 
 static int32_t map_row(const raster *rs, uint8_t y)
 {
-    return ((((int32_t)y * 2 - rs->mid_y2) * rs->mul) >> 17) + rs->off_row_q4;
+    return ((((int32_t)y * 2 - rs->mid_y2) * rs->mul + (1 << 16)) >> 17) + rs->off_row_q4;
 }
 
 static void draw_all(const ink_buffer *ink, raster *rs)
