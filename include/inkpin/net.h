@@ -50,6 +50,9 @@
  *   little-endian bytes), so the blob must outlive the model.
  *
  * CONFIG MACROS (-D...)
+ *   NET_ROM, NET_RD_W, NET_RD_I32, NET_RD_U8: where compiled-in tensors live
+ *                and how the engine reads them (program memory on AVR).
+ *   NET_REJECT_CONF  rejection threshold shared by every front end.
  *   NET_TRACE    compile in net_set_trace(): a callback receiving every output
  *                row of every layer (for comparing with the host reference).
  *   NET_NO_BLOB  leave out the blob loader and the little-endian tensor
@@ -83,6 +86,20 @@
 #define NET_LOGIT_FRAC_BITS 10 /* logits are in units of 2^-10 nats */
 #define NET_CONF_ONE 32768u    /* confidence unit: the 10 values sum to this */
 #define NET_MAX_SHIFT 62
+
+/* Storage class of generated model tensors (weights, biases, multipliers,
+ * shifts); the AVR port defines it as __attribute__((__progmem__)) together
+ * with the NET_RD_* readers in net.c. Empty by default. */
+#ifndef NET_ROM
+#define NET_ROM
+#endif
+
+/* Reject a drawing ("draw again") when confidence[digit] is below this, in
+ * units of 1/NET_CONF_ONE. One threshold for the CLI classify, the app and
+ * the ports. Overridable with -D. */
+#ifndef NET_REJECT_CONF
+#define NET_REJECT_CONF 16384u /* 0.5 */
+#endif
 
 /* Bit (i*28 + j) of a packed image: byte (i*28+j)/8, bit (i*28+j)%8 (LSB first). */
 #define NET_BIT(bits, idx) (((bits)[(idx) >> 3] >> ((idx) & 7)) & 1u)

@@ -11,6 +11,20 @@
 
 #include "inkpin/net.h"
 
+/* Model tensors are read only through these, so a port can keep them in
+ * program memory (AVR: -DNET_ROM=__attribute__((__progmem__)) and
+ * NET_RD_W(p)=(int8_t)pgm_read_byte(p), NET_RD_I32(p)=(int32_t)pgm_read_dword(p),
+ * NET_RD_U8(p)=pgm_read_byte(p)). Blob models use the LE readers instead. */
+#ifndef NET_RD_W
+#define NET_RD_W(p) (*(p))
+#endif
+#ifndef NET_RD_I32
+#define NET_RD_I32(p) (*(p))
+#endif
+#ifndef NET_RD_U8
+#define NET_RD_U8(p) (*(p))
+#endif
+
 #define NET_FAN_IN_MAX 65536L       /* keeps |sum of int8*int8| <= 2^30 */
 #define NET_BIAS_MAX (1L << 30)     /* |bias| <= 2^30: accumulators never overflow */
 #define NET_LOGIT_MAX (1L << 24)    /* logits saturate here (Q10: 16384 nats) */
@@ -25,7 +39,7 @@ static uint32_t rd_u32(const uint8_t *p)
 
 static uint16_t rd_u16(const uint8_t *p)
 {
-    return (uint16_t)(p[0] | p[1] << 8);
+    return (uint16_t)((unsigned)p[0] | (unsigned)p[1] << 8);
 }
 
 /* Two's complement reinterpretation without implementation-defined casts. */
@@ -44,7 +58,7 @@ static int32_t layer_bias(const net_layer *L, unsigned c)
     if (!L->bias)
         return rd_i32(L->bias_le + 4u * c);
 #endif
-    return L->bias[c];
+    return NET_RD_I32(&L->bias[c]);
 }
 
 static int32_t layer_mult(const net_layer *L, unsigned c)
@@ -53,7 +67,7 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
     if (!L->mult)
         return rd_i32(L->mult_le + 4u * c);
 #endif
-    return L->mult[c];
+    return NET_RD_I32(&L->mult[c]);
 }
 
 /* ---- requantization ------------------------------------------------------- */
@@ -112,7 +126,7 @@ static net_err check_channels(const net_layer *L)
     unsigned c;
     for (c = 0; c < L->out_c; c++) {
         int32_t b = layer_bias(L, c);
-        if (L->shift[c] > NET_MAX_SHIFT || layer_mult(L, c) < 0 || b > NET_BIAS_MAX ||
+        if (NET_RD_U8(&L->shift[c]) > NET_MAX_SHIFT || layer_mult(L, c) < 0 || b > NET_BIAS_MAX ||
             b < -NET_BIAS_MAX)
             return NET_E_MODEL;
     }
@@ -270,12 +284,12 @@ static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, un
                 unsigned idx = (y + ky) * NET_IMAGE_SIDE + x;
                 for (kx = 0; kx < k; kx++, w++)
                     if (NET_BIT(in->bits, idx + kx))
-                        acc += *w;
+                        acc += NET_RD_W(w);
             } else {
                 const int8_t *p = in->base + ci * in->cstride +
                                   ((y + ky) % in->nslots) * in->rstride + x;
                 for (kx = 0; kx < k; kx++, w++)
-                    acc += (int32_t)p[kx] * *w;
+                    acc += (int32_t)p[kx] * NET_RD_W(w);
             }
         }
     }
@@ -300,7 +314,7 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
                     if (a > best)
                         best = a;
                 }
-            dst[x] = (int8_t)net_requantize(best, layer_mult(L, c), L->shift[c], lo, 127);
+            dst[x] = (int8_t)net_requantize(best, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
         }
         TRACE(layer_index, c, r, dst, ow);
     }
@@ -320,16 +334,16 @@ static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_
         if (in->bits) {
             for (i = 0; i < n; i++, w++)
                 if (NET_BIT(in->bits, i))
-                    acc += *w;
+                    acc += NET_RD_W(w);
         } else {
             for (i = 0; i < n; i++, w++)
-                acc += (int32_t)in->base[i] * *w;
+                acc += (int32_t)in->base[i] * NET_RD_W(w);
         }
         if (logits)
-            logits[c] = net_requantize(acc, layer_mult(L, c), L->shift[c], -NET_LOGIT_MAX,
+            logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
                                        NET_LOGIT_MAX);
         else
-            out[c] = (int8_t)net_requantize(acc, layer_mult(L, c), L->shift[c],
+            out[c] = (int8_t)net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
                                             L->relu ? 0 : -128, 127);
     }
     if (!logits)
