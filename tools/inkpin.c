@@ -8,6 +8,7 @@
 static const cli_command commands[] = {
     /* Subcommands register here as they land: {"name", cmd_name, "summary"}. */
     {"render", cmd_render, "contact sheet (PNG) of what the engine sees for a strokes file"},
+    {"train", cmd_train, "train the recognizer from scratch (MNIST + pen strokes)"},
     {NULL, NULL, NULL},
 };
 
