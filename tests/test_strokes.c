@@ -1,0 +1,276 @@
+/* test_strokes.c - the NDJSON strokes reader, feeding ink, the writer split,
+ * and the `render` CLI's exit codes on bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "strokes.h"
+#include "util/testutil.h"
+
+static int parse(const char *line, strokes_sample *s, inkpin_diag *d)
+{
+    return strokes_parse_line(line, strlen(line), "t.ndjson:7", s, d);
+}
+
+static void test_good_lines(void **state)
+{
+    (void)state;
+    strokes_sample s;
+    inkpin_diag d;
+    assert_int_equal(parse("{\"label\":3,\"strokes\":[[[1,2],[3,4]],[[5,6]]],\"group\":\"apa\","
+                           "\"writer\":\"W\",\"extra\":{\"x\":[1]}}",
+                           &s, &d),
+                     0);
+    assert_int_equal(s.label, 3);
+    assert_int_equal(s.n_strokes, 2);
+    assert_int_equal(s.stroke_len[0], 2);
+    assert_int_equal(s.stroke_len[1], 1);
+    assert_int_equal(s.n_points, 3);
+    assert_true(s.points[2].x == 5.0f && s.points[2].y == 6.0f);
+    assert_string_equal(s.group, "apa");
+    assert_string_equal(s.writer, "W");
+    strokes_sample_free(&s);
+
+    /* no label, decimals, key order free, trailing spaces and CR */
+    assert_int_equal(parse(" {\"strokes\":[[[10.4,20.6],[-3.5,1e2]]]} \r", &s, &d), 0);
+    assert_int_equal(s.label, -1);
+    assert_null(s.group);
+    assert_null(s.writer);
+    assert_true(s.points[0].x > 10.39f && s.points[0].x < 10.41f);
+    assert_true(s.points[1].y == 100.0f);
+    strokes_sample_free(&s);
+
+    /* no ink at all is a sample (classify counts it as rejected), not an error */
+    assert_int_equal(parse("{\"label\":1,\"strokes\":[]}", &s, &d), 0);
+    assert_int_equal(s.n_strokes, 0);
+    strokes_sample_free(&s);
+    assert_int_equal(parse("{\"strokes\":[[],[]]}", &s, &d), 0);
+    assert_int_equal(s.n_points, 0);
+    strokes_sample_free(&s);
+    /* "label": null is the same as no label */
+    assert_int_equal(parse("{\"label\":null,\"strokes\":[[[1,1]]]}", &s, &d), 0);
+    assert_int_equal(s.label, -1);
+    strokes_sample_free(&s);
+}
+
+static void expect_error(const char *line, const char *fragment)
+{
+    strokes_sample s;
+    inkpin_diag d = {{0}};
+    assert_int_equal(strokes_parse_line(line, strlen(line), "t.ndjson:7", &s, &d), -1);
+    if (!strstr(d.msg, "t.ndjson:7") || !strstr(d.msg, fragment)) {
+        fprintf(stderr, "line %s\n  message: %s\n  expected: %s\n", line, d.msg, fragment);
+        fail();
+    }
+}
+
+static void test_bad_lines(void **state)
+{
+    (void)state;
+    expect_error("", "empty line");
+    expect_error("   \r", "empty line");
+    expect_error("{\"strokes\":[[[1,2]]]", "malformed JSON");
+    expect_error("{\"strokes\":[[[1,2]]]} x", "text after");
+    expect_error("[1,2]", "JSON object");
+    expect_error("{\"label\":3}", "missing \"strokes\"");
+    expect_error("{\"strokes\":5}", "list of strokes");
+    expect_error("{\"strokes\":[5]}", "stroke 0");
+    expect_error("{\"strokes\":[[[1,2,3]]]}", "[x,y]");
+    expect_error("{\"strokes\":[[[1]]]}", "[x,y]");
+    expect_error("{\"strokes\":[[[1,\"a\"]]]}", "y is not a number");
+    expect_error("{\"strokes\":[[[1,2]],[[1e999,2]]]}", "stroke 1 point 0: x");
+    expect_error("{\"strokes\":[[[1,-1e999]]]}", "not finite");
+    expect_error("{\"strokes\":[[[1,2],[2000000,3]]]}", "beyond");
+    expect_error("{\"strokes\":[[[NaN,2]]]}", "malformed JSON");
+    expect_error("{\"label\":10,\"strokes\":[]}", "label");
+    expect_error("{\"label\":-1,\"strokes\":[]}", "label");
+    expect_error("{\"label\":2.5,\"strokes\":[]}", "label");
+    expect_error("{\"label\":\"3\",\"strokes\":[]}", "label");
+    expect_error("{\"writer\":7,\"strokes\":[]}", "\"writer\" must be a string");
+    expect_error("{\"group\":[],\"strokes\":[]}", "\"group\" must be a string");
+}
+
+static void test_too_many_points(void **state)
+{
+    (void)state;
+    size_t n = STROKES_MAX_POINTS + 1;
+    char *line = malloc(n * 6 + 64);
+    assert_non_null(line);
+    size_t k = (size_t)sprintf(line, "{\"strokes\":[[");
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)sprintf(line + k, "%s[1,2]", i ? "," : "");
+    sprintf(line + k, "]]}");
+    expect_error(line, "more than");
+    free(line);
+}
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char path[1200];
+    snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
+    test_write_file(path, text, strlen(text));
+    return path;
+}
+
+static void test_load_file_names_line(void **state)
+{
+    (void)state;
+    strokes_set set;
+    inkpin_diag d;
+    const char *ok = write_tmp("ok.ndjson", "{\"label\":1,\"strokes\":[[[10,10],[10,100]]]}\n"
+                                            "{\"strokes\":[[[0,0],[50,50]]]}");
+    assert_int_equal(strokes_load(ok, &set, &d), 0);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(set.samples[1].line, 2);
+    strokes_free(&set);
+
+    const char *bad = write_tmp("bad.ndjson", "{\"strokes\":[]}\n{\"strokes\":[]}\n{oops\n");
+    assert_int_equal(strokes_load(bad, &set, &d), -1);
+    assert_non_null(strstr(d.msg, "bad.ndjson:3:"));
+    assert_int_equal(set.n, 0);
+
+    const char *blank = write_tmp("blank.ndjson", "{\"strokes\":[]}\n\n{\"strokes\":[]}\n");
+    assert_int_equal(strokes_load(blank, &set, &d), -1);
+    assert_non_null(strstr(d.msg, "blank.ndjson:2: empty line"));
+
+    const char *empty = write_tmp("empty.ndjson", "");
+    assert_int_equal(strokes_load(empty, &set, &d), -1);
+    assert_non_null(strstr(d.msg, "no lines"));
+
+    assert_int_equal(strokes_load("/nonexistent/x.ndjson", &set, &d), -1);
+    assert_non_null(strstr(d.msg, "cannot open"));
+}
+
+static void test_feed_rounds_and_uses_ink_events(void **state)
+{
+    (void)state;
+    strokes_sample s;
+    inkpin_diag d;
+    ink_buffer ink;
+    assert_int_equal(parse("{\"strokes\":[[[10.4,20.6],[30.5,-4]],[[300,7]]]}", &s, &d), 0);
+    assert_int_equal(strokes_feed(&s, &ink), INK_OK);
+    assert_int_equal(ink.n, 4); /* 2 points, a pen lift, 1 point */
+    assert_int_equal(ink.x[0], 10);
+    assert_int_equal(ink.y[0], 21);
+    assert_int_equal(ink.x[1], 31); /* lroundf: half away from zero */
+    assert_int_equal(ink.y[1], 0);  /* clamped by ink */
+    assert_int_equal(ink.x[2], INK_PEN_LIFT);
+    assert_int_equal(ink.x[3], 239);
+    assert_false(ink.pen_is_down);
+    strokes_sample_free(&s);
+
+    /* empty strokes: no ink, no digit */
+    assert_int_equal(parse("{\"strokes\":[[],[]]}", &s, &d), 0);
+    assert_int_equal(strokes_feed(&s, &ink), INK_OK);
+    uint8_t img[NET_IMAGE_BYTES];
+    assert_int_equal(ink_render(&ink, img), INK_NO_DIGIT);
+    strokes_sample_free(&s);
+}
+
+static void test_writer_split(void **state)
+{
+    (void)state;
+    /* FNV-1a 32-bit known answers */
+    assert_int_equal(strokes_fnv1a(""), 0x811c9dc5u);
+    assert_int_equal(strokes_fnv1a("a"), 0xe40c292cu);
+    assert_int_equal(strokes_fnv1a("foobar"), 0xbf9cf968u);
+    char key[64];
+    strokes_writer_key("ibm", "r03-07", key, sizeof key);
+    assert_string_equal(key, "ibm/07");
+    strokes_writer_key("ibm", "r03-x7", key, sizeof key);
+    assert_string_equal(key, "ibm/r03-x7");
+    strokes_writer_key("gmd", "kast", key, sizeof key);
+    assert_string_equal(key, "gmd/alek+kast");
+    strokes_writer_key("apa", "ArloReeves", key, sizeof key);
+    assert_string_equal(key, "apa/ArloReeves");
+    /* aliases land in the same part; no writer -> report */
+    strokes_sample a = {0}, b = {0};
+    a.group = "ibm";
+    a.writer = "r00-07";
+    b.group = "ibm";
+    b.writer = "r02-07";
+    assert_int_equal(strokes_part(&a), strokes_part(&b));
+    a.writer = NULL;
+    assert_int_equal(strokes_part(&a), STROKES_REPORT);
+}
+
+static void test_writer_split_on_dev_data(void **state)
+{
+    (void)state;
+    const char *root = test_data_root();
+    char path[1200];
+    snprintf(path, sizeof path, "%s/unipen/dev.ndjson", root ? root : ".");
+    strokes_set set;
+    inkpin_diag d;
+    if (!root || strokes_load(path, &set, &d)) {
+        skip();
+        return;
+    }
+    int n[2] = {0, 0};
+    for (int i = 0; i < set.n; i++)
+        n[strokes_part(&set.samples[i])]++;
+    /* the figures posted on the board and in strokes.h */
+    assert_int_equal(set.n, 8352);
+    assert_int_equal(n[STROKES_TUNE], 5802);
+    assert_int_equal(n[STROKES_REPORT], 2550);
+    strokes_free(&set);
+}
+
+static int run_cli(const char *args)
+{
+    const char *cli = getenv("INKPIN_CLI");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_render_cli_exit_codes(void **state)
+{
+    (void)state;
+    if (!getenv("INKPIN_CLI")) {
+        skip();
+        return;
+    }
+    char args[3000];
+    const char *bad = write_tmp("cli_bad.ndjson", "{\"strokes\":[[[1,2]]]}\n{\"strokes\":[[[nan,1]]]}\n");
+    snprintf(args, sizeof args, "render '%s' --out '%s/x.png'", bad, test_tmpdir());
+    assert_int_equal(run_cli(args), 2);
+    assert_int_equal(run_cli("render"), 2);
+    assert_int_equal(run_cli("render --bogus x"), 2);
+    assert_int_equal(run_cli("render --help"), 0);
+    const char *good = write_tmp("cli_good.ndjson", "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n"
+                                                    "{\"strokes\":[[[5,5]]]}\n");
+    snprintf(args, sizeof args, "render '%s' --out '%s/ok.png'", good, test_tmpdir());
+    assert_int_equal(run_cli(args), 0);
+    char png[1200];
+    snprintf(png, sizeof png, "%s/ok.png", test_tmpdir());
+    FILE *f = fopen(png, "rb");
+    assert_non_null(f);
+    unsigned char sig[8];
+    assert_int_equal(fread(sig, 1, 8, f), 8);
+    fclose(f);
+    assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_lines),
+        cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_too_many_points),
+        cmocka_unit_test(test_load_file_names_line),
+        cmocka_unit_test(test_feed_rounds_and_uses_ink_events),
+        cmocka_unit_test(test_writer_split),
+        cmocka_unit_test(test_writer_split_on_dev_data),
+        cmocka_unit_test(test_render_cli_exit_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
