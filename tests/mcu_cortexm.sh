@@ -18,7 +18,7 @@ data=$(mcu_data_root "$src") || { echo "SKIP: no data root with MNIST and unipen
 
 out=$build/mcu/cortex-m
 rc=0
-mcu_samples "$src" "$data" "$out/samples" 100 20 || rc=$?
+mcu_samples "$src" "$data" "$out/samples" "$MCU_DIGITS_CM" "$MCU_STROKES_CM" || rc=$?
 [ "$rc" -eq 77 ] && exit 77
 [ "$rc" -eq 0 ] || { echo "FAIL: sample generation"; exit 1; }
 mcu_host_ref "$src" "$out/samples" "$out/host"

@@ -105,3 +105,15 @@ mcu_cortexm_build() {
     local src=$1 board=$2 samples=$3 out=$4
     make -s -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out"
 }
+
+mcu_avr_build() {
+    local src=$1 samples=$2 out=$3
+    make -s -C "$src/ports/avr" SAMPLES="$samples" OUT="$out"
+}
+
+# Sample sizes: all of the fixed sample on Cortex-M; on the ATmega328P a
+# prefix of it that leaves flash for the model (32 KB in all).
+MCU_DIGITS_CM=100
+MCU_STROKES_CM=20
+MCU_DIGITS_AVR=20
+MCU_STROKES_AVR=10

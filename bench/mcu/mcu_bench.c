@@ -46,29 +46,29 @@ static void put_u32(uint32_t v)
 
 static void put_hex32(uint32_t v)
 {
-    static const char hex[] = "0123456789abcdef";
     char buf[9];
     int i;
     for (i = 7; i >= 0; i--) {
-        buf[i] = hex[v & 15u];
+        unsigned d = v & 15u;
+        buf[i] = (char)(d < 10u ? '0' + d : 'a' + d - 10u);
         v >>= 4;
     }
     buf[8] = '\0';
     mcu_puts(buf);
 }
 
-static void put_kv(const char *key, uint32_t v)
+static void put_kv(mcu_str key, uint32_t v)
 {
-    mcu_puts(" ");
-    mcu_puts(key);
-    mcu_puts(" ");
+    mcu_puts_lit(MCU_LIT(" "));
+    mcu_puts_lit(key);
+    mcu_puts_lit(MCU_LIT(" "));
     put_u32(v);
 }
 
 static void put_i32(int32_t v)
 {
     if (v < 0) {
-        mcu_puts("-");
+        mcu_puts_lit(MCU_LIT("-"));
         put_u32(0u - (uint32_t)v);
     } else {
         put_u32((uint32_t)v);
@@ -145,25 +145,25 @@ static uint32_t tally_mean(const tally *t)
     return q;
 }
 
-static void put_tally(const char *name, const tally *t)
+static void put_tally(mcu_str name, const tally *t)
 {
-    mcu_puts(" ");
-    mcu_puts(name);
-    mcu_puts("_mean ");
+    mcu_puts_lit(MCU_LIT(" "));
+    mcu_puts_lit(name);
+    mcu_puts_lit(MCU_LIT("_mean "));
     put_u32(tally_mean(t));
-    put_kv("min", t->min);
-    put_kv("max", t->max);
-    put_kv("stack", t->stack_max);
+    put_kv(MCU_LIT("min"), t->min);
+    put_kv(MCU_LIT("max"), t->max);
+    put_kv(MCU_LIT("stack"), t->stack_max);
 }
 
 /* ---- one sample --------------------------------------------------------- */
 
 static void put_prediction(const net_result *r)
 {
-    put_kv("pred", r->digit);
-    put_kv("conf", r->confidence[r->digit]);
-    put_kv("second", r->runner_up);
-    mcu_puts(" out ");
+    put_kv(MCU_LIT("pred"), r->digit);
+    put_kv(MCU_LIT("conf"), r->confidence[r->digit]);
+    put_kv(MCU_LIT("second"), r->runner_up);
+    mcu_puts_lit(MCU_LIT(" out "));
     put_hex32(hash_result(r));
 }
 
@@ -180,18 +180,18 @@ static net_err run_net(const net_model *m, uint32_t *counts, uint32_t *stack)
     return e;
 }
 
-static void put_measures(const char *name, uint32_t counts)
+static void put_measures(mcu_str name, uint32_t counts)
 {
-    mcu_puts(" ");
-    mcu_puts(name);
-    mcu_puts(" ");
+    mcu_puts_lit(MCU_LIT(" "));
+    mcu_puts_lit(name);
+    mcu_puts_lit(MCU_LIT(" "));
     put_u32(counts);
 }
 
 static void put_outcome(net_err e, unsigned label, tally *t)
 {
     if (e != NET_OK) {
-        mcu_puts(" err ");
+        mcu_puts_lit(MCU_LIT(" err "));
         put_i32((int32_t)e);
         t->err++;
         return;
@@ -209,14 +209,14 @@ static void classify_digit(const net_model *m, unsigned k)
     for (i = 0; i < NET_IMAGE_BYTES; i++)
         image[i] = MCU_RD_U8(&mcu_digit_bits[k][i]);
     e = run_net(m, &counts, &stack);
-    mcu_puts("R digit ");
+    mcu_puts_lit(MCU_LIT("R digit "));
     put_u32(k);
-    put_kv("label", label);
+    put_kv(MCU_LIT("label"), label);
     put_outcome(e, label, &t_digit);
-    mcu_puts(" |");
-    put_measures("net", counts);
-    put_kv("stack", stack);
-    mcu_puts("\n");
+    mcu_puts_lit(MCU_LIT(" |"));
+    put_measures(MCU_LIT("net"), counts);
+    put_kv(MCU_LIT("stack"), stack);
+    mcu_puts_lit(MCU_LIT("\n"));
     tally_add(&t_digit, counts, stack);
 }
 
@@ -263,14 +263,14 @@ static void classify_strokes(const net_model *m, unsigned k)
     uint32_t ink_counts, ink_stack, net_counts = 0, net_stack = 0;
     unsigned label = MCU_RD_U8(&mcu_stroke_labels[k]);
     ink_err fe = feed_strokes(k), re = render(&ink_counts, &ink_stack);
-    mcu_puts("R ink ");
+    mcu_puts_lit(MCU_LIT("R ink "));
     put_u32(k);
-    put_kv("label", label);
-    mcu_puts(" feed ");
+    put_kv(MCU_LIT("label"), label);
+    mcu_puts_lit(MCU_LIT(" feed "));
     put_i32((int32_t)fe);
-    mcu_puts(" ret ");
+    mcu_puts_lit(MCU_LIT(" ret "));
     put_i32((int32_t)re);
-    mcu_puts(" img ");
+    mcu_puts_lit(MCU_LIT(" img "));
     put_hex32(hash_image(image));
     tally_add(&t_render, ink_counts, ink_stack);
     if (m && re == INK_OK) {
@@ -278,26 +278,26 @@ static void classify_strokes(const net_model *m, unsigned k)
         put_outcome(e, label, &t_ink);
         tally_add(&t_ink, net_counts, net_stack);
     }
-    mcu_puts(" |");
-    put_measures("ink", ink_counts);
-    put_measures("net", net_counts);
-    put_kv("stack", ink_stack > net_stack ? ink_stack : net_stack);
-    mcu_puts("\n");
+    mcu_puts_lit(MCU_LIT(" |"));
+    put_measures(MCU_LIT("ink"), ink_counts);
+    put_measures(MCU_LIT("net"), net_counts);
+    put_kv(MCU_LIT("stack"), ink_stack > net_stack ? ink_stack : net_stack);
+    mcu_puts_lit(MCU_LIT("\n"));
 }
 
 int mcu_bench_run(void)
 {
     const net_model *m = net_default_model();
     unsigned k;
-    mcu_puts("inkpin mcu bench: ");
+    mcu_puts_lit(MCU_LIT("inkpin mcu bench: "));
     put_u32(MCU_DIGITS);
-    mcu_puts(" MNIST test digits, ");
+    mcu_puts_lit(MCU_LIT(" MNIST test digits, "));
     put_u32(MCU_STROKE_DIGITS);
-    mcu_puts(" stroke digits, unit " MCU_COUNT_UNIT "\n");
+    mcu_puts_lit(MCU_LIT(" stroke digits, unit " MCU_COUNT_UNIT "\n"));
     if (!m) {
-        mcu_puts("no default model compiled in: ink only\n");
+        mcu_puts_lit(MCU_LIT("no default model compiled in: ink only\n"));
     } else if (net_arena_bytes(m) == 0 || net_arena_bytes(m) > sizeof arena) {
-        mcu_puts("E arena too small or model invalid\n");
+        mcu_puts_lit(MCU_LIT("E arena too small or model invalid\n"));
         return 1;
     }
     if (m)
@@ -306,21 +306,21 @@ int mcu_bench_run(void)
     for (k = 0; k < MCU_STROKE_DIGITS; k++)
         classify_strokes(m, k);
 
-    mcu_puts("S digits");
-    put_kv("n", t_digit.n);
-    put_kv("correct", t_digit.correct);
-    put_kv("errors", t_digit.err);
-    mcu_puts(" strokes");
-    put_kv("n", t_render.n);
-    put_kv("correct", t_ink.correct);
-    put_kv("errors", t_ink.err);
-    mcu_puts(" |");
-    put_tally("net", &t_digit);
-    put_tally("ink", &t_render);
-    put_kv("arena", (uint32_t)sizeof arena);
-    put_kv("ink_buffer", (uint32_t)sizeof ink);
-    put_kv("image", (uint32_t)sizeof image);
-    put_kv("result", (uint32_t)sizeof result);
-    mcu_puts("\n");
+    mcu_puts_lit(MCU_LIT("S digits"));
+    put_kv(MCU_LIT("n"), t_digit.n);
+    put_kv(MCU_LIT("correct"), t_digit.correct);
+    put_kv(MCU_LIT("errors"), t_digit.err);
+    mcu_puts_lit(MCU_LIT(" strokes"));
+    put_kv(MCU_LIT("n"), t_render.n);
+    put_kv(MCU_LIT("correct"), t_ink.correct);
+    put_kv(MCU_LIT("errors"), t_ink.err);
+    mcu_puts_lit(MCU_LIT(" |"));
+    put_tally(MCU_LIT("net"), &t_digit);
+    put_tally(MCU_LIT("ink"), &t_render);
+    put_kv(MCU_LIT("arena"), (uint32_t)sizeof arena);
+    put_kv(MCU_LIT("ink_buffer"), (uint32_t)sizeof ink);
+    put_kv(MCU_LIT("image"), (uint32_t)sizeof image);
+    put_kv(MCU_LIT("result"), (uint32_t)sizeof result);
+    mcu_puts_lit(MCU_LIT("\n"));
     return (t_digit.err || t_ink.err) ? 1 : 0;
 }

@@ -16,8 +16,9 @@
  * in the port's unit (MCU_COUNT_UNIT: instructions, cycles or none) and the
  * peak stack bytes of that call. A closing "S ..." line sums them up.
  *
- * A port provides mcu_port.h (MCU_ROM, MCU_RD_U8, MCU_RD_U16, MCU_COUNT_UNIT)
- * and the functions below. The benchmark is freestanding C99.
+ * A port provides mcu_port.h (MCU_ROM, MCU_RD_U8, MCU_RD_U16: where the sample
+ * lives and how to read it; MCU_COUNT_UNIT; mcu_str, MCU_LIT, mcu_puts_lit:
+ * literal strings, kept in flash on AVR) and the functions below. The benchmark is freestanding C99.
  */
 #ifndef INKPIN_MCU_BENCH_H
 #define INKPIN_MCU_BENCH_H

@@ -6,4 +6,8 @@
 #define MCU_RD_U8(p) (*(p))
 #define MCU_RD_U16(p) (*(p))
 #define MCU_COUNT_UNIT "instructions"
+/* Literal strings: ordinary pointers here (AVR keeps them in flash). */
+typedef const char *mcu_str;
+#define MCU_LIT(s) (s)
+#define mcu_puts_lit(s) mcu_puts(s)
 #endif

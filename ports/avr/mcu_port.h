@@ -1,0 +1,15 @@
+/* mcu_port.h - ATmega328P knobs for the MCU benchmark (bench/mcu): the
+ * sample lives in program memory and is read with the LPM accessors. */
+#ifndef INKPIN_MCU_PORT_H
+#define INKPIN_MCU_PORT_H
+#include <avr/pgmspace.h>
+#define MCU_ROM PROGMEM
+#define MCU_RD_U8(p) pgm_read_byte(p)
+#define MCU_RD_U16(p) pgm_read_word(p)
+#define MCU_COUNT_UNIT "cycles"
+/* Literal strings stay in flash too (.data would copy them into RAM). */
+typedef const char *mcu_str; /* a program-memory address */
+#define MCU_LIT(s) PSTR(s)
+void mcu_puts_P(const char *s);
+#define mcu_puts_lit(s) mcu_puts_P(s)
+#endif
