@@ -37,6 +37,9 @@
  *   device whose records are both unreadable may have had a PIN and must not
  *   open. A torn first write (slot 0 BAD, slot 1 ERASED) is still "fresh".
  *   STORE_ERR_IO (a read callback failed) must also be treated as fail closed.
+ *   The lock calls store_save twice per record (older slot, then the other),
+ *   so once a save completes both slots agree and a later bit error in one
+ *   slot cannot roll the device back to an older record.
  *
  * WRITE ORDER
  *   store_save: erase(target) -> prog(target, 72 bytes, in prog_size pieces)

@@ -127,12 +127,19 @@ static bool config_ok(const lock_config *c)
 
 /* ---- persistence -------------------------------------------------------- */
 
+/* Writes the record to both slots, older first. After the first write the
+ * new record is the newest (a cut from here on boots with it); after the
+ * second, a later bit error in either slot cannot roll the lock back to an
+ * older record (e.g. from "PIN set" to "no PIN"). If only the second write
+ * fails, the record is stored and the mirror is redone by the next save. */
 static bool save(lock_ctx *lk, store_record *r)
 {
     if (store_save(&lk->st, r) != STORE_OK) {
         log_line(lk, "lock: storage write failed");
         return false;
     }
+    if (store_save(&lk->st, r) != STORE_OK)
+        log_line(lk, "lock: storage mirror write failed");
     return true;
 }
 

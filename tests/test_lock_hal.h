@@ -1,0 +1,191 @@
+/* test_lock_hal.h - a test device for the lock tests: RAM flash with NOR
+ * semantics that can cut power after the Nth program/erase (longjmp), a fast
+ * KDF (Argon2id at libsodium's minimum cost), deterministic random bytes and a
+ * captured log. Header-only (static functions) so each test binary owns it. */
+#ifndef INKPIN_TEST_LOCK_HAL_H
+#define INKPIN_TEST_LOCK_HAL_H
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "inkpin/hal.h"
+#include "inkpin/lock.h"
+#include "inkpin/store.h"
+
+#define TDEV_BLOCK 128u
+#define TDEV_LOG_LINES 256
+
+typedef struct test_dev {
+    uint8_t flash[TDEV_BLOCK * 2];
+    store_ram ram;
+    hal_storage raw;        /* the RAM back-end itself */
+    hal h;                  /* storage callbacks below wrap `raw` */
+    /* power cut: after `ops` reaches `cut_at` (0 = never) */
+    long ops;
+    long cut_at;
+    int torn;               /* 1: the cut operation is half applied; 0: fully applied */
+    jmp_buf *cut_env;
+    int cut;                /* set when the power was cut */
+    int fail_prog;          /* 1: every prog returns an error */
+    int fail_read;          /* 1: every read returns an error */
+    /* everything */
+    uint64_t rng;
+    long kdf_calls;
+    int nlog;
+    char log[TDEV_LOG_LINES][128];
+    lock_ctx lk;
+} test_dev;
+
+static int tdev_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+{
+    test_dev *d = ctx;
+    if (d->fail_read)
+        return -1;
+    return d->raw.read(d->raw.ctx, block, off, buf, size);
+}
+
+/* Counts an operation; on the cut one, applies it (fully or half) and jumps. */
+static void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, const uint8_t *buf,
+                           uint32_t size, int is_erase)
+{
+    if (d->cut_at == 0 || ++d->ops != d->cut_at)
+        return;
+    if (is_erase) {
+        uint32_t n = d->torn ? TDEV_BLOCK / 2 : TDEV_BLOCK;
+        memset(d->flash + block * TDEV_BLOCK, 0xFF, n);
+    } else {
+        uint32_t n = d->torn ? size / 2 : size;
+        for (uint32_t i = 0; i < n; i++)
+            d->flash[block * TDEV_BLOCK + off + i] &= buf[i];
+    }
+    d->cut = 1;
+    d->cut_at = 0;
+    longjmp(*d->cut_env, 1);
+}
+
+static int tdev_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+{
+    test_dev *d = ctx;
+    if (d->fail_prog)
+        return -1;
+    tdev_maybe_cut(d, block, off, buf, size, 0);
+    return d->raw.prog(d->raw.ctx, block, off, buf, size);
+}
+
+static int tdev_erase(void *ctx, uint32_t block)
+{
+    test_dev *d = ctx;
+    tdev_maybe_cut(d, block, 0, NULL, 0, 1);
+    return d->raw.erase(d->raw.ctx, block);
+}
+
+static int tdev_sync(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/* The fast test KDF: Argon2id with libsodium's minimum cost (1 pass, 8 KiB). */
+static int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
+                    const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    test_dev *d = ctx;
+    d->kdf_calls++;
+    return crypto_pwhash(hash, HAL_KDF_HASH_BYTES, pin, pin_len, salt, crypto_pwhash_OPSLIMIT_MIN,
+                         crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13) == 0
+               ? 0
+               : -1;
+}
+
+static int tdev_random(void *ctx, uint8_t *buf, size_t n)
+{
+    test_dev *d = ctx;
+    for (size_t i = 0; i < n; i++) {
+        d->rng ^= d->rng << 13;
+        d->rng ^= d->rng >> 7;
+        d->rng ^= d->rng << 17;
+        buf[i] = (uint8_t)(d->rng >> 32);
+    }
+    return 0;
+}
+
+static void tdev_log(void *ctx, const char *line)
+{
+    test_dev *d = ctx;
+    if (d->nlog < TDEV_LOG_LINES)
+        snprintf(d->log[d->nlog++], sizeof d->log[0], "%s", line);
+}
+
+/* A factory-fresh device (flash all 0xFF). Call tdev_boot next. */
+static void tdev_new(test_dev *d, uint64_t seed)
+{
+    memset(d, 0, sizeof *d);
+    if (sodium_init() < 0)
+        abort();
+    memset(d->flash, 0xFF, sizeof d->flash);
+    store_ram_init(&d->raw, &d->ram, d->flash, TDEV_BLOCK, 2, 1);
+    d->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+    d->h.ctx = d;
+    d->h.storage = d->raw;
+    d->h.storage.ctx = d;
+    d->h.storage.read = tdev_read;
+    d->h.storage.prog = tdev_prog;
+    d->h.storage.erase = tdev_erase;
+    d->h.storage.sync = tdev_sync;
+    d->h.kdf = tdev_kdf;
+    d->h.random = tdev_random;
+    d->h.log = tdev_log;
+}
+
+/* Power on: a new lock_ctx over the same flash. */
+static int tdev_boot(test_dev *d, const lock_config *cfg)
+{
+    return lock_init(&d->lk, &d->h, cfg);
+}
+
+/* Types a PIN given as a string of digits, without Enter. */
+static void tdev_type(test_dev *d, const char *digits)
+{
+    for (const char *p = digits; *p; p++)
+        lock_digit(&d->lk, *p - '0');
+}
+
+/* Types a PIN and presses Enter; returns the Enter result. */
+static lock_result tdev_try(test_dev *d, const char *digits)
+{
+    tdev_type(d, digits);
+    return lock_enter(&d->lk);
+}
+
+/* The stored record as the store reads it now (STORE_OK or an error). */
+static int tdev_record(test_dev *d, store_record *r)
+{
+    store s;
+    return store_load(&s, &d->raw, r);
+}
+
+/* 1 if the stored record's hash is the hash of `pin` (the test KDF). */
+static int tdev_record_is_pin(test_dev *d, const store_record *r, const char *pin)
+{
+    uint8_t h[HAL_KDF_HASH_BYTES];
+    if (!r->has_pin || strlen(pin) != r->pin_len)
+        return 0;
+    if (tdev_kdf(d, h, pin, strlen(pin), r->salt) != 0)
+        return 0;
+    return memcmp(h, r->hash, sizeof h) == 0;
+}
+
+/* 1 if any captured log line contains s. */
+static int tdev_log_contains(const test_dev *d, const char *s)
+{
+    for (int i = 0; i < d->nlog; i++)
+        if (strstr(d->log[i], s))
+            return 1;
+    return 0;
+}
+
+#endif
