@@ -136,7 +136,7 @@ typedef struct app {
     uint32_t pen_up_ms;
 
     /* what the panel shows */
-    int8_t shown_digit;  /* demo: last prediction, -1 none, -2 "no digit" */
+    int8_t shown_digit;  /* demo: last prediction, -1 none, -2 "no digit", -3 "no model" */
     uint16_t shown_conf; /* demo: its confidence in 1/1000 */
     bool has_preview;
     uint8_t message;     /* lock: transient status message (app.c enum) */
@@ -165,7 +165,8 @@ void app_set_mode(app *a, app_mode mode);
 app_mode app_get_mode(const app *a);
 
 /* Demo mode: last digit shown (0..9), -1 if none, -2 if the ink was not a
- * digit; *permille gets its confidence (0..1000) when not NULL. */
+ * digit, -3 if there is no usable model; *permille gets its confidence
+ * (0..1000) when not NULL. */
 int app_demo_digit(const app *a, int *permille);
 
 /* The strokes currently drawn (for "export drawing"; coordinates 0..239). */

@@ -230,7 +230,7 @@ static void paint_canvas(const app *a)
             pen_dot(a, ink->x[i], ink->y[i]);
         }
     }
-    if (ink->n == 0) {
+    if (ink->n == 0 && !a->stroking) {
         const char *hint = a->mode == APP_MODE_DEMO ? "draw a digit" : "draw one digit, pause";
         text_centred(a, 0, APP_CANVAS, APP_CANVAS - 14, hint, 1, APP_COLOR_DIM, APP_COLOR_CANVAS);
     }
@@ -377,6 +377,8 @@ static void paint_demo_panel(const app *a)
     } else if (a->shown_digit == -2) {
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, "?", 4, APP_COLOR_BAD, APP_COLOR_PANEL);
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+    } else if (a->shown_digit == -3) {
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
     }
 }
 
@@ -421,6 +423,8 @@ static void demo_predict(app *a)
         p = put_uint(line + 2, permille / 1000u, 1);
         *p++ = '.';
         put_uint(p, permille % 1000u, 3);
+    } else if (digit == -3) {
+        memcpy(line, "- no model", 11);
     } else {
         memcpy(line, "- no digit", 11);
     }
@@ -647,6 +651,31 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
     }
 }
 
+/* A second, dim line saying what to do next. */
+static const char *lockui_hint(const lock_view *v, char buf[16])
+{
+    switch (v->state) {
+    case LOCK_NO_PIN:
+        return "draw a PIN";
+    case LOCK_ENROLL:
+        if (v->digits >= v->min_digits) {
+            return "then Enter";
+        }
+        buf[0] = (char)('0' + v->min_digits % 10);
+        buf[1] = '-';
+        buf[2] = (char)('0' + v->max_digits % 10);
+        memcpy(buf + 3, " digits", 8);
+        return buf;
+    case LOCK_CONFIRM:
+        return v->digits >= v->min_digits ? "then Enter" : "once more";
+    case LOCK_LOCKED:
+    case LOCK_VERIFY:
+        return v->digits >= v->max_digits ? "then Enter" : "draw PIN";
+    default:
+        return "";
+    }
+}
+
 /* Filled dots for the digits entered, hollow ones for the slots still open. */
 static void paint_dots(const app *a, const lock_view *v)
 {
@@ -686,6 +715,10 @@ static void paint_lock_panel(app *a)
                      APP_COLOR_PANEL);
     } else if (v.state != LOCK_UNLOCKED && v.state != LOCK_NO_PIN) {
         paint_dots(a, &v);
+    }
+    if (v.preview < 0 && v.wait_ms == 0) {
+        const char *hint = lockui_hint(&v, buf);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, 90, hint, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     }
     if (v.preview >= 0 && v.preview <= 9) {
         buf[0] = (char)('0' + v.preview);
@@ -739,10 +772,10 @@ static void press_button(app *a, int id)
 static void pointer_down(app *a, int x, int y)
 {
     if (x < APP_CANVAS && y < APP_CANVAS) {
+        a->stroking = true;
         if (a->ink.n == 0) {
             paint_canvas(a); /* erase the hint */
         }
-        a->stroking = true;
         a->pending = false;
         a->last_x = (int16_t)clamp_canvas(x);
         a->last_y = (int16_t)clamp_canvas(y);

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# sdl_e2e.sh - the desktop simulator (ports/sdl, inkpin-sim) in a real X
+# server: Xvfb, mouse drags replayed by xdotool from real pen strokes
+# (unipen/dev.ndjson, or a drawn "1" without the data), screenshots of the
+# window sampled at known pixels, the demo log compared with `inkpin classify`
+# on the exported strokes, then the lock tab.
+#   bash tests/sdl_e2e.sh <inkpin-cli> <source-dir> <build-dir>
+# Exit 77 (skipped) when inkpin-sim was not built (no SDL2) or Xvfb, xdotool,
+# ImageMagick or node are missing. Artifacts: <build-dir>/sdl_e2e/*.png.
+set -euo pipefail
+
+cli=$1
+src=$2
+build=$3
+sim=$build/ports/sdl/inkpin-sim
+out=$build/sdl_e2e
+
+skip() { echo "sdl_e2e: SKIP: $*"; exit 77; }
+fail() { echo "sdl_e2e: FAIL: $*"; [ -f "$out/sim.log" ] && sed 's/^/  sim: /' "$out/sim.log"; exit 1; }
+
+[ -x "$sim" ] || skip "inkpin-sim not built (SDL2 missing?)"
+command -v Xvfb >/dev/null || skip "Xvfb missing"
+command -v xdotool >/dev/null || skip "xdotool missing"
+command -v node >/dev/null || skip "node missing"
+# The real ImageMagick (a same-named stand-in may shadow it in /usr/local/bin).
+IMPORT=/usr/bin/import
+CONVERT=/usr/bin/convert
+[ -x "$IMPORT" ] && [ -x "$CONVERT" ] || skip "ImageMagick (import, convert) missing"
+
+rm -rf "$out"
+mkdir -p "$out"
+
+# A free display number.
+disp=""
+for n in $(seq 91 120); do
+  if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then disp=$n; break; fi
+done
+[ -n "$disp" ] || skip "no free X display number"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+Xvfb ":$disp" -screen 0 800x600x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=":$disp"
+for _ in $(seq 1 100); do
+  xdotool getmouselocation >/dev/null 2>&1 && break
+  sleep 0.1
+done
+xdotool getmouselocation >/dev/null 2>&1 || fail "Xvfb did not start"
+
+"$sim" --store "$out/lock.bin" --export "$out/drawn.ndjson" >"$out/sim.log" 2>&1 &
+pids+=($!)
+wid=""
+for _ in $(seq 1 100); do
+  wid=$(xdotool search --name '^inkpin$' 2>/dev/null | head -n1 || true)
+  [ -n "$wid" ] && break
+  sleep 0.1
+done
+[ -n "$wid" ] || fail "no inkpin window"
+sleep 0.5
+eval "$(xdotool getwindowgeometry --shell "$wid")" # X Y WIDTH HEIGHT
+[ "$WIDTH" = 640 ] && [ "$HEIGHT" = 480 ] || fail "window is ${WIDTH}x$HEIGHT, expected 640x480"
+echo "sdl_e2e: window $wid at $X,$Y on :$disp"
+
+# Screen coordinates of app pixel (x, y) at scale 2 (the centre of the 2x2 block).
+sx() { echo $((X + 2 * $1 + 1)); }
+sy() { echo $((Y + 2 * $1 + 1)); }
+
+shot() { "$IMPORT" -window root -crop "${WIDTH}x${HEIGHT}+$X+$Y" +repage "$out/$1"; }
+# "r g b" of app pixel (x, y) in a screenshot of the window.
+pixel() {
+  "$CONVERT" "$out/$1" -crop "1x1+$((2 * $2 + 1))+$((2 * $3 + 1))" -depth 8 txt:- |
+    sed -n 's/^0,0: *(\([0-9]*\),\([0-9]*\),\([0-9]*\).*/\1 \2 \3/p'
+}
+# Asserts pixel (x, y) of a screenshot is within 10 of colour r g b.
+expect_pixel() {
+  local file=$1 x=$2 y=$3 r=$4 g=$5 b=$6 what=$7 got
+  got=$(pixel "$file" "$x" "$y")
+  read -r gr gg gb <<<"$got"
+  if [ -z "$got" ] || [ $((gr > r ? gr - r : r - gr)) -gt 10 ] ||
+     [ $((gg > g ? gg - g : g - gg)) -gt 10 ] || [ $((gb > b ? gb - b : b - gb)) -gt 10 ]; then
+    fail "$file: pixel ($x,$y) is '$got', expected ~ $r $g $b ($what)"
+  fi
+}
+
+tap() { xdotool mousemove "$(sx "$1")" "$(sy "$2")" mousedown 1 sleep 0.05 mouseup 1; sleep 0.2; }
+
+# Strokes to draw: up to 3 real digits of different classes, or a synthetic "1".
+data=${INKPIN_DATA:-}
+for d in "$data" "$src/data" "$src/../shared/data" "$src/../../shared/data"; do
+  if [ -n "$d" ] && [ -f "$d/unipen/dev.ndjson" ]; then data=$d; break; fi
+done
+if [ -f "$data/unipen/dev.ndjson" ]; then
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
+    const seen = new Set(); const out = [];
+    for (const l of lines) {
+      if (!l.trim()) continue;
+      const s = JSON.parse(l);
+      if (seen.has(s.label)) continue;
+      seen.add(s.label); out.push(JSON.stringify({label: s.label, strokes: s.strokes}));
+      if (out.length === 3) break;
+    }
+    console.log(out.join("\n"));' "$data/unipen/dev.ndjson" >"$out/replay.ndjson"
+else
+  echo "sdl_e2e: no unipen/dev.ndjson: drawing a synthetic 1"
+  echo '{"strokes":[[[120,40],[121,80],[120,120],[119,160],[120,200]]]}' >"$out/replay.ndjson"
+fi
+
+# xdotool argument lists, one drawing per line: pen down, every sample, pen up.
+node -e '
+  const [file, X, Y] = [process.argv[1], +process.argv[2], +process.argv[3]];
+  for (const l of require("fs").readFileSync(file, "utf8").split("\n")) {
+    if (!l.trim()) continue;
+    const args = [];
+    for (const st of JSON.parse(l).strokes) {
+      st.forEach(([x, y], i) => {
+        args.push("mousemove", X + 2 * Math.round(x) + 1, Y + 2 * Math.round(y) + 1);
+        if (i === 0) args.push("mousedown", "1");
+        args.push("sleep", "0.005");
+      });
+      args.push("mouseup", "1", "sleep", "0.1");
+    }
+    console.log(args.join(" "));
+  }' "$out/replay.ndjson" "$X" "$Y" >"$out/replay.xdo"
+
+shot start.png
+expect_pixel start.png 120 120 0 0 0 "empty drawing area"
+expect_pixel start.png 260 20 64 160 255 "DEMO tab active"
+expect_pixel start.png 244 100 24 28 36 "panel"
+
+k=0
+while read -r line; do
+  k=$((k + 1))
+  first=$(sed -n "${k}p" "$out/replay.ndjson" | node -e '
+    const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const [x, y] = s.strokes[0][0]; console.log(Math.round(x), Math.round(y));')
+  read -r fx fy <<<"$first"
+  # shellcheck disable=SC2086
+  xdotool $line
+  sleep 1.2 # the auto-predict pause is 0.7 s
+  shot "demo_$k.png"
+  fx=$((fx < 0 ? 0 : fx > 239 ? 239 : fx)); fy=$((fy < 0 ? 0 : fy > 239 ? 239 : fy))
+  expect_pixel "demo_$k.png" "$fx" "$fy" 255 255 255 "stroke start drawn"
+  xdotool key e
+  sleep 0.2
+  tap 280 220 # Clear
+done <"$out/replay.xdo"
+n=$k
+
+preds=$(grep -E '^([0-9] [01]\.[0-9]{3}|- no digit|- no model)$' "$out/sim.log" || true)
+[ "$(printf '%s\n' "$preds" | grep -c .)" -eq "$n" ] || fail "expected $n prediction lines, got: $preds"
+[ "$(grep -c strokes "$out/drawn.ndjson")" -eq "$n" ] || fail "export wrote $(wc -l <"$out/drawn.ndjson") lines, expected $n"
+echo "sdl_e2e: predictions: $(printf '%s' "$preds" | tr '\n' ';')"
+
+if printf '%s\n' "$preds" | grep -q 'no model'; then
+  echo "sdl_e2e: no default model compiled in: prediction checks skipped"
+elif "$cli" classify --help >/dev/null 2>&1; then
+  # The simulator must predict exactly what the CLI predicts for the same strokes.
+  "$cli" classify "$out/drawn.ndjson" --json >"$out/classify.json" || fail "inkpin classify failed"
+  want=$(node -e '
+    const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(j.predictions.map(p => p.pred).join(" "));' "$out/classify.json")
+  got=$(printf '%s\n' "$preds" | awk '{print ($1 == "-") ? "-1" : $1}' | tr '\n' ' ' | sed 's/ $//')
+  [ "$got" = "$want" ] || fail "simulator predicted '$got', inkpin classify '$want'"
+  echo "sdl_e2e: simulator and inkpin classify agree on $n drawings: $got"
+fi
+
+# The lock tab: accent moves, the status line and the lock buttons appear.
+tap 300 20
+sleep 0.3
+shot lock.png
+expect_pixel lock.png 300 20 64 160 255 "LOCK tab active"
+expect_pixel lock.png 260 20 56 64 80 "DEMO tab inactive"
+expect_pixel lock.png 250 135 56 64 80 "Enter button"
+"$CONVERT" "$out/lock.png" -crop 160x20+480+96 -format '%[fx:maxima.r]' info: >"$out/status_max"
+awk '{ exit !($1 > 0.8) }' "$out/status_max" || fail "no status text in the lock panel"
+
+xdotool key Escape
+sleep 0.3
+echo "sdl_e2e: PASS ($n drawings; screenshots in $out)"
