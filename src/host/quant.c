@@ -125,7 +125,7 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
 {
     int per = per_channel(L), oc = L->out_c;
     memset(Q, 0, sizeof *Q);
-    Q->kind = L->kind;
+    Q->kind = (int)L->kind;
     Q->in_c = L->in_c, Q->in_h = L->in_h, Q->in_w = L->in_w;
     Q->out_c = oc, Q->k = L->kind == MODEL_CONV ? L->k : 0;
     Q->relu = L->relu, Q->pool = L->pool;
