@@ -32,6 +32,7 @@ typedef struct test_dev {
     int cut;                /* set when the power was cut */
     int fail_prog;          /* 1: every prog returns an error */
     int fail_read;          /* 1: every read returns an error */
+    int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
     /* everything */
     uint64_t rng;
     long kdf_calls;
@@ -40,16 +41,18 @@ typedef struct test_dev {
     lock_ctx lk;
 } test_dev;
 
-static int tdev_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+static inline int tdev_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
 {
     test_dev *d = ctx;
     if (d->fail_read)
         return -1;
+    if (d->single_slot)
+        block = 0;
     return d->raw.read(d->raw.ctx, block, off, buf, size);
 }
 
 /* Counts an operation; on the cut one, applies it (fully or half) and jumps. */
-static void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, const uint8_t *buf,
+static inline void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, const uint8_t *buf,
                            uint32_t size, int is_erase)
 {
     if (d->cut_at == 0 || ++d->ops != d->cut_at)
@@ -67,30 +70,34 @@ static void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, const uint
     longjmp(*d->cut_env, 1);
 }
 
-static int tdev_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+static inline int tdev_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
 {
     test_dev *d = ctx;
     if (d->fail_prog)
         return -1;
+    if (d->single_slot)
+        block = 0;
     tdev_maybe_cut(d, block, off, buf, size, 0);
     return d->raw.prog(d->raw.ctx, block, off, buf, size);
 }
 
-static int tdev_erase(void *ctx, uint32_t block)
+static inline int tdev_erase(void *ctx, uint32_t block)
 {
     test_dev *d = ctx;
+    if (d->single_slot)
+        block = 0;
     tdev_maybe_cut(d, block, 0, NULL, 0, 1);
     return d->raw.erase(d->raw.ctx, block);
 }
 
-static int tdev_sync(void *ctx)
+static inline int tdev_sync(void *ctx)
 {
     (void)ctx;
     return 0;
 }
 
 /* The fast test KDF: Argon2id with libsodium's minimum cost (1 pass, 8 KiB). */
-static int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
+static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
                     const uint8_t salt[HAL_KDF_SALT_BYTES])
 {
     test_dev *d = ctx;
@@ -101,7 +108,7 @@ static int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin
                : -1;
 }
 
-static int tdev_random(void *ctx, uint8_t *buf, size_t n)
+static inline int tdev_random(void *ctx, uint8_t *buf, size_t n)
 {
     test_dev *d = ctx;
     for (size_t i = 0; i < n; i++) {
@@ -113,7 +120,7 @@ static int tdev_random(void *ctx, uint8_t *buf, size_t n)
     return 0;
 }
 
-static void tdev_log(void *ctx, const char *line)
+static inline void tdev_log(void *ctx, const char *line)
 {
     test_dev *d = ctx;
     if (d->nlog < TDEV_LOG_LINES)
@@ -121,7 +128,7 @@ static void tdev_log(void *ctx, const char *line)
 }
 
 /* A factory-fresh device (flash all 0xFF). Call tdev_boot next. */
-static void tdev_new(test_dev *d, uint64_t seed)
+static inline void tdev_new(test_dev *d, uint64_t seed)
 {
     memset(d, 0, sizeof *d);
     if (sodium_init() < 0)
@@ -142,34 +149,34 @@ static void tdev_new(test_dev *d, uint64_t seed)
 }
 
 /* Power on: a new lock_ctx over the same flash. */
-static int tdev_boot(test_dev *d, const lock_config *cfg)
+static inline int tdev_boot(test_dev *d, const lock_config *cfg)
 {
     return lock_init(&d->lk, &d->h, cfg);
 }
 
 /* Types a PIN given as a string of digits, without Enter. */
-static void tdev_type(test_dev *d, const char *digits)
+static inline void tdev_type(test_dev *d, const char *digits)
 {
     for (const char *p = digits; *p; p++)
         lock_digit(&d->lk, *p - '0');
 }
 
 /* Types a PIN and presses Enter; returns the Enter result. */
-static lock_result tdev_try(test_dev *d, const char *digits)
+static inline lock_result tdev_try(test_dev *d, const char *digits)
 {
     tdev_type(d, digits);
     return lock_enter(&d->lk);
 }
 
 /* The stored record as the store reads it now (STORE_OK or an error). */
-static int tdev_record(test_dev *d, store_record *r)
+static inline int tdev_record(test_dev *d, store_record *r)
 {
     store s;
     return store_load(&s, &d->raw, r);
 }
 
 /* 1 if the stored record's hash is the hash of `pin` (the test KDF). */
-static int tdev_record_is_pin(test_dev *d, const store_record *r, const char *pin)
+static inline int tdev_record_is_pin(test_dev *d, const store_record *r, const char *pin)
 {
     uint8_t h[HAL_KDF_HASH_BYTES];
     if (!r->has_pin || strlen(pin) != r->pin_len)
@@ -180,7 +187,7 @@ static int tdev_record_is_pin(test_dev *d, const store_record *r, const char *pi
 }
 
 /* 1 if any captured log line contains s. */
-static int tdev_log_contains(const test_dev *d, const char *s)
+static inline int tdev_log_contains(const test_dev *d, const char *s)
 {
     for (int i = 0; i < d->nlog; i++)
         if (strstr(d->log[i], s))
