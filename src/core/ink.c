@@ -157,12 +157,18 @@ typedef struct {
     int32_t mid_y2;
     int32_t off_col_q4; /* where the bounding-box centre lands */
     int32_t off_row_q4;
-    int32_t r;          /* pen radius, Q4 */
-    int32_t r2;         /* r * r */
+    int16_t r;          /* pen radius, Q4 */
+    int16_t r2;         /* r * r (<= 1600) */
     uint8_t *image;
+    bool clipped;       /* some pen pixel fell outside the 28x28 image */
     /* centre-of-mass accumulators of the pixels set so far */
     int32_t count, sum_row, sum_col;
 } raster;
+
+/* Right shifts below are applied to values made non-negative by a bias, so
+ * nothing depends on how a compiler shifts negative numbers. Mapped image
+ * positions stay within +-BIAS_PX pixels. */
+#define BIAS_PX 1024
 
 int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col)
 {
@@ -172,11 +178,10 @@ int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col)
     return (image[k >> 3] >> (k & 7)) & 1;
 }
 
-static void set_pixel(raster *rs, int32_t row, int32_t col)
+/* row, col already clipped to 0..27 */
+static void set_pixel(raster *rs, int16_t row, int16_t col)
 {
-    if (row < 0 || row >= SIDE || col < 0 || col >= SIDE)
-        return; /* clipped */
-    int32_t k = row * SIDE + col;
+    int16_t k = (int16_t)(row * SIDE + col);
     uint8_t bit = (uint8_t)(1u << (k & 7));
     uint8_t *byte = &rs->image[k >> 3];
     if (*byte & bit)
@@ -187,29 +192,43 @@ static void set_pixel(raster *rs, int32_t row, int32_t col)
     rs->sum_col += col;
 }
 
-/* Floor division by 16 that is also right for negatives. */
+/* floor(v / 16) for |v| < 16 * BIAS_PX. */
 static int32_t floor_q(int32_t v)
 {
-    return v >= 0 ? v / Q : -((-v + Q - 1) / Q);
+    return ((v + (int32_t)Q * BIAS_PX) >> 4) - BIAS_PX;
 }
 
 /* Sets every pixel whose centre is within the pen radius of (row, col) in Q4;
- * with radius 0, the pixel containing the point (nearest centre). */
+ * with radius 0, the pixel nearest to the point. 16-bit arithmetic inside the
+ * loops (offsets are within +-3 px, so squares stay below 2^13): cheap on AVR. */
 static void stamp(raster *rs, int32_t row_q, int32_t col_q)
 {
-    if (rs->r == 0) {
-        set_pixel(rs, floor_q(row_q + Q / 2), floor_q(col_q + Q / 2));
-        return;
-    }
     int32_t r0 = floor_q(row_q - rs->r + Q - 1), r1 = floor_q(row_q + rs->r);
     int32_t c0 = floor_q(col_q - rs->r + Q - 1), c1 = floor_q(col_q + rs->r);
-    for (int32_t i = r0; i <= r1; i++) {
-        int32_t dr = i * Q - row_q;
-        for (int32_t j = c0; j <= c1; j++) {
-            int32_t dc = j * Q - col_q;
-            if (dr * dr + dc * dc <= rs->r2)
+    if (rs->r == 0) {
+        r0 = r1 = floor_q(row_q + Q / 2);
+        c0 = c1 = floor_q(col_q + Q / 2);
+    }
+    if (r0 < 0 || c0 < 0 || r1 >= SIDE || c1 >= SIDE) {
+        rs->clipped = true;
+        if (r0 < 0) r0 = 0;
+        if (c0 < 0) c0 = 0;
+        if (r1 >= SIDE) r1 = SIDE - 1;
+        if (c1 >= SIDE) c1 = SIDE - 1;
+        if (r0 > r1 || c0 > c1)
+            return;
+    }
+    if (rs->r == 0) {
+        set_pixel(rs, (int16_t)r0, (int16_t)c0);
+        return;
+    }
+    int16_t dr = (int16_t)(r0 * Q - row_q);
+    int16_t dc0 = (int16_t)(c0 * Q - col_q);
+    for (int16_t i = (int16_t)r0; i <= r1; i++, dr = (int16_t)(dr + Q)) {
+        int16_t dr2 = (int16_t)(dr * dr), dc = dc0;
+        for (int16_t j = (int16_t)c0; j <= c1; j++, dc = (int16_t)(dc + Q))
+            if (dr2 + dc * dc <= rs->r2)
                 set_pixel(rs, i, j);
-        }
     }
 }
 
@@ -228,31 +247,31 @@ static void draw_segment(raster *rs, int32_t r0, int32_t c0, int32_t r1, int32_t
         stamp(rs, r0, c0);
         return;
     }
-    /* Positions in Q12 so the increments keep their fraction. */
+    /* Positions in Q12 (biased positive) so the increments keep their fraction. */
+    const int32_t bias = (int32_t)BIAS_PX * Q * 256;
     int32_t inc_r = dr * 256 / steps, inc_c = dc * 256 / steps;
-    int32_t pr = r0 * 256, pc = c0 * 256;
+    int32_t pr = r0 * 256 + bias, pc = c0 * 256 + bias;
     for (int32_t s = 0; s < steps; s++) {
-        stamp(rs, (pr + 128) >> 8, (pc + 128) >> 8);
+        stamp(rs, ((pr + 128) >> 8) - BIAS_PX * Q, ((pc + 128) >> 8) - BIAS_PX * Q);
         pr += inc_r;
         pc += inc_c;
     }
     stamp(rs, r1, c1);
 }
 
-static int32_t map_col(const raster *rs, uint8_t x)
+/* Area pixel -> Q4 image position, rounded to nearest. |(2x - mid) * mul| <
+ * 2^26, so the bias 2^30 (a multiple of 2^17) makes the shifted value positive. */
+static int32_t map_axis(int32_t v2, int32_t mul, int32_t off)
 {
-    return ((((int32_t)x * 2 - rs->mid_x2) * rs->mul + (1 << 16)) >> 17) + rs->off_col_q4;
-}
-
-static int32_t map_row(const raster *rs, uint8_t y)
-{
-    return ((((int32_t)y * 2 - rs->mid_y2) * rs->mul + (1 << 16)) >> 17) + rs->off_row_q4;
+    const int32_t bias = (int32_t)1 << 30;
+    return ((v2 * mul + ((int32_t)1 << 16) + bias) >> 17) - (bias >> 17) + off;
 }
 
 static void draw_all(const ink_buffer *ink, raster *rs)
 {
     memset(rs->image, 0, NET_IMAGE_BYTES);
     rs->count = rs->sum_row = rs->sum_col = 0;
+    rs->clipped = false;
     bool have_prev = false;
     int32_t pr = 0, pc = 0;
     for (int i = 0; i < ink->n; i++) {
@@ -260,7 +279,8 @@ static void draw_all(const ink_buffer *ink, raster *rs)
             have_prev = false;
             continue;
         }
-        int32_t r = map_row(rs, ink->y[i]), c = map_col(rs, ink->x[i]);
+        int32_t r = map_axis((int32_t)ink->y[i] * 2 - rs->mid_y2, rs->mul, rs->off_row_q4);
+        int32_t c = map_axis((int32_t)ink->x[i] * 2 - rs->mid_x2, rs->mul, rs->off_col_q4);
         if (have_prev)
             draw_segment(rs, pr, pc, r, c);
         else if (i + 1 >= ink->n || is_lift(ink, i + 1))
@@ -268,6 +288,27 @@ static void draw_all(const ink_buffer *ink, raster *rs)
         pr = r;
         pc = c;
         have_prev = true;
+    }
+}
+
+/* Moves the packed image by (drow, dcol) whole pixels in place; pixels moved
+ * out are dropped. The source of destination k is k - off with off = drow*28
+ * + dcol, so walking k away from the sources (down when off > 0) never reads
+ * a pixel already overwritten. */
+static void shift_image(uint8_t *image, int32_t drow, int32_t dcol)
+{
+    int32_t off = drow * SIDE + dcol;
+    int16_t step = off > 0 ? -1 : 1;
+    int16_t k = off > 0 ? NET_IMAGE_PIXELS - 1 : 0;
+    for (int16_t n = 0; n < NET_IMAGE_PIXELS; n++, k = (int16_t)(k + step)) {
+        int32_t row = k / SIDE - drow, col = k % SIDE - dcol;
+        uint8_t v = 0;
+        if (row >= 0 && row < SIDE && col >= 0 && col < SIDE) {
+            int32_t src = row * SIDE + col;
+            v = (uint8_t)((image[src >> 3] >> (src & 7)) & 1);
+        }
+        uint8_t bit = (uint8_t)(1u << (k & 7));
+        image[k >> 3] = (uint8_t)(v ? image[k >> 3] | bit : image[k >> 3] & ~bit);
     }
 }
 
@@ -309,19 +350,25 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     rs.off_col_q4 = PASS1_CENTRE_Q;
     rs.off_row_q4 = PASS1_CENTRE_Q;
     rs.r = style->pen_radius_q4;
-    rs.r2 = rs.r * rs.r;
+    rs.r2 = (int16_t)(rs.r * rs.r);
     rs.image = image;
 
     /* Pass 1: box centred, to find the centre of mass. */
     draw_all(ink, &rs);
     if (rs.count == 0)
         return INK_NO_DIGIT;
-    /* Pass 2: shifted by whole pixels, so the ink pattern is the same and the
-     * centre of mass moves by exactly the shift (unless the shift clips ink). */
+    /* Then a whole-pixel move, so the ink pattern is unchanged and the centre
+     * of mass moves by exactly the shift. When nothing was clipped in pass 1
+     * (always, with the default style) the bitmap is moved; otherwise the ink
+     * is drawn again at the new place so nothing clipped before is lost. */
     int32_t shift_row = div_round(14 * rs.count - rs.sum_row, rs.count);
     int32_t shift_col = div_round(14 * rs.count - rs.sum_col, rs.count);
     if (shift_row == 0 && shift_col == 0)
         return INK_OK;
+    if (!rs.clipped) {
+        shift_image(image, shift_row, shift_col);
+        return INK_OK;
+    }
     rs.off_row_q4 += shift_row * Q;
     rs.off_col_q4 += shift_col * Q;
     draw_all(ink, &rs);
