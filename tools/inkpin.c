@@ -9,6 +9,9 @@ static const cli_command commands[] = {
     /* Subcommands register here as they land: {"name", cmd_name, "summary"}. */
     {"render", cmd_render, "contact sheet (PNG) of what the engine sees for a strokes file"},
     {"train", cmd_train, "train the recognizer from scratch (MNIST + pen strokes)"},
+    {"eval", cmd_eval, "accuracy of the int8 engine on binarized MNIST (--json, --min-accuracy)"},
+    {"bench", cmd_bench, "single-thread host inference speed of the int8 engine"},
+    {"report", cmd_report, "confusion-matrix heatmap and misclassified-digit gallery (PNG)"},
     {NULL, NULL, NULL},
 };
 
