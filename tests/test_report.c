@@ -243,6 +243,41 @@ static void test_errors_png(void **state)
     free(p.rgb);
 }
 
+/* report_write_all: metrics from predictions, both files, gallery limited and
+ * in dataset order (the first error's tile shows the first wrong image). */
+static void test_write_all(void **state)
+{
+    (void)state;
+    enum { N = 30 };
+    static uint8_t pixels[N * DATA_PIXELS], labels[N], pred[N];
+    for (int i = 0; i < N; i++) {
+        labels[i] = (uint8_t)(i % 10);
+        pred[i] = (i % 4 == 1) ? (uint8_t)((i + 1) % 10) : labels[i]; /* images 1,5,9,...: wrong */
+        if (i == 1)
+            bar(pixels + (size_t)i * DATA_PIXELS); /* the first error looks like a bar */
+    }
+    dataset ds = {N, pixels, labels};
+    const char *dir = test_tmpdir();
+    metrics m;
+    inkpin_diag d = {{0}};
+    assert_int_equal(report_write_all(&ds, pred, dir, 4, &m, &d), 0);
+    assert_int_equal(m.n, N);
+    assert_int_equal(metrics_correct(&m), N - 8); /* 1,5,...,29: 8 errors */
+    assert_int_equal(m.confusion[1][2], 2); /* images 1 and 21 */
+    decoded c = read_png_rgb(tmp("confusion.png"));
+    assert_int_equal(c.w, REPORT_GRID_X + 10 * REPORT_CELL_W + 16);
+    free(c.rgb);
+    decoded e = read_png_rgb(tmp("errors.png"));
+    assert_int_equal(e.h, REPORT_GALLERY_TOP + REPORT_TILE_H + 4); /* 4 shown: one row */
+    int ox = (REPORT_TILE_W - 28 * REPORT_TILE_SCALE) / 2, oy = REPORT_GALLERY_TOP + 4;
+    assert_rgb(&e, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);   /* tile 0 = image 1, the bar */
+    int tx = REPORT_TILE_W + ox;                                  /* tile 1 = image 5, blank */
+    assert_rgb(&e, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
+    free(e.rgb);
+    dataset unlabelled = {N, pixels, NULL};
+    assert_int_equal(report_write_all(&unlabelled, pred, dir, 4, &m, &d), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_confusion_png),
         cmocka_unit_test(test_errors_png),
+        cmocka_unit_test(test_write_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

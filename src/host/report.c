@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
@@ -119,5 +120,35 @@ int report_errors_png(const report_error *errs, int n, int max, const char *path
         draw_tile(&im, (i % cols) * REPORT_TILE_W, REPORT_GALLERY_TOP + (i / cols) * REPORT_TILE_H, &errs[i]);
     int rc = image_write_png(&im, path, d);
     image_free(&im);
+    return rc;
+}
+
+int report_write_all(const dataset *ds, const uint8_t *pred, const char *dir, int max_errors,
+                     metrics *m, inkpin_diag *d)
+{
+    if (!ds->labels)
+        return diag_fail(d, "report: the dataset has no labels");
+    metrics_init(m);
+    int n_err = 0;
+    for (int i = 0; i < ds->n; i++) {
+        metrics_add(m, ds->labels[i], pred[i]);
+        n_err += ds->labels[i] != pred[i];
+    }
+    int keep = n_err < max_errors ? n_err : max_errors;
+    report_error *errs = malloc((size_t)(keep > 0 ? keep : 1) * sizeof *errs);
+    if (!errs)
+        return diag_fail(d, "report: out of memory");
+    int k = 0;
+    for (int i = 0; i < ds->n && k < keep; i++)
+        if (ds->labels[i] != pred[i])
+            errs[k++] = (report_error){ds->pixels + (size_t)i * DATA_PIXELS, ds->labels[i], pred[i]};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/confusion.png", dir);
+    int rc = report_confusion_png(m, path, d);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/errors.png", dir);
+        rc = report_errors_png(errs, n_err, keep, path, d);
+    }
+    free(errs);
     return rc;
 }

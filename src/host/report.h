@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "data.h"
 #include "diag.h"
 #include "metrics.h"
 
@@ -42,6 +43,13 @@ typedef struct {
 } report_error;
 
 int report_confusion_png(const metrics *m, const char *path, inkpin_diag *d);
+
+/* What `inkpin report` does once predictions exist: counts pred[i] against
+ * ds->labels[i] into *m, and writes <dir>/confusion.png and <dir>/errors.png
+ * (the first max_errors misclassified images, in dataset order). dir must
+ * exist. 0, or -1 with d naming the file. */
+int report_write_all(const dataset *ds, const uint8_t *pred, const char *dir, int max_errors,
+                     metrics *m, inkpin_diag *d);
 
 /* errs[0..n) are the errors found; the gallery shows the first min(n, max). */
 int report_errors_png(const report_error *errs, int n, int max, const char *path, inkpin_diag *d);
