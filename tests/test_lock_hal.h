@@ -32,6 +32,7 @@ typedef struct test_dev {
     int cut;                /* set when the power was cut */
     int fail_prog;          /* 1: every prog returns an error */
     int fail_read;          /* 1: every read returns an error */
+    int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
     int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
     /* everything */
     uint64_t rng;
@@ -102,6 +103,8 @@ static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const ch
 {
     test_dev *d = ctx;
     d->kdf_calls++;
+    if (d->kdf_ignores_pin)
+        pin_len = 0;
     return crypto_pwhash(hash, HAL_KDF_HASH_BYTES, pin, pin_len, salt, crypto_pwhash_OPSLIMIT_MIN,
                          crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13) == 0
                ? 0
@@ -130,7 +133,9 @@ static inline void tdev_log(void *ctx, const char *line)
 /* A factory-fresh device (flash all 0xFF). Call tdev_boot next. */
 static inline void tdev_new(test_dev *d, uint64_t seed)
 {
+    int broken_kdf = d->kdf_ignores_pin;
     memset(d, 0, sizeof *d);
+    d->kdf_ignores_pin = broken_kdf; /* a deliberate mutation survives a fresh device */
     if (sodium_init() < 0)
         abort();
     memset(d->flash, 0xFF, sizeof d->flash);
