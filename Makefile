@@ -48,3 +48,9 @@ fuzz-smoke: fuzz
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+
+# The browser version: one self-contained page, build/web/inkpin.html (ports/web/build.sh:
+# npm ci for the pinned libsodium + playwright, clang wasm32 + wasm-ld, wasm and libsodium inlined).
+.PHONY: web
+web: deps
+	bash ports/web/build.sh $(BUILD)/web

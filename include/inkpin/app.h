@@ -20,8 +20,9 @@
  * MODES
  *   Demo: draw a digit; Predict (or a pen-up pause of auto_predict_ms) runs
  *   ink + net and shows the digit, its confidence and the 28x28 preview, and
- *   logs "digit confidence" (e.g. "7 0.97"), like the original's serial
- *   output. Clear empties the drawing.
+ *   logs "digit confidence" (e.g. "7 0.973"), like the original's serial
+ *   output ("? 0.412 unsure" below NET_REJECT_CONF, "- no digit" for a dot).
+ *   Clear empties the drawing.
  *   Lock: the PIN state machine of lock.h. A digit drawn and followed by a
  *   pause is recognized and entered (a dot appears, the drawing clears);
  *   Enter submits, Back removes the last digit (or the drawing in progress),
@@ -136,7 +137,7 @@ typedef struct app {
     uint32_t pen_up_ms;
 
     /* what the panel shows */
-    int8_t shown_digit;  /* demo: last prediction, -1 none, -2 "no digit", -3 "no model" */
+    int8_t shown_digit;  /* demo: see app_demo_digit */
     uint16_t shown_conf; /* demo: its confidence in 1/1000 */
     bool has_preview;
     uint8_t message;     /* lock: transient status message (app.c enum) */
@@ -165,9 +166,13 @@ void app_set_mode(app *a, app_mode mode);
 app_mode app_get_mode(const app *a);
 
 /* Demo mode: last digit shown (0..9), -1 if none, -2 if the ink was not a
- * digit, -3 if there is no usable model; *permille gets its confidence
- * (0..1000) when not NULL. */
+ * digit (empty, tap, dot), -3 if there is no usable model, -4 if the engine
+ * was unsure (confidence below NET_REJECT_CONF, as `inkpin classify` counts
+ * "rejected"); *permille gets the confidence (0..1000) when not NULL. */
 int app_demo_digit(const app *a, int *permille);
+
+/* The lock (for lock_get_view: state, dots, wait), e.g. for tests and logs. */
+const lock_ctx *app_lock(const app *a);
 
 /* The strokes currently drawn (for "export drawing"; coordinates 0..239). */
 const ink_buffer *app_ink(const app *a);

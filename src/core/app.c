@@ -292,14 +292,11 @@ static void log_line(const app *a, const char *line)
 
 /* ---- recognition ----------------------------------------------------------------- */
 
-/* Confidence (permille) below which a drawing is "not a digit". */
-#ifndef APP_REJECT_PERMILLE
-#define APP_REJECT_PERMILLE 0
-#endif
-
 /* Renders the ink and runs the engine. Returns the digit 0..9 with *permille,
- * -2 when the ink is not a digit (empty, tap, dot, or rejected), -3 when
- * there is no usable model. */
+ * -2 when the ink is not a digit (empty, tap, dot), -3 when there is no
+ * usable model, -4 when the engine is unsure (confidence below
+ * NET_REJECT_CONF, the threshold `inkpin classify` uses; a->result holds the
+ * guess). */
 static int recognize(app *a, uint16_t *permille)
 {
     uint32_t conf;
@@ -315,11 +312,9 @@ static int recognize(app *a, uint16_t *permille)
     }
     conf = a->result.confidence[a->result.digit];
     *permille = (uint16_t)((conf * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
-#if APP_REJECT_PERMILLE > 0
-    if (*permille < APP_REJECT_PERMILLE) {
-        return -2;
+    if (conf < NET_REJECT_CONF) {
+        return -4;
     }
-#endif
     return a->result.digit;
 }
 
@@ -365,18 +360,29 @@ static void paint_preview(const app *a)
 
 static void paint_demo_panel(const app *a)
 {
-    char line[16];
+    char line[16], *p;
     paint_preview(a);
     if (a->shown_digit >= 0) {
         line[0] = (char)('0' + a->shown_digit);
         line[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, line, 4, APP_COLOR_TEXT, APP_COLOR_PANEL);
-        put_uint(line, (a->shown_conf + 5u) / 10u, 1);
-        strcat(line, "%");
+        p = put_uint(line, (a->shown_conf + 5u) / 10u, 1);
+        p[0] = '%';
+        p[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     } else if (a->shown_digit == -2) {
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, "?", 4, APP_COLOR_BAD, APP_COLOR_PANEL);
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+    } else if (a->shown_digit == -4) {
+        /* Unsure: show the guess small, as a question. */
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, "?", 4, APP_COLOR_WAIT, APP_COLOR_PANEL);
+        line[0] = (char)('0' + a->result.digit % 10);
+        line[1] = '?';
+        line[2] = ' ';
+        p = put_uint(line + 3, (a->shown_conf + 5u) / 10u, 1);
+        p[0] = '%';
+        p[1] = '\0';
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     } else if (a->shown_digit == -3) {
         text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
     }
@@ -423,6 +429,13 @@ static void demo_predict(app *a)
         p = put_uint(line + 2, permille / 1000u, 1);
         *p++ = '.';
         put_uint(p, permille % 1000u, 3);
+    } else if (digit == -4) {
+        line[0] = '?';
+        line[1] = ' ';
+        p = put_uint(line + 2, permille / 1000u, 1);
+        *p++ = '.';
+        p = put_uint(p, permille % 1000u, 3);
+        memcpy(p, " unsure", 8);
     } else if (digit == -3) {
         memcpy(line, "- no model", 11);
     } else {
@@ -914,6 +927,11 @@ int app_demo_digit(const app *a, int *permille)
         *permille = a->shown_conf;
     }
     return a->shown_digit;
+}
+
+const lock_ctx *app_lock(const app *a)
+{
+    return a != NULL ? &a->lock : NULL;
 }
 
 const ink_buffer *app_ink(const app *a)

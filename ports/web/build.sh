@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# build.sh - builds the single-file web page: build.sh [OUT_DIR] (default build/web)
+#   1. npm ci when node_modules lacks the pinned packages (package-lock.json);
+#   2. clang --target=wasm32 -nostdlib -ffreestanding: src/core (app, ink, net,
+#      lock, store, font) + models/default + ports/web/web.c -> inkpin.wasm,
+#      linked by wasm-ld (Debian's lld); no emscripten, no libc;
+#   3. ports/web/assemble.js inlines the wasm (base64) and libsodium-wrappers-sumo
+#      into ports/web/shell.html -> OUT_DIR/inkpin.html.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:-$root/build/web}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cd "$root"
+
+if [ ! -f node_modules/libsodium-wrappers-sumo/package.json ] ||
+   [ ! -f node_modules/libsodium-sumo/package.json ] ||
+   [ ! -f node_modules/playwright-core/package.json ]; then
+  command -v npm >/dev/null || { echo "build.sh: npm missing (apt-get install npm)" >&2; exit 1; }
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+CC=${WASM_CC:-clang}
+command -v "$CC" >/dev/null || { echo "build.sh: $CC missing (apt-get install clang)" >&2; exit 1; }
+command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null ||
+  { echo "build.sh: wasm-ld missing (apt-get install lld)" >&2; exit 1; }
+
+# -fno-builtin is implied by -ffreestanding: the mem* functions in web.c are
+# not turned back into calls to themselves.
+"$CC" --target=wasm32 -std=c99 -O2 -ffreestanding -nostdlib -fvisibility=hidden \
+  -Wall -Wextra -Iports/web/libc -Iinclude -Isrc/core -Imodels/default \
+  -Wl,--no-entry -Wl,-z,stack-size=65536 -Wl,--initial-memory=327680 \
+  -Wl,--max-memory=1048576 -Wl,--strip-debug \
+  src/core/*.c models/default/*.c ports/web/web.c -o "$out/inkpin.wasm"
+
+node ports/web/assemble.js "$out/inkpin.wasm" "$out/inkpin.html"
+echo "build.sh: wrote $out/inkpin.html ($(wc -c <"$out/inkpin.html") bytes; wasm $(wc -c <"$out/inkpin.wasm") bytes)"

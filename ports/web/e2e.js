@@ -1,0 +1,284 @@
+// e2e.js - the web page in real Chromium (Debian's), driven by Playwright.
+//   node ports/web/e2e.js PAGE.html OUT_DIR [DEV.ndjson] [INKPIN_CLI]
+// Checks: the screen renders (pixels sampled in known regions), mouse drags
+// replayed from real pen strokes are recognized and the page predicts exactly
+// what `inkpin classify` predicts for the same strokes, auto-predict after a
+// pause, "Export drawing" downloads the strokes as NDJSON, the mode tabs, and
+// the whole lock flow (set PIN, confirm, lock, wrong PIN, backoff countdown,
+// right PIN, unlocked, still locked after a reload). Screenshots go to OUT_DIR.
+// Exit 0 pass, 1 fail.
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { execFileSync } = require("child_process");
+const { chromium } = require("playwright-core");
+
+const [pagePath, outDir, devPath, cliPath] = process.argv.slice(2);
+const W = 320, H = 240;
+const SAMPLES_PER_CLASS = 3;
+
+function fail(msg) {
+  console.error("web_e2e: FAIL: " + msg);
+  process.exit(1);
+}
+function check(cond, msg) {
+  if (!cond) fail(msg);
+}
+function log(msg) {
+  console.log("web_e2e: " + msg);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// RGB565 colours of the app (include/inkpin/app.h), as the page shows them.
+const rgb = (r, g, b) => [r & 0xF8 | r >> 5, g & 0xFC | g >> 6, b & 0xF8 | b >> 5];
+const COLOR = {
+  canvas: rgb(0, 0, 0), ink: rgb(255, 255, 255), panel: rgb(24, 28, 36),
+  button: rgb(56, 64, 80), accent: rgb(64, 160, 255), ok: rgb(64, 208, 96),
+  bad: rgb(240, 72, 56), wait: rgb(248, 200, 48), text: rgb(240, 240, 240),
+};
+
+async function main() {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "inkpin-chromium-"));
+  const ctx = await chromium.launchPersistentContext(userDir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 700, height: 600 },
+    deviceScaleFactor: 1,
+    acceptDownloads: true,
+  });
+  try {
+    await run(ctx);
+  } finally {
+    await ctx.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  }
+}
+
+async function run(ctx) {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const url = "file://" + path.resolve(pagePath);
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  check(errors.length === 0, "page errors: " + errors.join("; "));
+
+  // Pixel reads come from the canvas itself (what the user sees, scaled 1:1).
+  const pixel = (x, y) => page.evaluate(([x, y]) => {
+    const d = document.getElementById("screen").getContext("2d").getImageData(x, y, 1, 1).data;
+    return [d[0], d[1], d[2]];
+  }, [x, y]);
+  const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 8);
+  async function expectPixel(x, y, color, what) {
+    const got = await pixel(x, y);
+    check(near(got, color), `pixel (${x},${y}) is ${got}, expected ${color} (${what})`);
+  }
+  // Is there a pixel of this colour in the region? (for status lines)
+  const regionHas = (x, y, w, h, color) => page.evaluate(([x, y, w, h, c]) => {
+    const d = document.getElementById("screen").getContext("2d").getImageData(x, y, w, h).data;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.abs(d[i] - c[0]) <= 8 && Math.abs(d[i + 1] - c[1]) <= 8 && Math.abs(d[i + 2] - c[2]) <= 8) return true;
+    return false;
+  }, [x, y, w, h, color]);
+  const nextFrame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const shot = async (name) => {
+    await nextFrame();
+    await page.screenshot({ path: path.join(outDir, name) });
+  };
+
+  const box = await page.locator("#screen").boundingBox();
+  const scale = box.width / W;
+  check(Math.abs(box.height / box.width - H / W) < 0.01, "canvas aspect is not 4:3");
+  check(scale >= 1 && Number.isInteger(scale), `canvas scale ${scale} is not a whole number here`);
+  const style = await page.evaluate(() => {
+    const s = getComputedStyle(document.getElementById("screen"));
+    return { rendering: s.imageRendering, touch: s.touchAction };
+  });
+  check(style.touch === "none", "touch-action is " + style.touch);
+  check(style.rendering === "pixelated", "image-rendering is " + style.rendering);
+  // The centre of app pixel (x, y) in page coordinates.
+  const at = (x, y) => [box.x + (x + 0.5) * scale, box.y + (y + 0.5) * scale];
+  const tap = async (x, y) => {
+    await page.mouse.move(...at(x, y));
+    await page.mouse.down();
+    await page.mouse.up();
+    await nextFrame();
+  };
+  const draw = async (strokes) => {
+    for (const st of strokes) {
+      const pts = st.map(([x, y]) => [Math.round(x), Math.round(y)]);
+      await page.mouse.move(...at(...pts[0]));
+      await page.mouse.down();
+      for (const p of pts.slice(1)) await page.mouse.move(...at(...p));
+      await page.mouse.up();
+    }
+  };
+  const inkpin = (expr) => page.evaluate(expr);
+
+  await shot("web_start.png");
+  await expectPixel(120, 120, COLOR.canvas, "empty drawing area");
+  await expectPixel(260, 20, COLOR.accent, "DEMO tab active");
+  await expectPixel(300, 20, COLOR.button, "LOCK tab");
+  await expectPixel(250, 175, COLOR.button, "Predict button");
+  await expectPixel(244, 100, COLOR.panel, "panel");
+  const hasModel = await inkpin(() => window.inkpin.hasModel());
+  log("model compiled in: " + hasModel);
+
+  // ---- demo: real strokes ------------------------------------------------------------
+  let samples = [];
+  if (devPath && fs.existsSync(devPath)) {
+    const perClass = new Map();
+    for (const line of fs.readFileSync(devPath, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const s = JSON.parse(line);
+      const k = perClass.get(s.label) || 0;
+      if (k >= SAMPLES_PER_CLASS) continue;
+      perClass.set(s.label, k + 1);
+      samples.push(s);
+    }
+  } else {
+    log("no unipen/dev.ndjson: drawing synthetic strokes only");
+    samples = [{ label: 1, strokes: [[[120, 40], [121, 80], [120, 120], [119, 160], [120, 200]]] },
+               { label: 7, strokes: [[[60, 50], [180, 50], [150, 110], [110, 200]]] }];
+  }
+
+  // The first drawing is predicted by the pen-up pause, the others by Predict.
+  await draw(samples[0].strokes);
+  await shot("web_drawing.png");
+  const first = samples[0].strokes[0][0].map((v) => Math.min(239, Math.max(0, Math.round(v))));
+  await expectPixel(first[0], first[1], COLOR.ink, "stroke drawn live");
+  check(await inkpin(() => window.inkpin.digit()) === -1, "predicted before the pause");
+  await page.waitForFunction(() => window.inkpin.digit() !== -1, null, { timeout: 5000 });
+
+  const exported = [], shown = [];
+  for (let i = 0; i < samples.length; i++) {
+    if (i > 0) {
+      await draw(samples[i].strokes);
+      await tap(280, 180); // Predict
+    }
+    shown.push({ digit: await inkpin(() => window.inkpin.digit()),
+                 permille: await inkpin(() => window.inkpin.confidence()) });
+    exported.push(await inkpin(() => window.inkpin.exportLine()));
+    if (i === 0) {
+      // "Export drawing" downloads the same line.
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+      const file = path.join(outDir, "web_export.ndjson");
+      await dl.saveAs(file);
+      check(fs.readFileSync(file, "utf8").trim() === exported[0], "download differs from the drawing");
+      await shot("web_demo.png");
+      if (hasModel) {
+        check(shown[0].digit >= -4 && shown[0].digit <= 9, "no prediction shown");
+      }
+    }
+    await tap(280, 220); // Clear
+  }
+  await expectPixel(first[0], first[1], COLOR.canvas, "Clear empties the drawing");
+  fs.writeFileSync(path.join(outDir, "web_drawn.ndjson"), exported.join("\n") + "\n");
+
+  if (hasModel) {
+    const correct = samples.filter((s, i) => shown[i].digit === s.label).length;
+    log(`page recognized ${correct}/${samples.length} replayed drawings as their label`);
+    if (cliPath && fs.existsSync(cliPath)) {
+      const j = JSON.parse(execFileSync(cliPath, ["classify", path.join(outDir, "web_drawn.ndjson"), "--json"],
+                                        { encoding: "utf8" }));
+      check(j.predictions.length === samples.length, "classify returned " + j.predictions.length + " predictions");
+      for (let i = 0; i < samples.length; i++) {
+        const p = j.predictions[i];
+        const want = p.rejected || p.pred < 0 ? "unsure" : p.pred;
+        const got = shown[i].digit >= 0 ? shown[i].digit : "unsure";
+        check(String(want) === String(got) || (shown[i].digit === -2 && p.pred < 0),
+              `drawing ${i}: page shows ${shown[i].digit}, inkpin classify ${JSON.stringify(p)}`);
+        const conf = Math.round(p.confidence * 1000);
+        check(shown[i].digit < 0 || Math.abs(conf - shown[i].permille) <= 1,
+              `drawing ${i}: confidence ${shown[i].permille} vs classify ${p.confidence}`);
+      }
+      log(`page and inkpin classify agree on all ${samples.length} drawings`);
+    } else {
+      log("no inkpin CLI given: classify comparison skipped");
+    }
+  } else {
+    log("no model compiled in: recognition and lock-flow checks skipped");
+  }
+
+  // ---- lock mode ------------------------------------------------------------------------
+  const logBefore = (await inkpin(() => window.inkpin.log())).length;
+  await tap(300, 20);
+  check(await inkpin(() => window.inkpin.mode()) === 1, "LOCK tab did not switch modes");
+  await shot("web_lock_start.png");
+  await expectPixel(300, 20, COLOR.accent, "LOCK tab active");
+  await expectPixel(250, 135, COLOR.button, "Enter button");
+  check((await inkpin(() => window.inkpin.lock())).state === "NO_PIN", "fresh page is not NO_PIN");
+  if (!hasModel) return;
+
+  // Two drawings the page reads confidently as two different digits.
+  const good = [];
+  for (let i = 0; i < samples.length && good.length < 3; i++) {
+    if (shown[i].digit === samples[i].label && shown[i].permille >= 900 &&
+        !good.some((g) => g.digit === shown[i].digit)) good.push({ strokes: samples[i].strokes, digit: shown[i].digit });
+  }
+  check(good.length >= 2, "not enough confidently recognized drawings for a PIN");
+  const [A, B] = good;
+  const lockView = () => inkpin(() => window.inkpin.lock());
+  const enterDigit = async (g) => {
+    const before = (await lockView()).digits;
+    await draw(g.strokes);
+    await page.waitForFunction((n) => window.inkpin.lock().digits !== n ||
+                               window.inkpin.lock().waitMs > 0, before, { timeout: 5000 });
+  };
+  const enterPin = async (seq) => {
+    for (const g of seq) await enterDigit(g);
+    await tap(280, 140); // Enter
+  };
+  const status = (color) => regionHas(240, 48, 80, 12, color);
+  const pin = [A, B, A, B], wrong = [B, B, A, A];
+
+  await enterPin(pin);
+  check((await lockView()).state === "CONFIRM", "after the first entry: " + JSON.stringify(await lockView()));
+  await shot("web_lock_confirm.png");
+  await enterPin(pin);
+  check((await lockView()).state === "UNLOCKED", "PIN not set: " + JSON.stringify(await lockView()));
+  await sleep(1700); // the "PIN set" message fades
+  await shot("web_unlocked.png");
+  check(await status(COLOR.ok), "UNLOCKED is not shown in green");
+  await tap(280, 140); // Lock
+  check((await lockView()).state === "LOCKED", "Lock did not lock");
+  await shot("web_locked.png");
+  check(await status(COLOR.bad), "LOCKED is not shown in red");
+
+  // Wrong PINs: four free attempts, then a 30 s wait shown as a countdown.
+  for (let k = 1; k <= 5; k++) {
+    await enterPin(wrong);
+    const v = await lockView();
+    check(v.state === "LOCKED", "a wrong PIN opened the lock");
+    if (k < 5) check(v.waitMs === 0, `wait after ${k} failures`);
+  }
+  const v = await lockView();
+  check(v.waitMs > 25000 && v.waitMs <= 30000, "no 30 s backoff after 5 failures: " + JSON.stringify(v));
+  await shot("web_wait.png");
+  check(await status(COLOR.wait), "the wait countdown is not shown");
+  // During the wait drawings are refused.
+  await draw(A.strokes);
+  await sleep(1200);
+  check((await lockView()).digits === 0, "a digit was accepted during the backoff");
+  log("backoff: waiting " + Math.ceil(v.waitMs / 1000) + " s");
+  await page.waitForFunction(() => window.inkpin.lock().waitMs === 0, null, { timeout: 40000 });
+
+  await enterPin(pin);
+  check((await lockView()).state === "UNLOCKED", "the right PIN did not unlock");
+  await shot("web_unlocked_again.png");
+  const lines = (await inkpin(() => window.inkpin.log())).slice(logBefore);
+  check(!lines.some((l) => /^[0-9?-] /.test(l) || /[0-9]{4}/.test(l)),
+        "lock mode logged a digit line: " + JSON.stringify(lines));
+
+  // The record is in localStorage: a reload boots locked.
+  await page.goto(url + "?mode=lock");
+  await page.waitForSelector("body[data-ready='1']");
+  check((await lockView()).state === "LOCKED", "after a reload the lock is " + (await lockView()).state);
+  await shot("web_reload_locked.png");
+  log("lock flow: set, confirm, lock, 5 wrong PINs, 30 s backoff, unlock, reload: OK");
+}
+
+main().then(() => log("PASS"), (e) => fail(e && e.stack || String(e)));

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# web_e2e.sh - the browser page end to end in Debian's Chromium (ports/web/e2e.js):
+# builds build-dir/web/inkpin.html (ports/web/build.sh), replays real pen strokes
+# (unipen/dev.ndjson) as mouse drags, compares with `inkpin classify`, runs the
+# lock flow. Screenshots: <build-dir>/web/*.png.
+#   bash tests/web_e2e.sh <inkpin-cli> <source-dir> <build-dir>
+# Exit 77 (skipped) when chromium, node or clang/wasm-ld are missing, or the npm
+# packages (package-lock.json) cannot be installed.
+set -euo pipefail
+cli=$1
+src=$2
+build=$3
+out=$build/web
+
+skip() { echo "web_e2e: SKIP: $*"; exit 77; }
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || skip "chromium missing ($chromium)"
+command -v node >/dev/null || skip "node missing"
+command -v clang >/dev/null || skip "clang missing"
+command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null || skip "wasm-ld (lld) missing"
+if [ ! -f "$src/node_modules/playwright-core/package.json" ]; then
+  command -v npm >/dev/null || skip "node_modules missing and no npm"
+  (cd "$src" && npm ci --no-audit --no-fund --loglevel=error) || skip "npm ci failed (offline?)"
+fi
+
+bash "$src/ports/web/build.sh" "$out"
+
+data=""
+for d in "${INKPIN_DATA:-}" "$src/data" "$src/../shared/data" "$src/../../shared/data"; do
+  if [ -n "$d" ] && [ -f "$d/unipen/dev.ndjson" ]; then data=$d; break; fi
+done
+dev=""
+[ -n "$data" ] && dev=$data/unipen/dev.ndjson
+
+cd "$src"
+CHROMIUM=$chromium node ports/web/e2e.js "$out/inkpin.html" "$out" "$dev" "$cli"
