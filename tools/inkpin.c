@@ -12,6 +12,7 @@ static const cli_command commands[] = {
     {"eval", cmd_eval, "accuracy of the int8 engine on binarized MNIST (--json, --min-accuracy)"},
     {"bench", cmd_bench, "single-thread host inference speed of the int8 engine"},
     {"report", cmd_report, "confusion-matrix heatmap and misclassified-digit gallery (PNG)"},
+    {"classify", cmd_classify, "strokes file through ink + engine as the device does: accuracy, rejections"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,554 @@
+/* cmd_classify.c - `inkpin classify`: every line of a strokes file through
+ * ink + engine exactly as the device does; accuracy, per-class accuracy,
+ * confusion, rejections; and `--robustness`, the report of docs/ink.md
+ * (size, position, rotation, sampling rate, seed mapping, calibration,
+ * rejection threshold, scribbles). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "ink_eval.h"
+#include "metrics.h"
+#include "strokes.h"
+
+typedef struct {
+    const char *path, *model, *writers_name;
+    int writers; /* STROKES_TUNE, STROKES_REPORT or -1 (all) */
+    double threshold, min_accuracy;
+    int json, predictions, robustness, scribbles;
+} classify_opts;
+
+static void classify_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: inkpin classify FILE.ndjson [options]\n"
+            "  Runs every line through the ink module and the int8 engine exactly as the\n"
+            "  device does (pen events -> ink_render -> net_run). A sample is rejected when\n"
+            "  the ink is no digit (empty, tap, dot) or the confidence is below the threshold.\n"
+            "  accuracy = correct top-1 predictions / labelled samples (no digit = wrong).\n\n"
+            "  --model FILE.inkm    model blob (default: the compiled-in default model)\n"
+            "  --writers W          all (default) | tune | report: writer-disjoint part of the\n"
+            "                       file (strokes.h); report = writers never trained on\n"
+            "  --reject-below C     confidence threshold 0..1 (default NET_REJECT_CONF = %.4f)\n"
+            "  --min-accuracy X     exit 1 when accuracy (0..1) is below X\n"
+            "  --predictions        print one line per sample\n"
+            "  --json               one JSON object: n, accuracy, rejected, per_class, confusion,\n"
+            "                       predictions [{line, label, pred, confidence, rejected}], ...\n"
+            "  --robustness         instead: the robustness and calibration report (Markdown)\n"
+            "                       of docs/ink.md; --writers defaults to report here, and the\n"
+            "                       rejection threshold is chosen on the tune writers\n"
+            "  --scribbles N        scribbles per kind for --robustness (default 500)\n",
+            (double)NET_REJECT_CONF / NET_CONF_ONE);
+}
+
+static int parse_args(int argc, char **argv, classify_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->writers = -2; /* unset */
+    o->threshold = -1;
+    o->min_accuracy = -1;
+    o->scribbles = 500;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            classify_usage(stdout);
+            return 1;
+        } else if (!strcmp(a, "--model") && has) {
+            o->model = argv[++i];
+        } else if (!strcmp(a, "--writers") && has) {
+            o->writers_name = argv[++i];
+            o->writers = !strcmp(o->writers_name, "tune")     ? STROKES_TUNE
+                         : !strcmp(o->writers_name, "report") ? STROKES_REPORT
+                         : !strcmp(o->writers_name, "all")    ? -1
+                                                              : -3;
+            if (o->writers == -3) {
+                fprintf(stderr, "inkpin classify: --writers must be tune, report or all\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--reject-below") && has) {
+            char *end;
+            o->threshold = strtod(argv[++i], &end);
+            if (*end || !(o->threshold >= 0 && o->threshold <= 1)) {
+                fprintf(stderr, "inkpin classify: --reject-below must be a number 0..1\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--min-accuracy") && has) {
+            char *end;
+            o->min_accuracy = strtod(argv[++i], &end);
+            if (*end || !(o->min_accuracy >= 0 && o->min_accuracy <= 1)) {
+                fprintf(stderr, "inkpin classify: --min-accuracy must be a number 0..1\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--scribbles") && has) {
+            o->scribbles = atoi(argv[++i]);
+            if (o->scribbles < 1 || o->scribbles > 100000) {
+                fprintf(stderr, "inkpin classify: --scribbles must be 1..100000\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--json")) {
+            o->json = 1;
+        } else if (!strcmp(a, "--predictions")) {
+            o->predictions = 1;
+        } else if (!strcmp(a, "--robustness")) {
+            o->robustness = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "inkpin classify: unknown option or missing value: %s\n", a);
+            return -1;
+        } else if (!o->path) {
+            o->path = a;
+        } else {
+            fprintf(stderr, "inkpin classify: one strokes file expected (extra: %s)\n", a);
+            return -1;
+        }
+    }
+    if (!o->path) {
+        classify_usage(stderr);
+        return -1;
+    }
+    if (o->writers == -2)
+        o->writers = o->robustness ? STROKES_REPORT : -1;
+    if (!o->writers_name)
+        o->writers_name = o->writers == STROKES_REPORT ? "report" : "all";
+    if (o->threshold < 0)
+        o->threshold = (double)NET_REJECT_CONF / NET_CONF_ONE;
+    return 0;
+}
+
+static int selected(const classify_opts *o, const strokes_sample *s)
+{
+    return o->writers < 0 || strokes_part(s) == o->writers;
+}
+
+static void progress(const char *what, int done, int total)
+{
+    if (!isatty(2) || total <= 0)
+        return;
+    if (done % 256 != 0 && done != total)
+        return;
+    fprintf(stderr, "\r%-28s [%3d%%]", what, (int)(100.0 * done / total));
+    if (done == total)
+        fprintf(stderr, "\r%-40s\r", "");
+}
+
+/* ---- plain classification ------------------------------------------------------ */
+
+static int run_classify(const classify_opts *o, const strokes_set *set, const inkeval_model *em)
+{
+    metrics m;
+    metrics_init(&m);
+    int n = 0, labelled = 0, correct = 0, no_digit = 0, low_conf = 0, acc_n = 0, acc_ok = 0;
+    cJSON *root = o->json ? cJSON_CreateObject() : NULL;
+    cJSON *preds = o->json ? cJSON_CreateArray() : NULL;
+    for (int i = 0; i < set->n; i++) {
+        const strokes_sample *s = &set->samples[i];
+        if (!selected(o, s))
+            continue;
+        inkeval_result r;
+        int e = inkeval_classify(em, s, &r);
+        if (e) {
+            fprintf(stderr, "inkpin classify: line %d: engine error %s (%d)\n", s->line,
+                    net_strerror((net_err)e), e);
+            cJSON_Delete(root);
+            cJSON_Delete(preds);
+            return CLI_FAILED;
+        }
+        n++;
+        int rejected = r.pred < 0 || r.confidence < o->threshold;
+        no_digit += r.pred < 0;
+        low_conf += r.pred >= 0 && r.confidence < o->threshold;
+        if (s->label >= 0) {
+            labelled++;
+            correct += r.pred == s->label;
+            if (r.pred >= 0)
+                metrics_add(&m, s->label, r.pred);
+            if (!rejected) {
+                acc_n++;
+                acc_ok += r.pred == s->label;
+            }
+        }
+        if (o->predictions && !o->json)
+            printf("line %d: label %2d pred %2d confidence %.4f%s%s\n", s->line, s->label, r.pred,
+                   r.confidence, rejected ? " rejected" : "",
+                   s->label >= 0 && r.pred != s->label ? " WRONG" : "");
+        if (preds) {
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddNumberToObject(p, "line", s->line);
+            if (s->label >= 0)
+                cJSON_AddNumberToObject(p, "label", s->label);
+            cJSON_AddNumberToObject(p, "pred", r.pred);
+            cJSON_AddNumberToObject(p, "confidence", r.confidence);
+            cJSON_AddBoolToObject(p, "rejected", rejected);
+            cJSON_AddItemToArray(preds, p);
+        }
+        progress("classify", n, set->n);
+    }
+    double accuracy = labelled ? (double)correct / labelled : NAN;
+    if (root) {
+        if (labelled)
+            metrics_add_json(&m, root);
+        cJSON_DeleteItemFromObject(root, "n");
+        cJSON_DeleteItemFromObject(root, "accuracy");
+        cJSON_AddNumberToObject(root, "n", n);
+        cJSON_AddNumberToObject(root, "labelled", labelled);
+        if (labelled) {
+            cJSON_AddNumberToObject(root, "accuracy", accuracy);
+            cJSON_AddNumberToObject(root, "accepted_accuracy", acc_n ? (double)acc_ok / acc_n : 0);
+        }
+        cJSON_AddNumberToObject(root, "rejected", no_digit + low_conf);
+        cJSON_AddNumberToObject(root, "no_digit", no_digit);
+        cJSON_AddNumberToObject(root, "threshold", o->threshold);
+        cJSON_AddStringToObject(root, "writers", o->writers_name);
+        cJSON_AddStringToObject(root, "model", em->name);
+        cJSON_AddItemToObject(root, "predictions", preds);
+        char *text = cJSON_PrintUnformatted(root);
+        if (text)
+            puts(text);
+        free(text);
+        cJSON_Delete(root);
+    } else {
+        printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n, em->name);
+        printf("rejected: %d (%.2f%%): %d no digit, %d with confidence < %.4f\n",
+               no_digit + low_conf, n ? 100.0 * (no_digit + low_conf) / n : 0.0, no_digit,
+               low_conf, o->threshold);
+        if (labelled) {
+            printf("accuracy: %.2f%% (%d of %d labelled; no digit counts as wrong)\n",
+                   100 * accuracy, correct, labelled);
+            printf("accuracy of accepted samples: %.2f%% (%d of %d)\n",
+                   acc_n ? 100.0 * acc_ok / acc_n : 0.0, acc_ok, acc_n);
+            printf("per class and confusion (samples with a prediction):\n");
+            metrics_print(stdout, &m);
+        }
+    }
+    if (o->min_accuracy >= 0 && labelled && accuracy < o->min_accuracy) {
+        fprintf(stderr, "inkpin classify: accuracy %.4f below --min-accuracy %.4f\n", accuracy,
+                o->min_accuracy);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+/* ---- robustness --------------------------------------------------------------------- */
+
+typedef enum { PATH_INK, PATH_NAIVE } path_kind;
+
+typedef struct {
+    int n, correct;
+} tally;
+
+/* Classifies one sample by the given path; returns the prediction (-1 none). */
+static int predict(const inkeval_model *em, const strokes_sample *s, path_kind path,
+                   double *confidence)
+{
+    inkeval_result r;
+    if (path == PATH_INK) {
+        if (inkeval_classify(em, s, &r))
+            return -1;
+    } else {
+        uint8_t img[NET_IMAGE_BYTES];
+        inkeval_naive(s, img);
+        if (inkeval_classify_image(em, img, &r))
+            return -1;
+    }
+    if (confidence)
+        *confidence = r.confidence;
+    return r.pred;
+}
+
+typedef enum { TF_NONE, TF_SIZE, TF_POSITION, TF_ROTATE, TF_THIN } tf_kind;
+
+typedef struct {
+    tf_kind kind;
+    double a, b, c; /* size: fraction; position: side, cx, cy; rotate: degrees; thin: every */
+} tf_spec;
+
+static int apply(const strokes_sample *s, const tf_spec *t, strokes_sample *out)
+{
+    double minx = 1e30, maxx = -1e30, miny = 1e30, maxy = -1e30;
+    for (int i = 0; i < s->n_points; i++) {
+        minx = fmin(minx, s->points[i].x);
+        maxx = fmax(maxx, s->points[i].x);
+        miny = fmin(miny, s->points[i].y);
+        maxy = fmax(maxy, s->points[i].y);
+    }
+    double side = fmax(maxx - minx, maxy - miny), cx = (minx + maxx) / 2, cy = (miny + maxy) / 2;
+    switch (t->kind) {
+    case TF_SIZE: return inkeval_transform(s, t->a * (INK_AREA - 1), 119.5, 119.5, 0, out);
+    case TF_POSITION: return inkeval_transform(s, t->a, t->b, t->c, 0, out);
+    case TF_ROTATE: return inkeval_transform(s, side, cx, cy, t->a, out);
+    case TF_THIN: return inkeval_thin(s, (int)t->a, out);
+    default: return inkeval_transform(s, side, cx, cy, 0, out);
+    }
+}
+
+static void eval_tf(const classify_opts *o, const strokes_set *set, const inkeval_model *em,
+                    const tf_spec *t, tally out[2])
+{
+    memset(out, 0, 2 * sizeof *out);
+    for (int i = 0; i < set->n; i++) {
+        const strokes_sample *s = &set->samples[i];
+        if (!selected(o, s) || s->label < 0 || s->n_points == 0)
+            continue;
+        strokes_sample ts;
+        if (apply(s, t, &ts))
+            continue;
+        for (int p = 0; p < 2; p++) {
+            out[p].n++;
+            out[p].correct += predict(em, &ts, (path_kind)p, NULL) == s->label;
+        }
+        strokes_sample_free(&ts);
+    }
+}
+
+static double pct(tally t)
+{
+    return t.n ? 100.0 * t.correct / t.n : 0;
+}
+
+static void row(const char *what, const tally t[2])
+{
+    printf("| %s | %.2f%% | %.2f%% |\n", what, pct(t[0]), pct(t[1]));
+}
+
+/* Confidences of the ink path on real digits: conf[i] (0 when no digit), ok[i]. */
+static int collect_confidences(const classify_opts *o, const strokes_set *set,
+                               const inkeval_model *em, int part, double **conf, int **ok)
+{
+    int n = 0;
+    *conf = malloc((size_t)set->n * sizeof **conf);
+    *ok = malloc((size_t)set->n * sizeof **ok);
+    if (!*conf || !*ok)
+        return -1;
+    (void)o;
+    for (int i = 0; i < set->n; i++) {
+        const strokes_sample *s = &set->samples[i];
+        if (strokes_part(s) != part || s->label < 0)
+            continue;
+        double c = 0;
+        int p = predict(em, s, PATH_INK, &c);
+        (*conf)[n] = p < 0 ? 0 : c;
+        (*ok)[n] = p == s->label;
+        n++;
+    }
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void calibration(const double *conf, const int *ok, int n)
+{
+    enum { BINS = 10 };
+    int cnt[BINS] = {0}, good[BINS] = {0};
+    double sum[BINS] = {0};
+    for (int i = 0; i < n; i++) {
+        int b = (int)(conf[i] * BINS);
+        if (b >= BINS) b = BINS - 1;
+        if (b < 0) b = 0;
+        cnt[b]++;
+        good[b] += ok[i];
+        sum[b] += conf[i];
+    }
+    double ece = 0;
+    printf("| confidence bin | samples | mean confidence | accuracy |\n|---|---:|---:|---:|\n");
+    for (int b = 0; b < BINS; b++) {
+        if (!cnt[b])
+            continue;
+        double mc = sum[b] / cnt[b], acc = (double)good[b] / cnt[b];
+        ece += (double)cnt[b] / n * fabs(mc - acc);
+        printf("| %.1f-%.1f | %d | %.4f | %.4f |\n", (double)b / BINS, (double)(b + 1) / BINS,
+               cnt[b], mc, acc);
+    }
+    printf("\nExpected calibration error (10 equal-width bins): **ECE = %.4f** (%d samples)\n\n",
+           ece, n);
+}
+
+static int run_robustness(const classify_opts *o, const strokes_set *set, const inkeval_model *em)
+{
+    tally t[2];
+    char label[96];
+    int n_sel = 0;
+    for (int i = 0; i < set->n; i++)
+        n_sel += selected(o, &set->samples[i]) && set->samples[i].label >= 0;
+    printf("Robustness on %s, writers: %s (%d labelled samples), model: %s.\n"
+           "Each cell: accuracy of the top-1 prediction (no threshold). \"ink\" = this\n"
+           "module (inkpin_render); \"seed\" = the seed project's mapping (x*28/240, 3x3\n"
+           "block per sample, no lines, no scaling, no centring) with the same model.\n\n",
+           o->path, o->writers_name, n_sel, em->name);
+
+    printf("### As drawn\n\n| transform | ink | seed |\n|---|---:|---:|\n");
+    tf_spec none = {TF_NONE, 0, 0, 0};
+    eval_tf(o, set, em, &none, t);
+    row("none (dev file as is)", t);
+    progress("robustness: as drawn", 1, 1);
+
+    printf("\n### Digit size (longer side as a fraction of the 240 px box, centred)\n\n"
+           "| size | ink | seed |\n|---|---:|---:|\n");
+    for (int f = 4; f <= 10; f++) {
+        tf_spec s = {TF_SIZE, f / 10.0, 0, 0};
+        eval_tf(o, set, em, &s, t);
+        snprintf(label, sizeof label, "%d%%", f * 10);
+        row(label, t);
+        progress("robustness: size", f - 3, 7);
+    }
+
+    printf("\n### Position (size 50%% = 120 px, centre of the ink box at (x, y))\n\n"
+           "| centre | ink | seed |\n|---|---:|---:|\n");
+    static const double pos[3] = {60, 120, 180};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            tf_spec s = {TF_POSITION, 120, pos[b], pos[a]};
+            eval_tf(o, set, em, &s, t);
+            snprintf(label, sizeof label, "(%.0f, %.0f)", pos[b], pos[a]);
+            row(label, t);
+            progress("robustness: position", a * 3 + b + 1, 9);
+        }
+
+    printf("\n### Rotation about the ink centre (size and place as drawn)\n\n"
+           "| degrees | ink | seed |\n|---|---:|---:|\n");
+    for (int d = -20; d <= 20; d += 10) {
+        tf_spec s = {TF_ROTATE, d, 0, 0};
+        eval_tf(o, set, em, &s, t);
+        snprintf(label, sizeof label, "%+d", d);
+        row(label, t);
+        progress("robustness: rotation", (d + 20) / 10 + 1, 5);
+    }
+
+    printf("\n### Sampling rate (keep the first point of each stroke and every k-th)\n\n"
+           "| points kept | ink | seed |\n|---|---:|---:|\n");
+    for (int k = 1; k <= 4; k *= 2) {
+        tf_spec s = {TF_THIN, k, 0, 0};
+        eval_tf(o, set, em, &s, t);
+        snprintf(label, sizeof label, "1 in %d", k);
+        row(label, t);
+    }
+
+    /* ---- calibration on the selected writers ---- */
+    double *conf_r = NULL, *conf_t = NULL;
+    int *ok_r = NULL, *ok_t = NULL;
+    int part_r = o->writers < 0 ? STROKES_REPORT : o->writers;
+    int nr = collect_confidences(o, set, em, part_r, &conf_r, &ok_r);
+    int nt = collect_confidences(o, set, em, STROKES_TUNE, &conf_t, &ok_t);
+    if (nr < 0 || nt < 0) {
+        free(conf_r), free(ok_r), free(conf_t), free(ok_t);
+        fprintf(stderr, "inkpin classify: out of memory\n");
+        return CLI_FAILED;
+    }
+    printf("\n### Calibration (ink path, %s writers)\n\n", part_r == STROKES_TUNE ? "tune" : "report");
+    if (nr > 0)
+        calibration(conf_r, ok_r, nr);
+
+    /* ---- threshold: chosen on the tune writers, reported on the others ---- */
+    double chosen = 0;
+    if (nt > 0) {
+        double *sorted = malloc((size_t)nt * sizeof *sorted);
+        if (sorted) {
+            memcpy(sorted, conf_t, (size_t)nt * sizeof *sorted);
+            qsort(sorted, (size_t)nt, sizeof *sorted, cmp_double);
+            /* the largest threshold that rejects at most 1% of tune digits */
+            int k = nt / 100;
+            chosen = sorted[k];
+            chosen = floor(chosen * 1000) / 1000; /* a round number at or below it */
+            free(sorted);
+        }
+    }
+
+    /* scribbles */
+    int ns = o->scribbles;
+    double *sconf = malloc((size_t)ns * SCRIBBLE_KINDS * sizeof *sconf);
+    if (!sconf) {
+        free(conf_r), free(ok_r), free(conf_t), free(ok_t);
+        return CLI_FAILED;
+    }
+    int sc_nodigit[SCRIBBLE_KINDS] = {0};
+    for (int kind = 0; kind < SCRIBBLE_KINDS; kind++)
+        for (int i = 0; i < ns; i++) {
+            strokes_sample sc;
+            double c = 0;
+            sconf[kind * ns + i] = 0;
+            if (inkeval_scribble(kind, (uint32_t)i, &sc))
+                continue;
+            int p = predict(em, &sc, PATH_INK, &c);
+            sconf[kind * ns + i] = p < 0 ? 0 : c;
+            sc_nodigit[kind] += p < 0;
+            strokes_sample_free(&sc);
+        }
+
+    printf("### Rejection threshold\n\n"
+           "Chosen on the tune writers (%d digits) as the largest confidence threshold\n"
+           "(rounded down to 0.001) that rejects at most 1%% of their digits: **%.3f**.\n"
+           "Rejected = the ink module says no digit, or confidence < threshold.\n"
+           "Scribbles: %d of each kind, generated (inkeval_scribble, seeds 0..%d).\n\n",
+           nt, chosen, ns, ns - 1);
+    double thresholds[] = {0.5, 0.7, 0.9, 0.95, chosen};
+    printf("| threshold | real digits rejected (%s) | accepted accuracy |", 
+           part_r == STROKES_TUNE ? "tune" : "report");
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        printf(" %s rejected |", inkeval_scribble_names[k]);
+    printf(" all scribbles rejected |\n|---|---:|---:|");
+    for (int k = 0; k <= SCRIBBLE_KINDS; k++)
+        printf("---:|");
+    printf("\n");
+    for (size_t ti = 0; ti < sizeof thresholds / sizeof *thresholds; ti++) {
+        double th = thresholds[ti];
+        int rej = 0, acc_n = 0, acc_ok = 0;
+        for (int i = 0; i < nr; i++) {
+            if (conf_r[i] < th || conf_r[i] == 0) {
+                rej++;
+            } else {
+                acc_n++;
+                acc_ok += ok_r[i];
+            }
+        }
+        printf("| %.3f%s | %.2f%% | %.2f%% |", th, ti + 1 == sizeof thresholds / sizeof *thresholds ? " (chosen)" : "",
+               nr ? 100.0 * rej / nr : 0, acc_n ? 100.0 * acc_ok / acc_n : 0);
+        int all = 0;
+        for (int k = 0; k < SCRIBBLE_KINDS; k++) {
+            int r = 0;
+            for (int i = 0; i < ns; i++)
+                r += sconf[k * ns + i] < th || sconf[k * ns + i] == 0;
+            all += r;
+            printf(" %.1f%% |", 100.0 * r / ns);
+        }
+        printf(" %.1f%% |\n", 100.0 * all / (ns * SCRIBBLE_KINDS));
+    }
+    printf("\n(no-digit results from the ink module among scribbles:");
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        printf(" %s %d", inkeval_scribble_names[k], sc_nodigit[k]);
+    printf(")\n");
+    free(sconf);
+    free(conf_r), free(ok_r), free(conf_t), free(ok_t);
+    return CLI_OK;
+}
+
+int cmd_classify(int argc, char **argv)
+{
+    classify_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc > 0 ? CLI_OK : CLI_USAGE;
+    inkpin_diag d = {{0}};
+    strokes_set set;
+    if (strokes_load(o.path, &set, &d)) {
+        fprintf(stderr, "inkpin classify: %s\n", d.msg);
+        return CLI_USAGE;
+    }
+    inkeval_model em;
+    if (inkeval_model_load(&em, o.model, &d)) {
+        fprintf(stderr, "inkpin classify: %s\n", d.msg);
+        strokes_free(&set);
+        return CLI_USAGE;
+    }
+    rc = o.robustness ? run_robustness(&o, &set, &em) : run_classify(&o, &set, &em);
+    inkeval_model_free(&em);
+    strokes_free(&set);
+    return rc;
+}
