@@ -18,6 +18,7 @@
 #include "inkpin/net.h"
 #include "netref.h"
 #include "quant.h"
+#include "test_net_models.h"
 #include "util/testutil.h"
 
 static void test_default_bit_exact(void **state)
@@ -50,7 +51,7 @@ static void test_default_bit_exact(void **state)
         assert_int_equal(net_run_pixels(&bm.model, px, arena, need, &rb), NET_OK);
         data_binarize(px, img);
         netref_int_forward(&sim, img, logits, conf, &digit, &runner, NULL, NULL);
-        if (memcmp(&rc, &rb, sizeof rc) != 0)
+        if (!tn_same_result(&rc, &rb))
             fail_msg("image %d: compiled-in and blob differ", i);
         if (memcmp(rc.logits, logits, sizeof logits) || memcmp(rc.confidence, conf, sizeof conf) ||
             rc.digit != digit || rc.runner_up != runner)

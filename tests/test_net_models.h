@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inkpin/net.h"
 #include "model.h"
 
 typedef struct {
@@ -104,6 +105,14 @@ static inline void tn_pack(uint8_t bits[98], const uint8_t img[784])
     for (int i = 0; i < 784; i++)
         if (img[i])
             bits[i / 8] = (uint8_t)(bits[i / 8] | (1u << (i % 8)));
+}
+
+/* Field-wise equality of two results (the struct has padding bytes). */
+static inline int tn_same_result(const net_result *a, const net_result *b)
+{
+    return a->digit == b->digit && a->runner_up == b->runner_up &&
+           !memcmp(a->confidence, b->confidence, sizeof a->confidence) &&
+           !memcmp(a->logits, b->logits, sizeof a->logits);
 }
 
 /* Architectures the tests sweep: the streamed conv->conv path with and without

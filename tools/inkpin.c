@@ -5,6 +5,8 @@
 
 #include "cli.h"
 
+int cmd_export(int argc, char **argv); /* src/host/cmd_export.c (not in cli.h) */
+
 static const cli_command commands[] = {
     /* Subcommands register here as they land: {"name", cmd_name, "summary"}. */
     {"render", cmd_render, "contact sheet (PNG) of what the engine sees for a strokes file"},
@@ -12,6 +14,7 @@ static const cli_command commands[] = {
     {"eval", cmd_eval, "accuracy of the int8 engine on binarized MNIST (--json, --min-accuracy)"},
     {"bench", cmd_bench, "single-thread host inference speed of the int8 engine"},
     {"report", cmd_report, "confusion-matrix heatmap and misclassified-digit gallery (PNG)"},
+    {"export", cmd_export, "quantize a trainer checkpoint to the int8 engine model (C, .inkm, card)"},
     {"classify", cmd_classify, "strokes file through ink + engine as the device does: accuracy, rejections"},
     {NULL, NULL, NULL},
 };
