@@ -340,6 +340,9 @@ static lock_result set_pin(lock_ctx *lk)
         goto done;
     if (hash_digits(lk, r.hash, lk->pending, lk->pending_len, r.salt) != 0)
         goto done;
+    /* From here the hash is what the flash holds, readable by whoever reads the
+     * flash (docs/security.md): no longer a timing secret. */
+    LOCK_DECLASSIFY(r.hash, sizeof r.hash);
     r.has_pin = true;
     r.pin_len = lk->pending_len;
     r.failed_attempts = 0;

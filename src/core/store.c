@@ -168,6 +168,15 @@ int store_load(store *s, const hal_storage *io, store_record *r)
     return rc;
 }
 
+/* Read-back check without an early exit: the record holds the PIN hash. */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    uint8_t diff = 0;
+    for (uint32_t i = 0; i < n; i++)
+        diff |= (uint8_t)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 int store_save(store *s, store_record *r)
 {
     uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
@@ -199,7 +208,7 @@ int store_save(store *s, store_record *r)
     if (io->read(io->ctx, target, 0, back, n) != 0)
         goto done;
     rc = STORE_ERR_VERIFY;
-    if (memcmp(back, buf, n) != 0)
+    if (!same_bytes(back, buf, n))
         goto done;
     s->slot[target] = STORE_SLOT_VALID;
     s->newest = (int)target;
