@@ -54,3 +54,9 @@ clean:
 .PHONY: web
 web: deps
 	bash ports/web/build.sh $(BUILD)/web
+
+# The MCU footprint and latency table (Cortex-M4/M3/M0 in QEMU, ATmega328P in simavr,
+# rv32imc size): prints it and writes bench/results/mcu.json (bench/mcu_report.sh, docs/mcu.md).
+.PHONY: mcu-report
+mcu-report: deps
+	bash bench/mcu_report.sh $(BUILD)/mcu-report

@@ -9,6 +9,13 @@
 #   mcu_compare EXPECTED ACTUAL NAME -> 0 if every result line of ACTUAL equals
 #                                   the host's line for the same sample
 
+# The model every build uses: $MCU_MODEL if set (a directory with an exported
+# default_model.[ch], e.g. for trying a model before it is committed), else
+# the bundled models/default.
+mcu_model_dir() {
+    echo "${MCU_MODEL:-$1/models/default}"
+}
+
 mcu_data_root() {
     local src=$1 d
     for d in "${INKPIN_DATA:-}" data ../shared/data "$src/../shared/data"; do
@@ -43,10 +50,10 @@ mcu_host_ref() {
     mkdir -p "$out"
     # shellcheck disable=SC2046
     $(mcu_host_cc) -std=c99 -pedantic -Wall -Wextra -Wconversion \
-        -I"$src/include" -I"$src/src/core" -I"$src/models/default" \
+        -I"$src/include" -I"$src/src/core" -I"$(mcu_model_dir "$src")" \
         -I"$src/bench/mcu" -I"$src/bench/mcu/host" -I"$samples" \
         "$src/bench/mcu/mcu_bench.c" "$src/bench/mcu/host/host_main.c" "$samples/mcu_samples.c" \
-        "$src/src/core/ink.c" "$src/src/core/net.c" "$src"/models/default/*.c \
+        "$src/src/core/ink.c" "$src/src/core/net.c" "$(mcu_model_dir "$src")"/*.c \
         -o "$out/host_ref"
 }
 
@@ -103,12 +110,13 @@ mcu_qemu() {
 
 mcu_cortexm_build() {
     local src=$1 board=$2 samples=$3 out=$4
-    make -s -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out"
+    make -s -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
+        MODEL="$(mcu_model_dir "$src")"
 }
 
 mcu_avr_build() {
     local src=$1 samples=$2 out=$3
-    make -s -C "$src/ports/avr" SAMPLES="$samples" OUT="$out"
+    make -s -C "$src/ports/avr" SAMPLES="$samples" OUT="$out" MODEL="$(mcu_model_dir "$src")"
 }
 
 # Sample sizes: all of the fixed sample on Cortex-M; on the ATmega328P a

@@ -145,15 +145,22 @@ static uint32_t tally_mean(const tally *t)
     return q;
 }
 
-static void put_tally(mcu_str name, const tally *t)
+static void put_stat(mcu_str name, mcu_str stat, uint32_t v)
 {
     mcu_puts_lit(MCU_LIT(" "));
     mcu_puts_lit(name);
-    mcu_puts_lit(MCU_LIT("_mean "));
-    put_u32(tally_mean(t));
-    put_kv(MCU_LIT("min"), t->min);
-    put_kv(MCU_LIT("max"), t->max);
-    put_kv(MCU_LIT("stack"), t->stack_max);
+    mcu_puts_lit(stat);
+    mcu_puts_lit(MCU_LIT(" "));
+    put_u32(v);
+}
+
+/* " <name>_mean M <name>_min m <name>_max x <name>_stack s" */
+static void put_tally(mcu_str name, const tally *t)
+{
+    put_stat(name, MCU_LIT("_mean"), tally_mean(t));
+    put_stat(name, MCU_LIT("_min"), t->min);
+    put_stat(name, MCU_LIT("_max"), t->max);
+    put_stat(name, MCU_LIT("_stack"), t->stack_max);
 }
 
 /* ---- one sample --------------------------------------------------------- */

@@ -14,7 +14,13 @@
  * FNV-1a 32 of all ten logits and confidences (little-endian bytes), "img" the
  * FNV-1a 32 of the 98-byte image ink rendered. After " | " come measurements
  * in the port's unit (MCU_COUNT_UNIT: instructions, cycles or none) and the
- * peak stack bytes of that call. A closing "S ..." line sums them up.
+ * peak stack bytes of that call. A closing line sums them up:
+ *
+ *   S digits n <n> correct <c> errors <e> strokes n <n> correct <c> errors <e> |
+ *     net_mean <m> net_min <m> net_max <m> net_stack <s> ink_mean ... ink_stack <s>
+ *     arena <bytes> ink_buffer <bytes> image <bytes> result <bytes>
+ *
+ * (net_* over the MNIST digits, ink_* over the ink_render calls).
  *
  * A port provides mcu_port.h (MCU_ROM, MCU_RD_U8, MCU_RD_U16: where the sample
  * lives and how to read it; MCU_COUNT_UNIT; mcu_str, MCU_LIT, mcu_puts_lit:

@@ -4,6 +4,10 @@
  *
  *   avr_run FIRMWARE.elf [MAX_MCYCLES]
  *
+ * With AVR_PROFILE=FILE in the environment it also writes, for every program
+ * address, the cycles spent there while the counter was running (lines
+ * "byte-address cycles"; bench/mcu_avr_profile.sh maps them to functions).
+ *
  * Exits with the firmware's status; 2 on bad usage or an unreadable ELF; 3 if
  * the core crashed, went to sleep or ran past MAX_MCYCLES million cycles
  * (default 4000) without exiting.
@@ -22,6 +26,7 @@ typedef struct {
     avr_cycle_count_t start, elapsed;
     int read_index;
     int exit_status; /* -1 while running */
+    int counting;    /* between SIM_START and SIM_STOP */
 } runner;
 
 static void on_output(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
@@ -38,7 +43,9 @@ static void on_command(avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
     (void)addr;
     if (v == SIM_START) {
         r->start = avr->cycle;
+        r->counting = 1;
     } else if (v == SIM_STOP) {
+        r->counting = 0;
         r->elapsed = avr->cycle - r->start;
         r->read_index = 0;
     } else if (v >= SIM_EXIT) {
@@ -78,19 +85,34 @@ int main(int argc, char **argv)
     avr->frequency = 16000000;
     avr_load_firmware(avr, &fw);
 
-    runner r = {0, 0, 0, -1};
+    runner r = {0, 0, 0, -1, 0};
     avr_register_io_write(avr, SIM_GPIOR0_DATA, on_output, &r);
     avr_register_io_write(avr, SIM_GPIOR1_DATA, on_command, &r);
     avr_register_io_read(avr, SIM_GPIOR2_DATA, on_read_cycles, &r);
 
     avr_cycle_count_t limit = (avr_cycle_count_t)max_mcycles * 1000000u;
+    const char *profile_path = getenv("AVR_PROFILE");
+    uint64_t *profile = profile_path ? calloc(avr->flashend + 1u, sizeof *profile) : NULL;
     int state = cpu_Running;
     while (r.exit_status < 0 && avr->cycle < limit) {
+        avr_flashaddr_t pc = avr->pc;
+        avr_cycle_count_t before = avr->cycle;
         state = avr_run(avr);
+        if (profile && r.counting && pc <= avr->flashend)
+            profile[pc] += avr->cycle - before;
         if (state == cpu_Done || state == cpu_Crashed || state == cpu_Sleeping)
             break;
     }
     fflush(stdout);
+    if (profile) {
+        FILE *f = fopen(profile_path, "w");
+        for (uint32_t a = 0; f && a <= avr->flashend; a++)
+            if (profile[a])
+                fprintf(f, "%u %llu\n", a, (unsigned long long)profile[a]);
+        if (f)
+            fclose(f);
+        free(profile);
+    }
     if (r.exit_status >= 0) {
         fprintf(stderr, "avr_run: exit %d after %llu cycles\n", r.exit_status,
                 (unsigned long long)avr->cycle);
