@@ -24,6 +24,7 @@ if [ ! -f "$src/node_modules/playwright-core/package.json" ]; then
 fi
 
 bash "$src/ports/web/build.sh" "$out"
+bash "$src/ports/web/build.sh" --test-model "$out"
 
 data=""
 for d in "${INKPIN_DATA:-}" "$src/data" "$src/../shared/data" "$src/../../shared/data"; do
@@ -33,4 +34,4 @@ dev=""
 [ -n "$data" ] && dev=$data/unipen/dev.ndjson
 
 cd "$src"
-CHROMIUM=$chromium node ports/web/e2e.js "$out/inkpin.html" "$out" "$dev" "$cli"
+CHROMIUM=$chromium node ports/web/e2e.js "$out/inkpin.html" "$out/inkpin-test.html" "$out" "$dev" "$cli"

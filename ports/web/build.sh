@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # build.sh - builds the single-file web page: build.sh [OUT_DIR] (default build/web)
+#   build.sh --test-model OUT_DIR: the same page with ports/web/test_model.c in
+#   place of the default model (inkpin-test.html; for tests/web_e2e.sh only).
 #   1. npm ci when node_modules lacks the pinned packages (package-lock.json);
 #   2. clang --target=wasm32 -nostdlib -ffreestanding: src/core (app, ink, net,
 #      lock, store, font) + models/default + ports/web/web.c -> inkpin.wasm,
@@ -8,6 +10,13 @@
 #      into ports/web/shell.html -> OUT_DIR/inkpin.html.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+model_src=(models/default/*.c)
+name=inkpin
+if [ "${1:-}" = "--test-model" ]; then
+  model_src=(ports/web/test_model.c)
+  name=inkpin-test
+  shift
+fi
 out=${1:-$root/build/web}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -31,7 +40,7 @@ command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null ||
   -Wall -Wextra -Iports/web/libc -Iinclude -Isrc/core -Imodels/default \
   -Wl,--no-entry -Wl,-z,stack-size=65536 -Wl,--initial-memory=327680 \
   -Wl,--max-memory=1048576 -Wl,--strip-debug \
-  src/core/*.c models/default/*.c ports/web/web.c -o "$out/inkpin.wasm"
+  src/core/*.c "${model_src[@]}" ports/web/web.c -o "$out/$name.wasm"
 
-node ports/web/assemble.js "$out/inkpin.wasm" "$out/inkpin.html"
-echo "build.sh: wrote $out/inkpin.html ($(wc -c <"$out/inkpin.html") bytes; wasm $(wc -c <"$out/inkpin.wasm") bytes)"
+node ports/web/assemble.js "$out/$name.wasm" "$out/$name.html"
+echo "build.sh: wrote $out/$name.html ($(wc -c <"$out/$name.html") bytes; wasm $(wc -c <"$out/$name.wasm") bytes)"
