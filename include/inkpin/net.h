@@ -9,7 +9,7 @@
  *
  * NETWORK
  *   A list of layers (at most NET_MAX_LAYERS), each one of:
- *     NET_CONV  : k x k convolution, valid padding, stride 1, + int32 bias,
+ *     NET_CONV  : k x k convolution (k <= NET_MAX_KERNEL), valid padding, stride 1, + int32 bias,
  *                 requantize, ReLU if relu, then 2x2 max-pool stride 2 (floor)
  *                 if pool. Layout w (out_c, in_c, k, k), tensors (C, H, W).
  *     NET_DENSE : fully connected on the (C, H, W)-flattened input, + bias,
@@ -83,6 +83,7 @@
 
 #define NET_CLASSES 10
 #define NET_MAX_LAYERS 8
+#define NET_MAX_KERNEL 7      /* conv kernel side k <= 7 */
 #define NET_LOGIT_FRAC_BITS 10 /* logits are in units of 2^-10 nats */
 #define NET_CONF_ONE 32768u    /* confidence unit: the 10 values sum to this */
 #define NET_MAX_SHIFT 62

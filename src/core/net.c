@@ -151,7 +151,7 @@ static net_err check_layer(const net_layer *L, unsigned c, unsigned h, unsigned 
         L->relu > 1 || L->pool > 1)
         return NET_E_MODEL;
     if (L->kind == NET_CONV) {
-        if (last || L->k == 0 || L->k > h || L->k > w || out_h(L) == 0 || out_w(L) == 0)
+        if (last || L->k == 0 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || out_h(L) == 0 || out_w(L) == 0)
             return NET_E_MODEL;
     } else if (L->kind == NET_DENSE) {
         if (L->pool || L->k != 0)
@@ -269,9 +269,11 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* Accumulator of conv output channel c at (y, x), before pooling. Binary input
- * (in->bits) only adds the weights under ink. */
-static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, unsigned y,
+/* Accumulator of conv output channel c at column x, before pooling. rows[ky]
+ * is where input row (y + ky) starts: a bit index into the packed input
+ * (in->bits, binary input: only adds the weights under ink) or a byte offset
+ * into the tensor view (ring slot already resolved). */
+static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, const size_t *rows,
                        unsigned x)
 {
     const unsigned k = L->k;
@@ -281,13 +283,12 @@ static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, un
     for (ci = 0; ci < L->in_c; ci++) {
         for (ky = 0; ky < k; ky++) {
             if (in->bits) {
-                unsigned idx = (y + ky) * NET_IMAGE_SIDE + x;
+                size_t idx = rows[ky] + x;
                 for (kx = 0; kx < k; kx++, w++)
                     if (NET_BIT(in->bits, idx + kx))
                         acc += NET_RD_W(w);
             } else {
-                const int8_t *p = in->base + ci * in->cstride +
-                                  ((y + ky) % in->nslots) * in->rstride + x;
+                const int8_t *p = in->base + ci * in->cstride + rows[ky] + x;
                 for (kx = 0; kx < k; kx++, w++)
                     acc += (int32_t)p[kx] * NET_RD_W(w);
             }
@@ -302,15 +303,20 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
 {
     const unsigned ow = out_w(L), step = L->pool ? 2u : 1u;
     const int32_t lo = L->relu ? 0 : -128;
-    unsigned c, x, dy, dx;
+    size_t rows[NET_MAX_KERNEL + 1];
+    unsigned c, x, dy, dx, j;
     (void)layer_index;
+    for (j = 0; j < L->k + step - 1u; j++) { /* resolve ring slots once per row */
+        unsigned y = r * step + j;
+        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : (y % in->nslots) * in->rstride;
+    }
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + (r % out->nslots) * out->rstride;
         for (x = 0; x < ow; x++) {
             int32_t best = INT32_MIN;
             for (dy = 0; dy < step; dy++)
                 for (dx = 0; dx < step; dx++) {
-                    int32_t a = conv_at(L, in, c, r * step + dy, x * step + dx);
+                    int32_t a = conv_at(L, in, c, rows + dy, x * step + dx);
                     if (a > best)
                         best = a;
                 }

@@ -82,7 +82,7 @@ int quant_check_float(const float_model *fm, inkpin_diag *d)
         if (!L->w || !L->b || L->out_c < 1 || L->out_c > 65535)
             return diag_fail(d, "model: layer %d has no tensors or out_c %d", i, L->out_c);
         if (L->kind == MODEL_CONV) {
-            if (last || L->k < 1 || L->k > h || L->k > w || conv_out(h, L->k, L->pool) < 1 ||
+            if (last || L->k < 1 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || conv_out(h, L->k, L->pool) < 1 ||
                 conv_out(w, L->k, L->pool) < 1)
                 return diag_fail(d, "model: layer %d: bad conv (k=%d on %dx%d%s)", i, L->k, h, w,
                                  last ? ", last layer must be dense" : "");
