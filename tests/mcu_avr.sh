@@ -6,6 +6,7 @@
 # Usage (ctest): bash mcu_avr.sh <inkpin-cli> <source-dir> <build-dir>
 # Exit 77 (skipped) when avr-gcc, simavr's library or the data is missing.
 set -euo pipefail
+cli=$1
 src=$2
 build=$3
 # shellcheck source=../bench/mcu/lib.sh
@@ -33,5 +34,6 @@ if [ "$fw_rc" -ne 0 ]; then
 fi
 status=0
 mcu_compare "$out/host.txt" "$out/atmega328p.txt" atmega328p || status=1
+mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/atmega328p.txt" atmega328p || status=1
 grep -E '^(ram:|S )' "$out/atmega328p.txt" | sed "s/^/    atmega328p: /"
 exit $status

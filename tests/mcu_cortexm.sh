@@ -2,10 +2,12 @@
 # mcu_cortexm.sh - the recognizer on bare-metal Cortex-M4 (mps2-an386),
 # Cortex-M3 (mps2-an385) and Cortex-M0 (microbit) under QEMU must give the
 # host's results bit for bit: every prediction, confidence, logit hash and
-# ink image hash of 100 MNIST test digits and 20 UNIPEN dev stroke digits.
+# ink image hash of 100 MNIST test digits and 20 UNIPEN dev stroke digits,
+# and `inkpin classify --json` must give the same stroke predictions.
 # Usage (ctest): bash mcu_cortexm.sh <inkpin-cli> <source-dir> <build-dir>
 # Exit 77 (skipped) when the ARM toolchain, QEMU or the data is missing.
 set -euo pipefail
+cli=$1
 src=$2
 build=$3
 # shellcheck source=../bench/mcu/lib.sh
@@ -36,6 +38,7 @@ for board in an386 an385 microbit; do
         continue
     fi
     mcu_compare "$out/host.txt" "$out/$board.txt" "$board" || status=1
+    mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/$board.txt" "$board" || status=1
     grep '^S ' "$out/$board.txt" | sed "s/^/    $board: /"
 done
 exit $status

@@ -125,3 +125,34 @@ MCU_DIGITS_CM=100
 MCU_STROKES_CM=20
 MCU_DIGITS_AVR=20
 MCU_STROKES_AVR=10
+
+# mcu_cli_crosscheck CLI STROKES_NDJSON TARGET_OUTPUT NAME
+# An independent path to the same answers: `inkpin classify --json` (the host
+# CLI: NDJSON reader, ink, and the engine on the model) must give, for every
+# stroke digit, the prediction and confidence the target printed. Skipped
+# (returns 0 with a note) when the CLI or a default model is not there.
+mcu_cli_crosscheck() {
+    local cli=$1 strokes=$2 target=$3 name=$4 model_args=() cli_out
+    if [ ! -x "$cli" ] || ! grep -q '^R ink .* pred ' "$target"; then
+        echo "note $name: CLI cross-check skipped (no CLI or no model)"
+        return 0
+    fi
+    [ -n "${MCU_MODEL:-}" ] && model_args=(--model "$MCU_MODEL/model.inkm")
+    cli_out=$("$cli" classify "$strokes" "${model_args[@]}" --json 2>/dev/null) || {
+        echo "note $name: CLI cross-check skipped (inkpin classify failed)"
+        return 0
+    }
+    local diffs
+    diffs=$(diff \
+        <(grep -o '"pred":-\{0,1\}[0-9]*,"confidence":[-0-9.e+]*' <<<"$cli_out" |
+            awk -F'[:,]' '{ printf "%d %d %d\n", NR - 1, $2, ($2 < 0 ? 0 : int($4 * 32768 + 0.5)) }') \
+        <(grep '^R ink ' "$target" | sed 's/ |.*$//' |
+            awk '{ p = -1; c = 0; for (i = 1; i < NF; i++) { if ($i == "pred") p = $(i + 1); if ($i == "conf") c = $(i + 1) }
+                   printf "%d %d %d\n", $3, p, c }')) || true
+    if [ -n "$diffs" ]; then
+        echo "FAIL $name: 'inkpin classify --json' disagrees (sample pred conf; < CLI, > target):" >&2
+        echo "$diffs" | sed 's/^/    /' >&2
+        return 1
+    fi
+    echo "ok $name: inkpin classify --json gives the same $(grep -c '^R ink ' "$target") stroke predictions and confidences"
+}
