@@ -8,11 +8,30 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "data.h"
 #include "util/testutil.h"
 
 static const char *root;
+
+/* SHA-256 of the pixel bytes and the label bytes of each split, computed with
+ * an independent tool: `zcat X-images-idx3-ubyte.gz | tail -c +17 | sha256sum`
+ * (labels: `tail -c +9`). The decompressed files' md5 match the published
+ * values listed in SOURCE.md. */
+static const char *const TRAIN_PIXELS_SHA256 = "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757";
+static const char *const TRAIN_LABELS_SHA256 = "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13";
+static const char *const TEST_PIXELS_SHA256 = "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161";
+static const char *const TEST_LABELS_SHA256 = "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5";
+
+static void assert_sha256(const uint8_t *p, size_t n, const char *want)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(h, p, n);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    assert_string_equal(hex, want);
+}
 
 static void count_classes(const dataset *ds, int counts[DATA_CLASSES])
 {
@@ -50,6 +69,9 @@ static void test_train_split(void **state)
     }
     assert_int_equal(lo, 0);
     assert_int_equal(hi, 255);
+    /* Every byte, bit for bit. */
+    assert_sha256(ds.pixels, (size_t)ds.n * DATA_PIXELS, TRAIN_PIXELS_SHA256);
+    assert_sha256(ds.labels, (size_t)ds.n, TRAIN_LABELS_SHA256);
     data_free(&ds);
 }
 
@@ -67,6 +89,8 @@ static void test_test_split(void **state)
     count_classes(&ds, counts);
     for (int c = 0; c < DATA_CLASSES; c++)
         assert_int_equal(counts[c], expect[c]);
+    assert_sha256(ds.pixels, (size_t)ds.n * DATA_PIXELS, TEST_PIXELS_SHA256);
+    assert_sha256(ds.labels, (size_t)ds.n, TEST_LABELS_SHA256);
     data_free(&ds);
 }
 
@@ -96,6 +120,8 @@ static void test_first_image_shape(void **state)
 int main(void)
 {
     root = test_data_root_or_skip();
+    if (sodium_init() < 0)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_train_split),
         cmocka_unit_test(test_test_split),
