@@ -48,6 +48,7 @@ num_or_null() { if [ -n "${1:-}" ]; then echo "$1"; else echo null; fi; }
 
 objects=()
 table=()
+mdrows=()
 
 # add_target NAME ARCH_DESC SIM_DESC SIZE_MAP RUN_OUTPUT HOST_OUTPUT UNIT CLOCK_MHZ CLOCK_NOTE
 add_target() {
@@ -106,6 +107,9 @@ add_target() {
     }
 EOT
 )")
+    local per="-"
+    [ -n "$net_mean" ] && per="$(awk -v n="$net_mean" -v i="$ink_mean" 'BEGIN {printf "%.2f M + %.2f M", n / 1e6, i / 1e6}')"
+    mdrows+=("| $name | $((flash / 1024)).$(((flash % 1024) * 10 / 1024)) KB | $((const)) B | ${ram_total/null/-} B (stack ${stack:--}) | $per $unit | ${ms_total/null/-} ms @ $mhz MHz | $agree |")
     table+=("$(printf '%-12s %7s %7s %6s %6s %12s %12s %-12s %6s %6s  %s' "$name" "$flash" "$const" \
         "${ram_total/null/-}" "${stack:--}" "${net_mean:--}" "${ink_mean:--}" "$unit" "${ms_total/null/-}" "$mhz" "$agree")")
 }
@@ -203,4 +207,8 @@ fi
 
 printf '%-12s %7s %7s %6s %6s %12s %12s %-12s %6s %6s  %s\n' target flash_B model_B ram_B stack_B net/inf ink/inf unit ms MHz agree
 for row in "${table[@]}"; do echo "$row"; done
+echo
+echo "| target | flash (recognizer) | model+tables | RAM (incl. peak stack) | net + ink_render per digit | time | agrees with host |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+for row in "${mdrows[@]}"; do echo "$row"; done
 echo "wrote $json"

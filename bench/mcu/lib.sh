@@ -156,3 +156,15 @@ mcu_cli_crosscheck() {
     fi
     echo "ok $name: inkpin classify --json gives the same $(grep -c '^R ink ' "$target") stroke predictions and confidences"
 }
+
+# ATmega328P limits: 32 KB flash, 2 KB SRAM (static data + stack).
+AVR_FLASH=32768
+AVR_RAM=2048
+
+# mcu_avr_fits ELF -> 0 if flash and static RAM fit the chip; prints the figures.
+mcu_avr_fits() {
+    local text data bss
+    read -r text data bss _ <<<"$(avr-size "$1" | awk 'NR == 2 {print $1, $2, $3}')"
+    echo "flash $((text + data)) of $AVR_FLASH B, static RAM $((data + bss)) of $AVR_RAM B"
+    [ $((text + data)) -le $AVR_FLASH ] && [ $((data + bss)) -lt $AVR_RAM ]
+}

@@ -12,7 +12,8 @@
 #include "mcu_port.h"
 #include "mcu_samples.h"
 
-#if NET_DEFAULT_MODEL_PRESENT
+/* MCU_NO_NET: a build for a target the model does not fit (ink only). */
+#if NET_DEFAULT_MODEL_PRESENT && !defined(MCU_NO_NET)
 #define ARENA_BYTES NET_ARENA_BYTES
 #else
 #define ARENA_BYTES 1
@@ -294,7 +295,11 @@ static void classify_strokes(const net_model *m, unsigned k)
 
 int mcu_bench_run(void)
 {
+#if defined(MCU_NO_NET)
+    const net_model *m = NULL;
+#else
     const net_model *m = net_default_model();
+#endif
     unsigned k;
     mcu_puts_lit(MCU_LIT("inkpin mcu bench: "));
     put_u32(MCU_DIGITS);
@@ -302,7 +307,7 @@ int mcu_bench_run(void)
     put_u32(MCU_STROKE_DIGITS);
     mcu_puts_lit(MCU_LIT(" stroke digits, unit " MCU_COUNT_UNIT "\n"));
     if (!m) {
-        mcu_puts_lit(MCU_LIT("no default model compiled in: ink only\n"));
+        mcu_puts_lit(MCU_LIT("no model in this build: ink only\n"));
     } else if (net_arena_bytes(m) == 0 || net_arena_bytes(m) > sizeof arena) {
         mcu_puts_lit(MCU_LIT("E arena too small or model invalid\n"));
         return 1;

@@ -18,6 +18,9 @@
 
 extern uint8_t __heap_start; /* end of .data + .bss (avr-libc linker script) */
 
+/* Deepest stack address any measured call reached (whole call chain from main). */
+static uintptr_t stack_lowest = RAMEND;
+
 void mcu_puts(const char *s)
 {
     while (*s)
@@ -64,6 +67,8 @@ uint32_t mcu_stack_used(uintptr_t mark)
     const volatile uint8_t *p = &__heap_start;
     while ((uintptr_t)p < mark && *p == STACK_PAINT)
         p++;
+    if ((uintptr_t)p < stack_lowest)
+        stack_lowest = (uintptr_t)p;
     return (uint32_t)(mark - (uintptr_t)p);
 }
 
@@ -88,6 +93,13 @@ int main(void)
     put_u16(RAMEND + 1 - RAMSTART);
     mcu_puts_P(PSTR(" bytes\n"));
     rc = mcu_bench_run();
+    mcu_puts_P(PSTR("ram: deepest stack "));
+    put_u16((uint16_t)(RAMEND - stack_lowest));
+    mcu_puts_P(PSTR(" bytes below RAMEND, static + stack "));
+    put_u16((uint16_t)((uintptr_t)&__heap_start - RAMSTART + RAMEND - stack_lowest));
+    mcu_puts_P(PSTR(" of "));
+    put_u16(RAMEND + 1 - RAMSTART);
+    mcu_puts_P(PSTR(" bytes\n"));
     GPIOR1 = (uint8_t)(SIM_EXIT + rc);
     for (;;) {
     }
