@@ -240,6 +240,35 @@ static void test_empty_tap_and_dot_are_no_digit(void **state)
     assert_true(measure(img).count > 0);
 }
 
+static void test_scribbled_over_is_no_digit(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    uint8_t img[NET_IMAGE_BYTES];
+    /* a crossed-out blob: 16 zigzags over a 120 x 100 region, then an X */
+    ink_reset(&ink);
+    ink_pen_down(&ink, 60, 60);
+    for (int i = 1; i <= 16; i++)
+        ink_pen_move(&ink, 60 + i * 120 / 16, i % 2 ? 160 : 60);
+    ink_pen_up(&ink);
+    ink_pen_down(&ink, 50, 50);
+    ink_pen_move(&ink, 190, 170);
+    ink_pen_up(&ink);
+    assert_int_equal(ink_render(&ink, img), INK_NO_DIGIT);
+    /* an "8" drawn twice over (two loops each) is still a digit: length ~5 x side */
+    ink_reset(&ink);
+    for (int turn = 0; turn <= 2 * 48; turn++) {
+        double t = turn * 2 * M_PI / 48;
+        int32_t x = (int32_t)lround(120 + 50 * sin(t)), y = (int32_t)lround(120 + 90 * sin(t / 2) * cos(t / 2) * 2);
+        if (turn == 0)
+            ink_pen_down(&ink, x, y);
+        else
+            ink_pen_move(&ink, x, y);
+    }
+    ink_pen_up(&ink);
+    assert_int_equal(ink_render(&ink, img), INK_OK);
+}
+
 static void test_events_and_strokes(void **state)
 {
     (void)state;
@@ -576,6 +605,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_empty_tap_and_dot_are_no_digit),
+        cmocka_unit_test(test_scribbled_over_is_no_digit),
         cmocka_unit_test(test_events_and_strokes),
         cmocka_unit_test(test_extreme_coordinates_are_clamped),
         cmocka_unit_test(test_border_strokes),

@@ -49,8 +49,11 @@
  *
  * NO DIGIT
  *   ink_render returns INK_NO_DIGIT (and an all-zero image) for empty input,
- *   a tap, or ink whose bounding box is smaller than INK_MIN_EXTENT pixels on
- *   its longer side: a dot is not a digit, so the engine is not asked to guess.
+ *   a tap, ink whose bounding box is smaller than INK_MIN_EXTENT pixels on
+ *   its longer side (a dot), or ink whose strokes are longer in total than
+ *   INK_MAX_PATH_RATIO times that side (scribbled over, crossed out): the
+ *   engine is not asked to guess. Other non-digits are left to the engine's
+ *   confidence threshold (NET_REJECT_CONF).
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
@@ -80,6 +83,13 @@
 /* Ink whose bounding box is smaller than this (longer side, area pixels) is "no digit". */
 #ifndef INK_MIN_EXTENT
 #define INK_MIN_EXTENT 12
+#endif
+
+/* Ink whose total stroke length exceeds this many times its bounding-box
+ * extent is "no digit" (a crossed-out blob, a scribble). UNIPEN digits: median
+ * 2.5, 99.9th percentile 5.0, largest 6.3 (docs/ink.md). */
+#ifndef INK_MAX_PATH_RATIO
+#define INK_MAX_PATH_RATIO 8
 #endif
 
 /* Default rendering style in 1/16 pixel of the 28x28 image (see docs/ink.md

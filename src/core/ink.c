@@ -312,6 +312,22 @@ static void shift_image(uint8_t *image, int32_t drow, int32_t dcol)
     }
 }
 
+/* 8 x the total length of the strokes in area pixels, each segment measured
+ * as max(|dx|,|dy|) + 3/8 min(|dx|,|dy|) (within 7% of Euclid, no sqrt). */
+static int32_t path_length_x8(const ink_buffer *ink)
+{
+    int32_t total = 0;
+    for (int i = 1; i < ink->n; i++) {
+        if (is_lift(ink, i) || is_lift(ink, i - 1))
+            continue;
+        int32_t dx = abs32((int32_t)ink->x[i] - ink->x[i - 1]);
+        int32_t dy = abs32((int32_t)ink->y[i] - ink->y[i - 1]);
+        int32_t hi = dx > dy ? dx : dy, lo = dx > dy ? dy : dx;
+        total += 8 * hi + 3 * lo;
+    }
+    return total;
+}
+
 /* round(num / den) for den > 0. */
 static int32_t div_round(int32_t num, int32_t den)
 {
@@ -342,6 +358,8 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     int32_t extent = (maxx - minx > maxy - miny ? maxx - minx : maxy - miny);
     if (maxx < 0 || extent < INK_MIN_EXTENT)
         return INK_NO_DIGIT;
+    if (path_length_x8(ink) > (int32_t)8 * INK_MAX_PATH_RATIO * extent)
+        return INK_NO_DIGIT; /* scribbled over: far more ink than any digit */
 
     raster rs;
     rs.mul = ((int32_t)style->box_q4 << 16) / extent; /* <= 448 * 65536 / 12 < 2^22 */
