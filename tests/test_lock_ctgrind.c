@@ -113,7 +113,7 @@ static int expect(lock_result got, lock_result want, const char *what)
     return 1;
 }
 
-static int run_scenario(void)
+__attribute__((unused)) static int run_scenario(void)
 {
     int bad = 0;
     memset(flash, 0xFF, sizeof flash);
@@ -169,7 +169,7 @@ static int run_scenario(void)
 
 /* Runs this program under valgrind in `mode`; returns its exit status, or -1
  * when valgrind cannot be started. */
-static int run_under_valgrind(const char *mode, int quiet)
+__attribute__((unused)) static int run_under_valgrind(const char *mode, int quiet)
 {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

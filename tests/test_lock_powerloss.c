@@ -225,7 +225,7 @@ static long run_scenario(const scenario *sc, long *failures)
 {
     volatile long cuts = 0; /* volatile: live across longjmp */
     *failures = 0;
-    for (int torn = 0; torn <= 1; torn++) {
+    for (volatile int torn = 0; torn <= 1; torn++) {
         for (volatile long n = 1;; n++) {
             jmp_buf env;
             int single = dev.single_slot;
