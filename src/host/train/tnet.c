@@ -51,14 +51,18 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
         L->g_off = L->beta_off = L->mean_off = L->var_off = -1;
         L->out_c = parse_int(&p);
         if ((kind != 'c' && kind != 'd') || L->out_c < 1 || L->out_c > 512)
-            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][p] or dN[r])",
+            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][b][p] or dN[r])",
                              spec, (int)(tok - spec));
         if (kind == 'c') {
             L->kind = MODEL_CONV;
-            L->k = 3, L->relu = 1, L->bn = 1;
+            L->k = 3, L->relu = 1;
             if (*p == 'k') {
                 p++;
                 L->k = parse_int(&p);
+            }
+            if (*p == 'b') {
+                p++;
+                L->bn = 1;
             }
             if (*p == 'p') {
                 p++;
@@ -207,120 +211,187 @@ void tnet_work_free(tnet_work *w)
 
 /* ---- forward / backward -------------------------------------------------------- */
 
+/* Per-sample pieces of a layer. "pre": conv/dense into z. "post": batch norm
+ * in eval mode (training-mode BN is a batch step between pre and post), ReLU,
+ * pool. */
+static void pre_forward(const tnet_layer *L, const float *params, const float *in, float *z)
+{
+    const float *wt = params + L->w_off, *bs = params + L->b_off;
+    if (L->kind == MODEL_CONV)
+        conv2d_forward(z, in, wt, bs, L->in_c, L->in_h, L->in_w, L->out_c, L->k);
+    else
+        dense_forward(z, in, wt, bs, L->in_size, L->out_c);
+}
+
+static void post_forward(const tnet_layer *L, const float *params, const float *stats, tnet_work *w,
+                         int l, int b, int bn_eval)
+{
+    long zo = (long)b * L->z_size;
+    if (L->bn && bn_eval)
+        batchnorm_forward_eval(w->y[l] + zo, w->z[l] + zo, stats + L->mean_off, stats + L->var_off,
+                               params + L->g_off, params + L->beta_off, L->out_c, L->z_h * L->z_w,
+                               TNET_BN_EPS);
+    if (L->relu)
+        relu_forward(w->a[l] + zo, w->y[l] + zo, L->z_size);
+    if (L->pool)
+        maxpool2x2_forward(w->o[l] + (long)b * L->out_size, w->a[l] + zo, L->out_c, L->z_h, L->z_w);
+}
+
+static void loss_forward(const tnet *net, tnet_work *w, const uint8_t *labels, int b)
+{
+    const float *logits = w->o[net->n_layers - 1];
+    float l = softmax_xent_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES,
+                                   labels ? labels[b] : 0, TNET_CLASSES);
+    w->losses[b] = labels ? l : 0.0f;
+}
+
+static int has_bn(const tnet *net)
+{
+    for (int l = 0; l < net->n_layers; l++)
+        if (net->layer[l].bn)
+            return 1;
+    return 0;
+}
+
+static const float *layer_input(const tnet *net, const tnet_work *w, const float *x, int l, int b)
+{
+    return (l ? w->o[l - 1] : x) + (long)b * net->layer[l].in_size;
+}
+
 float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w,
                    const float *x, const uint8_t *labels, int B, int training)
 {
-    for (int l = 0; l < net->n_layers; l++) {
-        const tnet_layer *L = &net->layer[l];
-        const float *in = l ? w->o[l - 1] : x;
-        const float *wt = params + L->w_off, *bs = params + L->b_off;
-        float *z = w->z[l];
+    if (!training || !has_bn(net)) {
+        /* every layer is per sample: one parallel region for the whole pass */
 #pragma omp parallel for schedule(static)
         for (int b = 0; b < B; b++) {
-            if (L->kind == MODEL_CONV)
-                conv2d_forward(z + (long)b * L->z_size, in + (long)b * L->in_size, wt, bs,
-                               L->in_c, L->in_h, L->in_w, L->out_c, L->k);
-            else
-                dense_forward(z + (long)b * L->z_size, in + (long)b * L->in_size, wt, bs,
-                              L->in_size, L->out_c);
+            for (int l = 0; l < net->n_layers; l++) {
+                const tnet_layer *L = &net->layer[l];
+                pre_forward(L, params, layer_input(net, w, x, l, b), w->z[l] + (long)b * L->z_size);
+                post_forward(L, params, stats, w, l, b, 1);
+            }
+            loss_forward(net, w, labels, b);
         }
-        int hw = L->z_h * L->z_w;
-        if (L->bn) {
-            const float *g = params + L->g_off, *be = params + L->beta_off;
-            float *rm = stats + L->mean_off, *rv = stats + L->var_off;
-            if (training) {
-                batchnorm_forward_batch(w->y[l], w->mean[l], w->rstd[l], z, g, be, B, L->out_c, hw,
-                                        TNET_BN_EPS);
+    } else {
+        for (int l = 0; l < net->n_layers; l++) {
+            const tnet_layer *L = &net->layer[l];
+#pragma omp parallel for schedule(static)
+            for (int b = 0; b < B; b++)
+                pre_forward(L, params, layer_input(net, w, x, l, b), w->z[l] + (long)b * L->z_size);
+            if (L->bn) {
+                float *rm = stats + L->mean_off, *rv = stats + L->var_off;
+                batchnorm_forward_batch(w->y[l], w->mean[l], w->rstd[l], w->z[l], params + L->g_off,
+                                        params + L->beta_off, B, L->out_c, L->z_h * L->z_w, TNET_BN_EPS);
                 for (int c = 0; c < L->out_c; c++) {
                     float r = w->rstd[l][c];
                     float var = 1.0f / (r * r) - TNET_BN_EPS;
                     rm[c] += TNET_BN_MOMENTUM * (w->mean[l][c] - rm[c]);
                     rv[c] += TNET_BN_MOMENTUM * (var - rv[c]);
                 }
-            } else {
-#pragma omp parallel for schedule(static)
-                for (int b = 0; b < B; b++)
-                    batchnorm_forward_eval(w->y[l] + (long)b * L->z_size, z + (long)b * L->z_size,
-                                           rm, rv, g, be, L->out_c, hw, TNET_BN_EPS);
             }
-        }
-        if (L->relu || L->pool) {
 #pragma omp parallel for schedule(static)
-            for (int b = 0; b < B; b++) {
-                if (L->relu)
-                    relu_forward(w->a[l] + (long)b * L->z_size, w->y[l] + (long)b * L->z_size, L->z_size);
-                if (L->pool)
-                    maxpool2x2_forward(w->o[l] + (long)b * L->out_size, w->a[l] + (long)b * L->z_size,
-                                       L->out_c, L->z_h, L->z_w);
-            }
+            for (int b = 0; b < B; b++)
+                post_forward(L, params, stats, w, l, b, 0);
         }
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < B; b++)
+            loss_forward(net, w, labels, b);
     }
-    const float *logits = w->o[net->n_layers - 1];
     double total = 0.0;
-#pragma omp parallel for schedule(static)
-    for (int b = 0; b < B; b++) {
-        float l = softmax_xent_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES,
-                                       labels ? labels[b] : 0, TNET_CLASSES);
-        w->losses[b] = labels ? l : 0.0f;
-    }
     for (int b = 0; b < B; b++)
         total += w->losses[b];
     return (float)(total / B);
+}
+
+/* Per-sample backward pieces, mirroring pre/post. post_backward takes dO to
+ * dy (through pool and ReLU); pre_backward takes dz to the layer input and
+ * adds the weight gradients into g (one chunk's gradient block). */
+static void post_backward(const tnet_layer *L, tnet_work *w, int l, int b)
+{
+    long zo = (long)b * L->z_size;
+    if (L->pool)
+        maxpool2x2_backward(w->da[l] + zo, w->dO[l] + (long)b * L->out_size, w->a[l] + zo, L->out_c,
+                            L->z_h, L->z_w);
+    if (L->relu)
+        relu_backward(w->dy[l] + zo, w->da[l] + zo, w->a[l] + zo, L->z_size);
+}
+
+static void pre_backward(const tnet *net, const float *params, float *g, tnet_work *w,
+                         const float *x, int l, int b)
+{
+    const tnet_layer *L = &net->layer[l];
+    const float *dz = w->dz[l] + (long)b * L->z_size;
+    const float *xin = layer_input(net, w, x, l, b);
+    float *dx = l ? w->dO[l - 1] + (long)b * L->in_size : NULL;
+    const float *wt = params + L->w_off;
+    if (L->kind == MODEL_CONV)
+        conv2d_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_c, L->in_h, L->in_w,
+                        L->out_c, L->k);
+    else
+        dense_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_size, L->out_c);
+}
+
+/* zero sample b's activation gradients (they accumulate with +=) */
+static void zero_sample_grads(const tnet *net, tnet_work *w, int b)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        size_t zs = (size_t)L->z_size * sizeof(float);
+        long zo = (long)b * L->z_size;
+        memset(w->dz[l] + zo, 0, zs);
+        if (L->bn)
+            memset(w->dy[l] + zo, 0, zs);
+        if (L->relu)
+            memset(w->da[l] + zo, 0, zs);
+        if (L->pool)
+            memset(w->dO[l] + (long)b * L->out_size, 0, (size_t)L->out_size * sizeof(float));
+    }
 }
 
 void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
                    const float *x, const uint8_t *labels, int B)
 {
     long nchunks = chunks_for(B), np = net->n_params;
-    memset(w->chunk_grads, 0, (size_t)(nchunks * np) * sizeof(float));
-    for (int l = 0; l < net->n_layers; l++) {
-        const tnet_layer *L = &net->layer[l];
-        size_t zs = (size_t)B * (size_t)L->z_size * sizeof(float);
-        memset(w->dz[l], 0, zs);
-        if (L->bn)
-            memset(w->dy[l], 0, zs);
-        if (L->relu)
-            memset(w->da[l], 0, zs);
-        if (L->pool)
-            memset(w->dO[l], 0, (size_t)B * (size_t)L->out_size * sizeof(float));
-    }
     float *dlogits = w->dO[net->n_layers - 1];
-    for (int b = 0; b < B; b++)
-        softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
-                              TNET_CLASSES, 1.0f / (float)B);
-    for (int l = net->n_layers - 1; l >= 0; l--) {
-        const tnet_layer *L = &net->layer[l];
-        if (L->relu || L->pool) {
-#pragma omp parallel for schedule(static)
-            for (int b = 0; b < B; b++) {
-                long zo = (long)b * L->z_size;
-                if (L->pool)
-                    maxpool2x2_backward(w->da[l] + zo, w->dO[l] + (long)b * L->out_size, w->a[l] + zo,
-                                        L->out_c, L->z_h, L->z_w);
-                if (L->relu)
-                    relu_backward(w->dy[l] + zo, w->da[l] + zo, w->a[l] + zo, L->z_size);
-            }
-        }
-        if (L->bn)
-            batchnorm_backward_batch(w->dz[l], w->chunk_grads + L->g_off, w->chunk_grads + L->beta_off,
-                                     w->dy[l], w->z[l], w->mean[l], w->rstd[l], params + L->g_off, B,
-                                     L->out_c, L->z_h * L->z_w);
-        const float *in = l ? w->o[l - 1] : x;
-        float *din = l ? w->dO[l - 1] : NULL;
-        const float *wt = params + L->w_off;
+    if (!has_bn(net)) {
+        /* one parallel region: each chunk runs its samples through every layer */
 #pragma omp parallel for schedule(static)
         for (long ch = 0; ch < nchunks; ch++) {
             float *g = w->chunk_grads + ch * np;
+            memset(g, 0, (size_t)np * sizeof(float));
             int end = (int)((ch + 1) * TNET_CHUNK < B ? (ch + 1) * TNET_CHUNK : B);
             for (int b = (int)ch * TNET_CHUNK; b < end; b++) {
-                const float *dz = w->dz[l] + (long)b * L->z_size;
-                const float *xin = in + (long)b * L->in_size;
-                float *dx = din ? din + (long)b * L->in_size : NULL;
-                if (L->kind == MODEL_CONV)
-                    conv2d_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_c, L->in_h,
-                                    L->in_w, L->out_c, L->k);
-                else
-                    dense_backward(dx, g + L->w_off, g + L->b_off, dz, xin, wt, L->in_size, L->out_c);
+                zero_sample_grads(net, w, b);
+                softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
+                                      TNET_CLASSES, 1.0f / (float)B);
+                for (int l = net->n_layers - 1; l >= 0; l--) {
+                    post_backward(&net->layer[l], w, l, b);
+                    pre_backward(net, params, g, w, x, l, b);
+                }
+            }
+        }
+    } else {
+        memset(w->chunk_grads, 0, (size_t)(nchunks * np) * sizeof(float));
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < B; b++) {
+            zero_sample_grads(net, w, b);
+            softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
+                                  TNET_CLASSES, 1.0f / (float)B);
+        }
+        for (int l = net->n_layers - 1; l >= 0; l--) {
+            const tnet_layer *L = &net->layer[l];
+#pragma omp parallel for schedule(static)
+            for (int b = 0; b < B; b++)
+                post_backward(L, w, l, b);
+            if (L->bn)
+                batchnorm_backward_batch(w->dz[l], w->chunk_grads + L->g_off,
+                                         w->chunk_grads + L->beta_off, w->dy[l], w->z[l], w->mean[l],
+                                         w->rstd[l], params + L->g_off, B, L->out_c, L->z_h * L->z_w);
+#pragma omp parallel for schedule(static)
+            for (long ch = 0; ch < nchunks; ch++) {
+                int end = (int)((ch + 1) * TNET_CHUNK < B ? (ch + 1) * TNET_CHUNK : B);
+                for (int b = (int)ch * TNET_CHUNK; b < end; b++)
+                    pre_backward(net, params, w->chunk_grads + ch * np, w, x, l, b);
             }
         }
     }

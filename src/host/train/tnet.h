@@ -2,8 +2,8 @@
  * batched forward/backward.
  *
  * Architecture spec (--arch): comma-separated layers, e.g. "c8p,c16p,c24,d10"
- *   cN[kK][p]  conv K x K (default 3), N output channels, batch norm (folded
- *              away at export), ReLU, then 2x2 max-pool if 'p';
+ *   cN[kK][b][p]  conv K x K (default 3), N output channels, batch norm if
+ *              'b' (folded away at export), ReLU, then 2x2 max-pool if 'p';
  *   dN[r]      dense with N outputs, ReLU if 'r'. The last layer must be "d10".
  * The input is 1 x 28 x 28 of 0/1.
  *
@@ -18,6 +18,11 @@
  * fixed chunk of TNET_CHUNK samples (sample order inside a chunk) and the
  * chunks are summed in chunk order; batch-norm statistics sum each channel
  * over the batch in sample order. Nothing depends on the thread count.
+ *
+ * Speed: without batch norm every layer is per sample, so a whole forward
+ * (and a whole backward) is ONE parallel region - few barriers, which matters
+ * on a busy 2-core machine. Batch norm needs a batch-wide step per layer and
+ * so one region per layer stage.
  */
 #ifndef INKPIN_TRAIN_TNET_H
 #define INKPIN_TRAIN_TNET_H

@@ -315,7 +315,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
                 show_bar(&s, bi + 1, nb, (float)(loss_sum / loss_n), t - run_start, frac);
                 last_draw = t;
             }
-            if (cfg->stop && *cfg->stop) {
+            if ((cfg->stop && *cfg->stop) || (cfg->stop_at_step && s.step >= cfg->stop_at_step)) {
                 if (cfg->progress == 2)
                     fputc('\n', stderr);
                 if (train_checkpoint_save(last_path, &s, d))

@@ -48,6 +48,7 @@ typedef struct {
     const char *resume;   /* checkpoint to continue from, or NULL */
     int progress;         /* 0 silent, 1 plain lines, 2 terminal progress bar */
     volatile sig_atomic_t *stop; /* set (e.g. by SIGINT): checkpoint and return */
+    uint64_t stop_at_step; /* tests: act as interrupted once this many steps are done (0: off) */
 } train_config;
 
 typedef struct {

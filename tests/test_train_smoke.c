@@ -1,0 +1,78 @@
+/* test_train_smoke.c - a short training run on real MNIST learns: accuracy on
+ * held-out images (the validation part, never trained on) ends far above
+ * chance (10%). Skips (77) without the data. Under ASan/UBSan the run is
+ * smaller, with a lower bar that is still far above chance. No timing is
+ * asserted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "data.h"
+#include "netref.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
+#include "util/testutil.h"
+
+static void test_short_training_learns(void **state)
+{
+    (void)state;
+    const char *root = test_data_root_or_skip();
+    dataset train = {0};
+    inkpin_diag d = {{0}};
+    if (data_load_mnist(root, "train", &train, &d)) {
+        fprintf(stderr, "%s\n", d.msg);
+        fail();
+    }
+    int small = test_sanitized();
+    train_config c;
+    train_config_defaults(&c);
+    c.arch = "c8p,c16p,c24,d10";
+    c.epochs = small ? 1 : 2;
+    c.limit = small ? 600 : 3000;
+    c.val_limit = small ? 300 : 1000;
+    c.batch = 32;
+    c.out_dir = test_tmpdir();
+    train_data td = {&train, NULL, NULL};
+    train_result r;
+    int rc = train_run(&c, &td, &r, &d);
+    if (rc)
+        fprintf(stderr, "train_run: %s\n", d.msg);
+    assert_int_equal(rc, 0);
+    fprintf(stderr, "smoke: %d images x %d epochs -> held-out accuracy %.2f%%\n", c.limit, c.epochs,
+            100.0 * r.val_accuracy);
+    assert_true(r.val_accuracy > (small ? 0.5 : 0.85));
+
+    /* the saved best checkpoint gives the same accuracy through the float model view */
+    float_model m;
+    assert_int_equal(train_checkpoint_to_float_model(r.best_path, &m, &d), 0);
+    assert_int_equal(m.n_layers, 4);
+    int correct = 0, n_val = c.val_limit, first = train.n - TRAIN_VAL_IMAGES;
+    for (int i = 0; i < n_val; i++) {
+        uint8_t img[DATA_PIXELS];
+        float logits[10];
+        data_binarize(train.pixels + (size_t)(first + i) * DATA_PIXELS, img);
+        netref_float_forward(&m, img, logits, NULL);
+        int best = 0;
+        for (int k = 1; k < 10; k++)
+            if (logits[k] > logits[best])
+                best = k;
+        correct += best == train.labels[first + i];
+    }
+    /* folding batch norm changes float rounding only: at most one flip */
+    fprintf(stderr, "smoke: folded float model %d/%d\n", correct, n_val);
+    assert_true(abs(correct - (int)(r.val_accuracy * n_val + 0.5)) <= 1);
+    train_float_model_free(&m);
+    data_free(&train);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_short_training_learns)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
