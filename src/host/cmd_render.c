@@ -1,76 +1,17 @@
 /* cmd_render.c - `inkpin render`: a contact sheet of what the engine sees for
  * each line of a strokes file, and `--width-scan`, the measurement that chose
  * the ink module's pen width and box (docs/ink.md). */
-#include <png.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "data.h"
+#include "image.h"
+#include "ink_eval.h"
 #include "inkpin/ink.h"
 #include "strokes.h"
-
-/* ---- a 3x5 font for the captions ------------------------------------------- */
-
-/* Rows top to bottom, 3 bits each (MSB = left column). */
-static const uint8_t glyphs[][5] = {
-    {7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 3, 1, 7}, {5, 5, 7, 1, 1},
-    {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 2, 2}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7},
-    {0, 0, 7, 0, 0}, /* '-' */
-    {7, 1, 3, 0, 2}, /* '?' */
-    {4, 2, 1, 2, 4}, /* '>' */
-};
-
-static int glyph_index(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    return c == '-' ? 10 : c == '>' ? 12 : 11;
-}
-
-typedef struct {
-    int w, h;
-    uint8_t *rgb;
-} canvas;
-
-static void put(canvas *cv, int x, int y, const uint8_t col[3])
-{
-    if (x < 0 || y < 0 || x >= cv->w || y >= cv->h)
-        return;
-    memcpy(&cv->rgb[((size_t)y * (size_t)cv->w + (size_t)x) * 3], col, 3);
-}
-
-static void fill(canvas *cv, int x, int y, int w, int h, const uint8_t col[3])
-{
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++)
-            put(cv, x + i, y + j, col);
-}
-
-static void text(canvas *cv, int x, int y, const char *s, int scale, const uint8_t col[3])
-{
-    for (; *s; s++, x += 4 * scale) {
-        const uint8_t *g = glyphs[glyph_index(*s)];
-        for (int r = 0; r < 5; r++)
-            for (int c = 0; c < 3; c++)
-                if (g[r] >> (2 - c) & 1)
-                    fill(cv, x + c * scale, y + r * scale, scale, scale, col);
-    }
-}
-
-static int write_png(const char *path, const canvas *cv, inkpin_diag *d)
-{
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    img.width = (png_uint_32)cv->w;
-    img.height = (png_uint_32)cv->h;
-    img.format = PNG_FORMAT_RGB;
-    if (!png_image_write_to_file(&img, path, 0, cv->rgb, 0, NULL))
-        return diag_fail(d, "%s: cannot write PNG: %s", path, img.message);
-    return 0;
-}
 
 /* ---- shared option parsing --------------------------------------------------- */
 
@@ -86,30 +27,38 @@ static int parse_writers(const char *s)
 
 /* ---- the contact sheet --------------------------------------------------------- */
 
-enum { SCALE = 3, CELL = 28 * SCALE + 6, CAPTION = 16 };
+enum { SCALE = 3, BORDER = 3, CELL = 28 * SCALE + 2 * BORDER, CAPTION = 2 * IMAGE_GLYPH_H + 6 };
 
-static const uint8_t BLACK[3] = {0, 0, 0}, WHITE[3] = {255, 255, 255},
-                     GREY[3] = {90, 90, 90}, YELLOW[3] = {230, 200, 40},
+static const uint8_t BLACK[3] = {0, 0, 0}, WHITE[3] = {255, 255, 255}, GREY[3] = {110, 110, 110},
+                     GREEN[3] = {60, 150, 60}, RED[3] = {220, 40, 40}, YELLOW[3] = {230, 200, 40},
                      BG[3] = {30, 30, 40};
 
-static void draw_cell(canvas *cv, int x0, int y0, const uint8_t img[NET_IMAGE_BYTES], ink_err e,
-                      int label)
+/* Frame colour: yellow = rejected (no digit or confidence below the
+ * threshold), red = wrong, green = right, grey = no prediction/label. */
+static void draw_cell(image *im, int x0, int y0, const strokes_sample *s, const inkeval_result *r,
+                      int have_model)
 {
-    const uint8_t *frame = e == INK_NO_DIGIT ? YELLOW : GREY;
-    fill(cv, x0, y0, CELL, CELL + CAPTION, frame);
-    fill(cv, x0 + 3, y0 + 3, 28 * SCALE, 28 * SCALE, BLACK);
-    for (int r = 0; r < 28; r++)
+    int rejected = r->ink != INK_OK || (have_model && r->confidence * NET_CONF_ONE < NET_REJECT_CONF);
+    const uint8_t *frame = rejected                                  ? YELLOW
+                           : !have_model || s->label < 0              ? GREY
+                           : r->pred == s->label                      ? GREEN
+                                                                      : RED;
+    image_fill_rect(im, x0, y0, CELL, CELL + CAPTION, frame);
+    image_fill_rect(im, x0 + BORDER, y0 + BORDER, 28 * SCALE, 28 * SCALE, BLACK);
+    for (int row = 0; row < 28; row++)
         for (int c = 0; c < 28; c++)
-            if (ink_pixel(img, r, c))
-                fill(cv, x0 + 3 + c * SCALE, y0 + 3 + r * SCALE, SCALE, SCALE, WHITE);
-    char cap[16];
-    if (label >= 0)
-        snprintf(cap, sizeof cap, "%d", label);
+            if (ink_pixel(r->image, row, c))
+                image_fill_rect(im, x0 + BORDER + c * SCALE, y0 + BORDER + row * SCALE, SCALE, SCALE,
+                                WHITE);
+    char cap[32], lab[4];
+    snprintf(lab, sizeof lab, s->label >= 0 ? "%d" : "?", s->label);
+    if (r->ink != INK_OK)
+        snprintf(cap, sizeof cap, "%s>-", lab);
+    else if (have_model)
+        snprintf(cap, sizeof cap, "%s>%d %d%%", lab, r->pred, (int)floor(100 * r->confidence));
     else
-        snprintf(cap, sizeof cap, "?");
-    if (e == INK_NO_DIGIT)
-        strncat(cap, ">-", sizeof cap - strlen(cap) - 1);
-    text(cv, x0 + 4, y0 + CELL, cap, 2, BLACK);
+        snprintf(cap, sizeof cap, "%s", lab);
+    image_text(im, x0 + 4, y0 + CELL + 2, cap, 2, BLACK);
 }
 
 static void render_usage(FILE *f)
@@ -118,11 +67,16 @@ static void render_usage(FILE *f)
             "usage: inkpin render FILE.ndjson --out sheet.png [options]\n"
             "       inkpin render --width-scan FILE.ndjson [--data DIR]\n\n"
             "Draws, for each line of the strokes file, the 28x28 image the engine sees\n"
-            "(ink module with its default style), captioned with the label; a yellow frame\n"
-            "and '>-' mark samples the ink module rejects as no digit.\n\n"
+            "(the ink module, as on the device), captioned label>prediction confidence%%.\n"
+            "Frames: green right, red wrong, yellow rejected (no digit, or confidence below\n"
+            "NET_REJECT_CONF), grey when there is no model or no label.\n\n"
             "options:\n"
             "  --out PATH          PNG to write (required)\n"
+            "  --model FILE.inkm   model for the predictions (default: the compiled-in model;\n"
+            "                      without one the sheet shows labels only)\n"
+            "  --no-model          labels only\n"
             "  --writers W         tune | report | all (default all): writer-disjoint part\n"
+            "  --errors            only samples that are wrong or rejected\n"
             "  --limit N           at most N samples (default 400)\n"
             "  --cols N            cells per row (default 20)\n"
             "  --width-scan        instead: compare ink statistics of binarized MNIST train\n"
@@ -238,8 +192,8 @@ static int width_scan(const char *path, const char *data_dir)
 
 int cmd_render(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL, *data_dir = NULL;
-    int writers = -1, limit = 400, cols = 20, scan = 0;
+    const char *in = NULL, *out = NULL, *data_dir = NULL, *model = NULL;
+    int writers = -1, limit = 400, cols = 20, scan = 0, no_model = 0, errors_only = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has_val = i + 1 < argc;
@@ -250,6 +204,12 @@ int cmd_render(int argc, char **argv)
             out = argv[++i];
         } else if (!strcmp(a, "--data") && has_val) {
             data_dir = argv[++i];
+        } else if (!strcmp(a, "--model") && has_val) {
+            model = argv[++i];
+        } else if (!strcmp(a, "--no-model")) {
+            no_model = 1;
+        } else if (!strcmp(a, "--errors")) {
+            errors_only = 1;
         } else if (!strcmp(a, "--writers") && has_val) {
             writers = parse_writers(argv[++i]);
             if (writers == -2) {
@@ -284,43 +244,86 @@ int cmd_render(int argc, char **argv)
         return CLI_USAGE;
     }
 
-    inkpin_diag d;
+    inkpin_diag d = {{0}};
+    inkeval_model em;
+    int have_model = 0;
+    if (!no_model) {
+        if (inkeval_model_load(&em, model, &d) == 0)
+            have_model = 1;
+        else if (model) { /* a named model must load; a missing default is fine */
+            fprintf(stderr, "inkpin render: %s\n", d.msg);
+            return CLI_USAGE;
+        }
+    }
     strokes_set set;
     if (strokes_load(in, &set, &d)) {
         fprintf(stderr, "inkpin render: %s\n", d.msg);
+        if (have_model)
+            inkeval_model_free(&em);
         return CLI_USAGE;
     }
-    int shown = 0;
-    for (int i = 0; i < set.n && shown < limit; i++)
-        shown += writers < 0 || strokes_part(&set.samples[i]) == writers;
-    int rows = (shown + cols - 1) / cols;
-    canvas cv = {cols * CELL, rows > 0 ? rows * (CELL + CAPTION) : 1, NULL};
-    cv.rgb = malloc((size_t)cv.w * (size_t)cv.h * 3);
-    if (!cv.rgb) {
-        strokes_free(&set);
-        fprintf(stderr, "inkpin render: out of memory\n");
-        return CLI_FAILED;
-    }
-    fill(&cv, 0, 0, cv.w, cv.h, BG);
-    int k = 0, rejected = 0;
-    for (int i = 0; i < set.n && k < shown; i++) {
+    /* classify first, so the sheet can be sized to what is shown */
+    inkeval_result *res = calloc((size_t)set.n + 1, sizeof *res);
+    int *pick = calloc((size_t)set.n + 1, sizeof *pick);
+    int shown = 0, rejected = 0, wrong = 0, rc = CLI_OK;
+    for (int i = 0; res && pick && i < set.n && shown < limit; i++) {
         const strokes_sample *s = &set.samples[i];
         if (writers >= 0 && strokes_part(s) != writers)
             continue;
-        ink_buffer ink;
-        uint8_t img[NET_IMAGE_BYTES];
-        strokes_feed(s, &ink);
-        ink_err e = ink_render(&ink, img);
-        rejected += e == INK_NO_DIGIT;
-        draw_cell(&cv, (k % cols) * CELL, (k / cols) * (CELL + CAPTION), img, e, s->label);
-        k++;
+        inkeval_result *r = &res[shown];
+        if (have_model) {
+            int e = inkeval_classify(&em, s, r);
+            if (e) {
+                fprintf(stderr, "inkpin render: line %d: engine error %s\n", s->line,
+                        net_strerror((net_err)e));
+                rc = CLI_FAILED;
+                break;
+            }
+        } else {
+            ink_buffer ink;
+            strokes_feed(s, &ink);
+            r->ink = ink_render(&ink, r->image);
+            r->pred = -1;
+        }
+        int rej = r->ink != INK_OK || (have_model && r->confidence * NET_CONF_ONE < NET_REJECT_CONF);
+        int bad = have_model && s->label >= 0 && r->pred != s->label;
+        if (errors_only && !rej && !bad)
+            continue;
+        rejected += rej;
+        wrong += bad;
+        pick[shown++] = i;
     }
-    int rc = write_png(out, &cv, &d);
-    if (rc)
-        fprintf(stderr, "inkpin render: %s\n", d.msg);
-    else
-        printf("%s: %d samples (%d no digit), %dx%d px\n", out, shown, rejected, cv.w, cv.h);
-    free(cv.rgb);
+    if (!res || !pick) {
+        fprintf(stderr, "inkpin render: out of memory\n");
+        rc = CLI_FAILED;
+    }
+    image im = {0, 0, 0, NULL};
+    if (rc == CLI_OK) {
+        int rows = (shown + cols - 1) / cols;
+        if (image_init(&im, cols * CELL, rows > 0 ? rows * (CELL + CAPTION) : 1, 3, BG, &d)) {
+            fprintf(stderr, "inkpin render: %s\n", d.msg);
+            rc = CLI_FAILED;
+        }
+    }
+    if (rc == CLI_OK) {
+        for (int k = 0; k < shown; k++)
+            draw_cell(&im, (k % cols) * CELL, (k / cols) * (CELL + CAPTION), &set.samples[pick[k]],
+                      &res[k], have_model);
+        if (image_write_png(&im, out, &d)) {
+            fprintf(stderr, "inkpin render: %s\n", d.msg);
+            rc = CLI_FAILED;
+        } else {
+            printf("%s: %d samples (%d rejected", out, shown, rejected);
+            if (have_model)
+                printf(", %d wrong; model %s", wrong, em.name);
+            printf("), %dx%d px\n", im.w, im.h);
+        }
+    }
+    image_free(&im);
+    free(res);
+    free(pick);
     strokes_free(&set);
-    return rc ? CLI_FAILED : CLI_OK;
+    if (have_model)
+        inkeval_model_free(&em);
+    return rc;
 }
