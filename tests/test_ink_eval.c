@@ -1,0 +1,265 @@
+/* test_ink_eval.c - the host device path (strokes -> ink -> engine), the
+ * robustness transforms, the seed mapping, the scribble generator, and the
+ * exit codes of `classify` / `demo`. Uses a hand-made dense model (pseudo-
+ * random weights), so it does not depend on the trained default model. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "ink_eval.h"
+#include "util/testutil.h"
+
+/* ---- a hand-made model: dense 784 -> 10 ---------------------------------- */
+
+static int8_t w[10 * 784];
+static int32_t bias[10], mult[10];
+static uint8_t shift[10];
+static net_layer layer;
+static net_model model = {&layer, 1};
+
+static void make_model(inkeval_model *em)
+{
+    uint32_t s = 12345;
+    for (int i = 0; i < 10 * 784; i++) {
+        s = s * 1103515245u + 12345u;
+        w[i] = (int8_t)((int)(s >> 16) % 21 - 10);
+    }
+    for (int c = 0; c < 10; c++) {
+        bias[c] = c * 7;
+        mult[c] = 1 << 30;
+        shift[c] = 27; /* logit = 8 * acc in Q10 nats */
+    }
+    layer = (net_layer){.kind = NET_DENSE, .k = 0, .relu = 0, .pool = 0, .wbits = 8, .in_c = 1,
+                        .in_h = 28, .in_w = 28, .out_c = 10, .w = w, .bias = bias, .mult = mult,
+                        .shift = shift};
+    assert_int_equal(net_check(&model), NET_OK);
+    memset(em, 0, sizeof *em);
+    em->m = &model;
+    em->name = "hand-made";
+    em->arena_size = net_arena_bytes(&model);
+    em->arena = malloc(em->arena_size + 1);
+    assert_non_null(em->arena);
+}
+
+static void parse(const char *line, strokes_sample *s)
+{
+    inkpin_diag d;
+    assert_int_equal(strokes_parse_line(line, strlen(line), "t:1", s, &d), 0);
+}
+
+static void bbox(const strokes_sample *s, double *w_, double *h_, double *cx, double *cy)
+{
+    double minx = 1e9, maxx = -1e9, miny = 1e9, maxy = -1e9;
+    for (int i = 0; i < s->n_points; i++) {
+        minx = fmin(minx, s->points[i].x);
+        maxx = fmax(maxx, s->points[i].x);
+        miny = fmin(miny, s->points[i].y);
+        maxy = fmax(maxy, s->points[i].y);
+    }
+    *w_ = maxx - minx;
+    *h_ = maxy - miny;
+    *cx = (minx + maxx) / 2;
+    *cy = (miny + maxy) / 2;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_device_path_equals_manual_path(void **state)
+{
+    (void)state;
+    inkeval_model em;
+    make_model(&em);
+    const char *lines[] = {
+        "{\"label\":7,\"strokes\":[[[40,30],[200,30],[110,220]]]}",
+        "{\"label\":4,\"strokes\":[[[150,20],[40,150],[210,150]],[[160,60],[160,230]]]}",
+        "{\"label\":1,\"strokes\":[[[120.4,20.2],[118.6,219.5]]]}",
+    };
+    for (size_t k = 0; k < sizeof lines / sizeof *lines; k++) {
+        strokes_sample s;
+        parse(lines[k], &s);
+        inkeval_result r;
+        assert_int_equal(inkeval_classify(&em, &s, &r), 0);
+        /* by hand: events, render, net_run */
+        ink_buffer ink;
+        ink_reset(&ink);
+        int pi = 0;
+        for (int si = 0; si < s.n_strokes; si++) {
+            for (int j = 0; j < s.stroke_len[si]; j++, pi++) {
+                int32_t x = (int32_t)lroundf(s.points[pi].x), y = (int32_t)lroundf(s.points[pi].y);
+                if (j == 0)
+                    ink_pen_down(&ink, x, y);
+                else
+                    ink_pen_move(&ink, x, y);
+            }
+            ink_pen_up(&ink);
+        }
+        uint8_t img[NET_IMAGE_BYTES];
+        assert_int_equal(ink_render(&ink, img), INK_OK);
+        assert_memory_equal(img, r.image, sizeof img);
+        net_result nr;
+        assert_int_equal(net_run(&model, img, em.arena, em.arena_size, &nr), NET_OK);
+        assert_int_equal(r.pred, nr.digit);
+        assert_int_equal(r.runner_up, nr.runner_up);
+        assert_true(fabs(r.confidence - (double)nr.confidence[nr.digit] / NET_CONF_ONE) < 1e-12);
+        strokes_sample_free(&s);
+    }
+    /* no digit: the net is not asked */
+    strokes_sample s;
+    parse("{\"label\":1,\"strokes\":[[[120,120]]]}", &s);
+    inkeval_result r;
+    assert_int_equal(inkeval_classify(&em, &s, &r), 0);
+    assert_int_equal(r.ink, INK_NO_DIGIT);
+    assert_int_equal(r.pred, -1);
+    assert_true(r.confidence == 0);
+    strokes_sample_free(&s);
+    free(em.arena);
+}
+
+static void test_transforms(void **state)
+{
+    (void)state;
+    strokes_sample s, t;
+    parse("{\"label\":1,\"strokes\":[[[100,50],[100,150]],[[90,60],[100,50],[110,52],[100,53],[100,54]]]}",
+          &s);
+    double w_, h_, cx, cy;
+    /* size + position */
+    assert_int_equal(inkeval_transform(&s, 200, 60, 170, 0, &t), 0);
+    bbox(&t, &w_, &h_, &cx, &cy);
+    assert_true(fabs(h_ - 200) < 1e-3 && fabs(w_ - 40) < 1e-3);
+    assert_true(fabs(cx - 60) < 1e-3 && fabs(cy - 170) < 1e-3);
+    assert_int_equal(t.n_strokes, 2);
+    assert_int_equal(t.label, 1);
+    strokes_sample_free(&t);
+    /* rotation by 90 degrees swaps width and height */
+    assert_int_equal(inkeval_transform(&s, 100, 120, 120, 90, &t), 0);
+    bbox(&t, &w_, &h_, &cx, &cy);
+    assert_true(fabs(w_ - 100) < 1e-3 && fabs(h_ - 20) < 1e-3);
+    strokes_sample_free(&t);
+    /* thinning keeps the first point of each stroke and every k-th */
+    assert_int_equal(inkeval_thin(&s, 4, &t), 0);
+    assert_int_equal(t.n_strokes, 2);
+    assert_int_equal(t.stroke_len[0], 1);
+    assert_int_equal(t.stroke_len[1], 2);
+    assert_int_equal(t.n_points, 3);
+    assert_true(t.points[2].x == 100 && t.points[2].y == 54);
+    strokes_sample_free(&t);
+    strokes_sample_free(&s);
+}
+
+static void test_naive_mapping(void **state)
+{
+    (void)state;
+    strokes_sample s;
+    uint8_t img[NET_IMAGE_BYTES];
+    /* corners: the seed wrote a 3x3 block around x*28/240, out of bounds at the border */
+    parse("{\"strokes\":[[[0,0]],[[239,239]],[[120,9]]]}", &s);
+    inkeval_naive(&s, img);
+    int count = 0;
+    for (int k = 0; k < 784; k++)
+        count += ink_pixel(img, k / 28, k % 28);
+    assert_int_equal(count, 4 + 4 + 9); /* two clipped 2x2 corners, one full block */
+    assert_true(ink_pixel(img, 0, 0) && ink_pixel(img, 1, 1) && ink_pixel(img, 27, 27));
+    assert_true(ink_pixel(img, 0, 13) && ink_pixel(img, 2, 15)); /* (120,9) -> row 1, col 14 */
+    /* no lines between samples: two far-apart samples leave a gap */
+    strokes_sample_free(&s);
+    parse("{\"strokes\":[[[20,120],[220,120]]]}", &s);
+    inkeval_naive(&s, img);
+    assert_false(ink_pixel(img, 14, 14));
+    strokes_sample_free(&s);
+}
+
+static void test_scribbles(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < SCRIBBLE_KINDS; kind++) {
+        assert_non_null(inkeval_scribble_names[kind]);
+        for (uint32_t seed = 0; seed < 20; seed++) {
+            strokes_sample a, b;
+            assert_int_equal(inkeval_scribble(kind, seed, &a), 0);
+            assert_int_equal(inkeval_scribble(kind, seed, &b), 0);
+            assert_int_equal(a.n_points, b.n_points);
+            assert_true(a.n_points >= 2);
+            assert_memory_equal(a.points, b.points, (size_t)a.n_points * sizeof *a.points);
+            int total = 0;
+            for (int i = 0; i < a.n_strokes; i++)
+                total += a.stroke_len[i];
+            assert_int_equal(total, a.n_points);
+            for (int i = 0; i < a.n_points; i++)
+                assert_true(a.points[i].x >= 0 && a.points[i].x <= 239 && a.points[i].y >= 0 &&
+                            a.points[i].y <= 239);
+            assert_int_equal(a.label, -1);
+            strokes_sample_free(&a);
+            strokes_sample_free(&b);
+        }
+    }
+    strokes_sample a;
+    assert_int_equal(inkeval_scribble(SCRIBBLE_KINDS, 1, &a), -1);
+    /* crossed-out blobs are mostly caught by the ink module itself */
+    int no_digit = 0;
+    for (uint32_t seed = 0; seed < 100; seed++) {
+        assert_int_equal(inkeval_scribble(SCRIBBLE_HATCH, seed, &a), 0);
+        ink_buffer ink;
+        uint8_t img[NET_IMAGE_BYTES];
+        strokes_feed(&a, &ink);
+        no_digit += ink_render(&ink, img) == INK_NO_DIGIT;
+        strokes_sample_free(&a);
+    }
+    assert_true(no_digit >= 80);
+}
+
+static int run_cli(const char *args)
+{
+    const char *cli = getenv("INKPIN_CLI");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli_exit_codes(void **state)
+{
+    (void)state;
+    if (!getenv("INKPIN_CLI")) {
+        skip();
+        return;
+    }
+    char path[1200], args[3000];
+    snprintf(path, sizeof path, "%s/ok.ndjson", test_tmpdir());
+    const char *good = "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n";
+    test_write_file(path, good, strlen(good));
+    assert_int_equal(run_cli("classify"), 2);
+    assert_int_equal(run_cli("classify --help"), 0);
+    assert_int_equal(run_cli("demo --help"), 0);
+    snprintf(args, sizeof args, "classify '%s' --writers nobody", path);
+    assert_int_equal(run_cli(args), 2);
+    snprintf(args, sizeof args, "classify '%s' --reject-below 2", path);
+    assert_int_equal(run_cli(args), 2);
+    snprintf(args, sizeof args, "classify '%s' --model /nonexistent.inkm", path);
+    assert_int_equal(run_cli(args), 2);
+    snprintf(args, sizeof args, "classify '%s' --model '%s'", path, path); /* not a blob */
+    assert_int_equal(run_cli(args), 2);
+    assert_int_equal(run_cli("demo --digits x1"), 2);
+    /* with the compiled-in model (when this build has a trained one) it runs */
+    snprintf(args, sizeof args, "classify '%s' --json", path);
+    assert_int_equal(run_cli(args), net_default_model() ? 0 : 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_device_path_equals_manual_path),
+        cmocka_unit_test(test_transforms),
+        cmocka_unit_test(test_naive_mapping),
+        cmocka_unit_test(test_scribbles),
+        cmocka_unit_test(test_cli_exit_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
