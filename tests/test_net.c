@@ -27,6 +27,25 @@ typedef struct {
     net_layer layers[NET_MAX_LAYERS];
 } built;
 
+/* What quantization-aware training does to 4-bit layers: weights snapped to
+ * the per-channel 4-bit grid with the shared quant functions. Comparing the
+ * engine with this float model measures the engine, not the 4-bit rounding. */
+static void fake_quantize_4bit(float_model *fm)
+{
+    for (int l = 0; l < fm->n_layers; l++) {
+        model_layer *L = &fm->layer[l];
+        if (L->wbits != 4)
+            continue;
+        int per = L->kind == MODEL_CONV ? L->in_c * L->k * L->k : L->in_c * L->in_h * L->in_w;
+        for (int c = 0; c < L->out_c; c++) {
+            float *w = L->w + (size_t)c * (size_t)per;
+            float s = quant_weight_scale_bits(w, per, 4);
+            for (int i = 0; i < per; i++)
+                w[i] = (float)quant_round(w[i] / s, -7, 7) * s;
+        }
+    }
+}
+
 static void build(built *b, const tn_arch *a, uint64_t seed)
 {
     tn_rng r = {seed};
@@ -34,6 +53,7 @@ static void build(built *b, const tn_arch *a, uint64_t seed)
     float act_max[MODEL_MAX_LAYERS];
     inkpin_diag d = {{0}};
     tn_model(&b->fm, a->spec, a->n, &r);
+    fake_quantize_4bit(&b->fm);
     for (int i = 0; i < N_CALIB; i++)
         tn_image(calib + 784 * i, &r);
     quant_calibrate(&b->fm, calib, N_CALIB, act_max);
@@ -259,7 +279,7 @@ static void test_errors(void **state)
     L[0].w = NULL;
     assert_int_equal(net_check(&bad), NET_E_NULL);
     memcpy(L, b.layers, sizeof L);
-    L[0].wbits = 4;
+    L[0].wbits = 5;
     assert_int_equal(net_check(&bad), NET_E_MODEL);
     memcpy(L, b.layers, sizeof L);
     L[1].k = 20; /* larger than its 13x13 input */

@@ -32,13 +32,13 @@ static inline float tn_normal(tn_rng *r)
     return sqrtf(-2.0f * logf(u)) * cosf(6.2831853f * v);
 }
 
-/* One layer spec: kind, k (conv), out_c, relu, pool. */
+/* One layer spec: kind, k (conv), out_c, relu, pool, weight bits (0 = 8). */
 typedef struct {
-    int kind, k, out_c, relu, pool;
+    int kind, k, out_c, relu, pool, wbits;
 } tn_spec;
 
 /* He-initialised random model with small random biases; shapes from spec.
- * The last spec must be {MODEL_DENSE, 0, 10, 0, 0}. */
+ * The last spec must be {MODEL_DENSE, 0, 10, 0, 0, 0}. */
 static inline void tn_model(float_model *m, const tn_spec *spec, int n, tn_rng *r)
 {
     int c = 1, h = 28, w = 28;
@@ -52,6 +52,7 @@ static inline void tn_model(float_model *m, const tn_spec *spec, int n, tn_rng *
         L->k = spec[i].kind == MODEL_CONV ? spec[i].k : 0;
         L->relu = spec[i].relu;
         L->pool = spec[i].pool;
+        L->wbits = spec[i].wbits;
         int fan = L->kind == MODEL_CONV ? c * L->k * L->k : c * h * w;
         size_t nw = (size_t)fan * (size_t)L->out_c;
         L->w = malloc(sizeof(float) * nw);
@@ -117,17 +118,22 @@ static inline int tn_same_result(const net_result *a, const net_result *b)
 
 /* Architectures the tests sweep: the streamed conv->conv path with and without
  * pooling, conv->dense, dense-only, three convs, k = 1..5. */
-static const tn_spec TN_ARCH_A[] = {{MODEL_CONV, 3, 4, 1, 1}, {MODEL_CONV, 3, 8, 1, 1},
-                                    {MODEL_DENSE, 0, 10, 0, 0}};
-static const tn_spec TN_ARCH_B[] = {{MODEL_CONV, 5, 3, 1, 0}, {MODEL_CONV, 3, 4, 1, 1},
-                                    {MODEL_DENSE, 0, 16, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0}};
-static const tn_spec TN_ARCH_C[] = {{MODEL_CONV, 4, 5, 1, 1}, {MODEL_DENSE, 0, 10, 0, 0}};
-static const tn_spec TN_ARCH_D[] = {{MODEL_DENSE, 0, 12, 1, 0}, {MODEL_DENSE, 0, 7, 0, 0},
-                                    {MODEL_DENSE, 0, 10, 0, 0}};
-static const tn_spec TN_ARCH_E[] = {{MODEL_CONV, 3, 4, 1, 0}, {MODEL_CONV, 2, 4, 1, 1},
-                                    {MODEL_CONV, 1, 6, 1, 0}, {MODEL_CONV, 3, 6, 0, 1},
-                                    {MODEL_DENSE, 0, 10, 0, 0}};
-static const tn_spec TN_ARCH_F[] = {{MODEL_DENSE, 0, 10, 0, 0}};
+static const tn_spec TN_ARCH_A[] = {{MODEL_CONV, 3, 4, 1, 1, 0}, {MODEL_CONV, 3, 8, 1, 1, 0},
+                                    {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_B[] = {{MODEL_CONV, 5, 3, 1, 0, 0}, {MODEL_CONV, 3, 4, 1, 1, 0},
+                                    {MODEL_DENSE, 0, 16, 1, 0, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_C[] = {{MODEL_CONV, 4, 5, 1, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_D[] = {{MODEL_DENSE, 0, 12, 1, 0, 0}, {MODEL_DENSE, 0, 7, 0, 0, 0},
+                                    {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_E[] = {{MODEL_CONV, 3, 4, 1, 0, 0}, {MODEL_CONV, 2, 4, 1, 1, 0},
+                                    {MODEL_CONV, 1, 6, 1, 0, 0}, {MODEL_CONV, 3, 6, 0, 1, 0},
+                                    {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_F[] = {{MODEL_DENSE, 0, 10, 0, 0, 0}};
+/* packed 4-bit layers, odd weight counts (5*9 = 45) so a nibble is left over */
+static const tn_spec TN_ARCH_G[] = {{MODEL_CONV, 3, 5, 1, 1, 4}, {MODEL_CONV, 3, 7, 1, 1, 4},
+                                    {MODEL_DENSE, 0, 10, 0, 0, 8}};
+static const tn_spec TN_ARCH_H[] = {{MODEL_CONV, 3, 4, 1, 1, 8}, {MODEL_CONV, 3, 6, 1, 0, 4},
+                                    {MODEL_DENSE, 0, 9, 1, 0, 4}, {MODEL_DENSE, 0, 10, 0, 0, 4}};
 
 typedef struct {
     const tn_spec *spec;
@@ -140,6 +146,8 @@ static const tn_arch TN_ARCHS[] = {
     {TN_ARCH_C, 2, "conv4p-dense"},        {TN_ARCH_D, 3, "dense-dense-dense"},
     {TN_ARCH_E, 5, "conv3-conv2p-conv1-conv3p(noReLU)-dense"},
     {TN_ARCH_F, 1, "dense"},
+    {TN_ARCH_G, 3, "conv3p(4b)-conv3p(4b)-dense"},
+    {TN_ARCH_H, 4, "conv3p-conv3(4b)-dense(4b)-dense(4b)"},
 };
 #define TN_N_ARCHS ((int)(sizeof TN_ARCHS / sizeof TN_ARCHS[0]))
 

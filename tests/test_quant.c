@@ -150,7 +150,7 @@ static void test_zero_range_channel(void **state)
     assert_true(fabsf(quant_weight_scale(w, 9) - 0.01f) < 1e-7f);
     /* a model whose conv channel 1 and dense unit 3 have all-zero weights:
      * quantization stays finite and the engine gives exactly requant(bias) */
-    static const tn_spec spec[] = {{MODEL_CONV, 3, 3, 1, 1}, {MODEL_DENSE, 0, 10, 0, 0}};
+    static const tn_spec spec[] = {{MODEL_CONV, 3, 3, 1, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
     tn_rng r = {31};
     float_model fm;
     tn_model(&fm, spec, 2, &r);
@@ -190,7 +190,7 @@ static void test_zero_range_channel(void **state)
 static void test_bad_float_models(void **state)
 {
     (void)state;
-    static const tn_spec spec[] = {{MODEL_CONV, 3, 3, 1, 1}, {MODEL_DENSE, 0, 10, 0, 0}};
+    static const tn_spec spec[] = {{MODEL_CONV, 3, 3, 1, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
     tn_rng r = {32};
     float_model fm;
     inkpin_diag d = {{0}};

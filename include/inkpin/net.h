@@ -19,7 +19,10 @@
  *   its accumulators are requantized to logits in Q(NET_LOGIT_FRAC_BITS) nats.
  *
  * QUANTIZATION (see docs/engine.md)
- *   int8 weights with one scale per output channel, int32 accumulators and
+ *   Weights are int8 (wbits 8) or packed 4-bit (wbits 4: values -8..7, two
+ *   per byte, element 2i in the low nibble and 2i+1 in the high nibble of
+ *   byte i, counted over the layer's whole weight array), one scale per
+ *   output channel, int32 accumulators and
  *   biases (bias in accumulator scale). Each output channel c has a multiplier
  *   mult[c] in [0, 2^31) and a shift[c] in [0, 62]:
  *       q = saturate(round_half_away_from_zero(acc * mult / 2^shift))
@@ -63,9 +66,8 @@
  *   written only on NET_OK.
  *
  * LIMITATIONS
- *   Input side is fixed at 28x28 binary. Weights are 8-bit (the blob has a
- *   per-layer bit-width field for later packed 4-bit layers). Not reentrant
- *   per arena: one arena per concurrent call.
+ *   Input side is fixed at 28x28 binary. Weights are 8- or 4-bit per layer.
+ *   One arena per concurrent call.
  */
 #ifndef INKPIN_NET_H
 #define INKPIN_NET_H
@@ -124,10 +126,10 @@ typedef struct {
     uint8_t k;     /* kernel side (conv), 0 for dense */
     uint8_t relu;  /* 1: ReLU after requantization */
     uint8_t pool;  /* 1: 2x2 max-pool stride 2 (conv only) */
-    uint8_t wbits; /* weight bit width; 8 */
+    uint8_t wbits; /* weight bit width: 8, or 4 (packed two per byte) */
     uint16_t in_c, in_h, in_w; /* input shape (C, H, W) */
     uint16_t out_c;            /* output channels / units */
-    const int8_t *w;           /* weights, layout above */
+    const int8_t *w;           /* weights, layout above (wbits 4: packed bytes) */
     const int32_t *bias;       /* per out channel, accumulator scale; or NULL: */
     const uint8_t *bias_le;    /*   ...the same as little-endian int32 bytes */
     const int32_t *mult;       /* requantization multiplier; or NULL: */

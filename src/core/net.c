@@ -70,6 +70,18 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
     return NET_RD_I32(&L->mult[c]);
 }
 
+/* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
+ * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
+static int32_t weight(const net_layer *L, size_t i)
+{
+    unsigned b, nib;
+    if (L->wbits == 8)
+        return NET_RD_W(L->w + i);
+    b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
+    nib = (i & 1u) ? b >> 4 : b & 15u;
+    return (int32_t)nib - (int32_t)((nib & 8u) << 1);
+}
+
 /* ---- requantization ------------------------------------------------------- */
 
 int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
@@ -147,7 +159,8 @@ static bool has_tensors(const net_layer *L)
 
 static net_err check_layer(const net_layer *L, unsigned c, unsigned h, unsigned w, bool last)
 {
-    if (L->in_c != c || L->in_h != h || L->in_w != w || L->out_c == 0 || L->wbits != 8 ||
+    if (L->in_c != c || L->in_h != h || L->in_w != w || L->out_c == 0 ||
+        (L->wbits != 8 && L->wbits != 4) ||
         L->relu > 1 || L->pool > 1)
         return NET_E_MODEL;
     if (L->kind == NET_CONV) {
@@ -277,20 +290,20 @@ static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, co
                        unsigned x)
 {
     const unsigned k = L->k;
-    const int8_t *w = L->w + (size_t)c * L->in_c * k * k;
+    size_t wi = (size_t)c * L->in_c * k * k;
     int32_t acc = layer_bias(L, c);
     unsigned ci, ky, kx;
     for (ci = 0; ci < L->in_c; ci++) {
         for (ky = 0; ky < k; ky++) {
             if (in->bits) {
                 size_t idx = rows[ky] + x;
-                for (kx = 0; kx < k; kx++, w++)
+                for (kx = 0; kx < k; kx++, wi++)
                     if (NET_BIT(in->bits, idx + kx))
-                        acc += NET_RD_W(w);
+                        acc += weight(L, wi);
             } else {
                 const int8_t *p = in->base + ci * in->cstride + rows[ky] + x;
-                for (kx = 0; kx < k; kx++, w++)
-                    acc += (int32_t)p[kx] * NET_RD_W(w);
+                for (kx = 0; kx < k; kx++, wi++)
+                    acc += (int32_t)p[kx] * weight(L, wi);
             }
         }
     }
@@ -331,19 +344,18 @@ static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_
                   unsigned layer_index)
 {
     const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
-    const int8_t *w = L->w;
+    size_t wi = 0, i;
     unsigned c;
-    size_t i;
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
         if (in->bits) {
-            for (i = 0; i < n; i++, w++)
+            for (i = 0; i < n; i++, wi++)
                 if (NET_BIT(in->bits, i))
-                    acc += NET_RD_W(w);
+                    acc += weight(L, wi);
         } else {
-            for (i = 0; i < n; i++, w++)
-                acc += (int32_t)in->base[i] * NET_RD_W(w);
+            for (i = 0; i < n; i++, wi++)
+                acc += (int32_t)in->base[i] * weight(L, wi);
         }
         if (logits)
             logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
@@ -576,27 +588,36 @@ static net_err parse_descriptor(net_layer *L, const uint8_t *d, uint32_t *wbytes
     L->in_w = rd_u16(d + 8);
     L->out_c = rd_u16(d + 10);
     *wbytes = rd_u32(d + 12);
-    if ((flags & ~3u) || (L->kind != NET_CONV && L->kind != NET_DENSE) || L->wbits != 8)
+    if ((flags & ~3u) || (L->kind != NET_CONV && L->kind != NET_DENSE) ||
+        (L->wbits != 8 && L->wbits != 4))
         return NET_E_BLOB_FORMAT;
     return NET_OK;
 }
 
-static uint64_t weight_count(const net_layer *L)
+static uint64_t weight_elems(const net_layer *L)
 {
     uint64_t per = L->kind == NET_CONV ? (uint64_t)L->in_c * L->k * L->k
                                        : (uint64_t)L->in_c * L->in_h * L->in_w;
     return per * L->out_c;
 }
 
+static uint64_t weight_bytes_needed(const net_layer *L)
+{
+    uint64_t n = weight_elems(L);
+    return L->wbits == 4 ? (n + 1u) / 2u : n;
+}
+
 static net_err take_tensors(net_layer *L, uint32_t wbytes, const uint8_t *blob, size_t end,
                             size_t *off)
 {
     const uint8_t *w, *b, *mu, *s;
-    if ((uint64_t)wbytes != weight_count(L))
+    if ((uint64_t)wbytes != weight_bytes_needed(L))
         return NET_E_BLOB_FORMAT;
     w = take(blob, end, off, wbytes);
     if (!w || !take_pad(blob, end, off))
         return NET_E_BLOB_SHORT;
+    if (L->wbits == 4 && (weight_elems(L) & 1u) && (w[wbytes - 1u] & 0xF0u))
+        return NET_E_BLOB_FORMAT; /* the unused last nibble must be 0 */
     b = take(blob, end, off, 4u * (uint64_t)L->out_c);
     mu = take(blob, end, off, 4u * (uint64_t)L->out_c);
     s = take(blob, end, off, L->out_c);

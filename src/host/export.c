@@ -82,9 +82,7 @@ static void put_pad4(bytebuf *b)
 
 static size_t weight_bytes(const quant_layer *Q)
 {
-    size_t per = Q->kind == MODEL_CONV ? (size_t)Q->in_c * (size_t)(Q->k * Q->k)
-                                       : (size_t)Q->in_c * (size_t)(Q->in_h * Q->in_w);
-    return per * (size_t)Q->out_c;
+    return Q->wq_bytes;
 }
 
 int export_blob(const quant_model *q, uint8_t **out, size_t *n, inkpin_diag *d)
@@ -108,14 +106,14 @@ int export_blob(const quant_model *q, uint8_t **out, size_t *n, inkpin_diag *d)
         put_u8(&b, (unsigned)Q->kind);
         put_u8(&b, (unsigned)Q->k);
         put_u8(&b, (unsigned)(Q->relu | Q->pool << 1));
-        put_u8(&b, 8);
+        put_u8(&b, (unsigned)Q->wbits);
         put_u16(&b, (unsigned)Q->in_c), put_u16(&b, (unsigned)Q->in_h);
         put_u16(&b, (unsigned)Q->in_w), put_u16(&b, (unsigned)Q->out_c);
         put_u32(&b, (uint32_t)weight_bytes(Q));
     }
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
-        put(&b, Q->w, weight_bytes(Q));
+        put(&b, Q->wq, weight_bytes(Q));
         put_pad4(&b);
         for (int c = 0; c < Q->out_c; c++)
             put_u32(&b, (uint32_t)Q->bias[c]);
@@ -219,11 +217,12 @@ static void sb_printf(strbuf *b, const char *fmt, ...)
 static void layer_desc(const quant_layer *Q, char *buf, size_t n)
 {
     if (Q->kind == MODEL_CONV)
-        snprintf(buf, n, "conv %dx%d, %d->%d ch, on %dx%d%s%s", Q->k, Q->k, Q->in_c, Q->out_c,
-                 Q->in_h, Q->in_w, Q->relu ? " + ReLU" : "", Q->pool ? " + maxpool 2x2" : "");
+        snprintf(buf, n, "conv %dx%d, %d->%d ch, on %dx%d%s%s, %d-bit weights", Q->k, Q->k,
+                 Q->in_c, Q->out_c, Q->in_h, Q->in_w, Q->relu ? " + ReLU" : "",
+                 Q->pool ? " + maxpool 2x2" : "", Q->wbits);
     else
-        snprintf(buf, n, "dense %d->%d%s", Q->in_c * Q->in_h * Q->in_w, Q->out_c,
-                 Q->relu ? " + ReLU" : "");
+        snprintf(buf, n, "dense %d->%d%s, %d-bit weights", Q->in_c * Q->in_h * Q->in_w,
+                 Q->out_c, Q->relu ? " + ReLU" : "", Q->wbits);
 }
 
 /* A C string literal body: escapes quotes and backslashes, drops control chars. */
@@ -294,7 +293,7 @@ int export_c(const quant_model *q, const export_info *info, const char *out_dir,
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
         size_t oc = (size_t)Q->out_c;
-        emit_array(&c, "int8_t", "w", i, "w", Q->w, weight_bytes(Q), 1);
+        emit_array(&c, "int8_t", "w", i, "w", Q->wq, weight_bytes(Q), 1);
         emit_array(&c, "int32_t", "b", i, "bias", Q->bias, oc, 4);
         emit_array(&c, "int32_t", "m", i, "mult", Q->mult, oc, 4);
         emit_array(&c, "uint8_t", "s", i, "shift", Q->shift, oc, 0);
@@ -313,10 +312,10 @@ int export_c(const quant_model *q, const export_info *info, const char *out_dir,
         const quant_layer *Q = &q->layer[i];
         layer_desc(Q, desc, sizeof desc);
         sb_printf(&c, "    /* %s */\n", desc);
-        sb_printf(&c, "    {%s, %d, %d, %d, 8, %d, %d, %d, %d, l%d_w, l%d_bias, NULL, l%d_mult, NULL, "
+        sb_printf(&c, "    {%s, %d, %d, %d, %d, %d, %d, %d, %d, l%d_w, l%d_bias, NULL, l%d_mult, NULL, "
                       "l%d_shift},\n",
                   Q->kind == MODEL_CONV ? "NET_CONV" : "NET_DENSE", Q->k, Q->relu, Q->pool,
-                  Q->in_c, Q->in_h, Q->in_w, Q->out_c, i, i, i, i);
+                  Q->wbits, Q->in_c, Q->in_h, Q->in_w, Q->out_c, i, i, i, i);
     }
     sb_printf(&c, "};\n\nstatic const net_model model = {layers, %d};\n\n", q->n_layers);
     sb_printf(&c, "typedef char layer_count_check[NET_MODEL_LAYERS == %d && "

@@ -11,6 +11,8 @@
  * The input is one 1 x 28 x 28 image of 0/1 values (binarized). The last layer
  * is a DENSE with 10 outputs and no ReLU: the logits.
  *
+ * wbits picks the weight width the exporter uses for that layer (8 or 4).
+ *
  * Layouts (float, row-major):
  *   conv  w: (out_c, in_c, k, k)      b: (out_c)
  *   dense w: (out_c, in_c*in_h*in_w)  b: (out_c)   -- input flattened as (C,H,W)
@@ -29,6 +31,10 @@ typedef struct {
     int k;                /* kernel side (conv only) */
     int relu;             /* 1: ReLU after the bias */
     int pool;             /* 1: 2x2 max-pool after ReLU (conv only) */
+    int wbits;            /* weight bits in the engine: 8, or 4 (packed); 0 means 8.
+                           * For 4, train with fake-quantized weights:
+                           * s = quant_weight_scale_bits(w_c, n, 4) per output
+                           * channel, w_q = quant_round(w / s, -7, 7) * s (quant.h). */
     float *w;
     float *b;
 } model_layer;

@@ -50,7 +50,24 @@ int32_t quant_round(double v, int32_t lo, int32_t hi)
     return (int32_t)r;
 }
 
+int quant_qmax(int bits)
+{
+    return bits == 4 ? 7 : 127;
+}
+
 float quant_weight_scale(const float *w, int n)
+{
+    return quant_weight_scale_bits(w, n, 8);
+}
+
+void quant_pack4(uint8_t *out, const int8_t *v, size_t n)
+{
+    memset(out, 0, (n + 1) / 2);
+    for (size_t i = 0; i < n; i++)
+        out[i / 2] = (uint8_t)(out[i / 2] | ((unsigned)v[i] & 15u) << (4 * (i & 1)));
+}
+
+float quant_weight_scale_bits(const float *w, int n, int bits)
 {
     float mx = 0;
     for (int i = 0; i < n; i++)
@@ -58,7 +75,7 @@ float quant_weight_scale(const float *w, int n)
             mx = fabsf(w[i]);
     if (!(mx > 0) || !isfinite(mx))
         return 1.0f; /* zero-range channel: any scale works, the weights are 0 */
-    return mx / 127.0f;
+    return mx / (float)quant_qmax(bits);
 }
 
 static int conv_out(int n, int k, int pool)
@@ -81,6 +98,8 @@ int quant_check_float(const float_model *fm, inkpin_diag *d)
                              L->in_c, L->in_h, L->in_w, c, h, w);
         if (!L->w || !L->b || L->out_c < 1 || L->out_c > 65535)
             return diag_fail(d, "model: layer %d has no tensors or out_c %d", i, L->out_c);
+        if (L->wbits != 0 && L->wbits != 8 && L->wbits != 4)
+            return diag_fail(d, "model: layer %d: weight bits %d (4 or 8)", i, L->wbits);
         if (L->kind == MODEL_CONV) {
             if (last || L->k < 1 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || conv_out(h, L->k, L->pool) < 1 ||
                 conv_out(w, L->k, L->pool) < 1)
@@ -120,6 +139,30 @@ static int per_channel(const model_layer *L)
     return L->kind == MODEL_CONV ? L->in_c * L->k * L->k : L->in_c * L->in_h * L->in_w;
 }
 
+static size_t weight_elems(const quant_layer *Q)
+{
+    size_t per = Q->kind == MODEL_CONV ? (size_t)Q->in_c * (size_t)(Q->k * Q->k)
+                                       : (size_t)Q->in_c * (size_t)(Q->in_h * Q->in_w);
+    return per * (size_t)Q->out_c;
+}
+
+/* Fills wq/wq_bytes (the engine's weight bytes) from w. */
+static int quant_finish_weights(quant_layer *Q, inkpin_diag *d)
+{
+    size_t n = weight_elems(Q);
+    if (Q->wbits == 8) {
+        Q->wq = Q->w;
+        Q->wq_bytes = n;
+        return 0;
+    }
+    Q->wq_bytes = (n + 1) / 2;
+    Q->wq = malloc(Q->wq_bytes ? Q->wq_bytes : 1);
+    if (!Q->wq)
+        return diag_fail(d, "quant: out of memory");
+    quant_pack4((uint8_t *)Q->wq, Q->w, n);
+    return 0;
+}
+
 static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s_out, int idx,
                        inkpin_diag *d)
 {
@@ -129,6 +172,7 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
     Q->in_c = L->in_c, Q->in_h = L->in_h, Q->in_w = L->in_w;
     Q->out_c = oc, Q->k = L->kind == MODEL_CONV ? L->k : 0;
     Q->relu = L->relu, Q->pool = L->pool;
+    Q->wbits = L->wbits == 4 ? 4 : 8;
     Q->s_in = s_in, Q->s_out = s_out;
     Q->w = malloc((size_t)per * (size_t)oc);
     Q->bias = malloc(sizeof(int32_t) * (size_t)oc);
@@ -139,12 +183,13 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
         return diag_fail(d, "quant: out of memory");
     for (int c = 0; c < oc; c++) {
         const float *wc = L->w + (size_t)c * (size_t)per;
-        float sw = quant_weight_scale(wc, per);
+        float sw = quant_weight_scale_bits(wc, per, Q->wbits);
+        int qmax = quant_qmax(Q->wbits);
         double acc_scale = (double)s_in * sw;
         double bq = L->b[c] / acc_scale;
         Q->s_w[c] = sw;
         for (int i = 0; i < per; i++)
-            Q->w[(size_t)c * (size_t)per + (size_t)i] = (int8_t)quant_round(wc[i] / sw, -127, 127);
+            Q->w[(size_t)c * (size_t)per + (size_t)i] = (int8_t)quant_round(wc[i] / sw, -qmax, qmax);
         if (fabs(bq) > (double)(1L << 30))
             return diag_fail(d, "quant: layer %d channel %d: bias %g does not fit the int32 "
                                 "accumulator (|b/(s_in*s_w)| > 2^30)", idx, c, (double)L->b[c]);
@@ -153,7 +198,7 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
             return diag_fail(d, "quant: layer %d channel %d: multiplier %g out of range", idx, c,
                              acc_scale / s_out);
     }
-    return 0;
+    return quant_finish_weights(Q, d);
 }
 
 int quant_build(quant_model *q, const float_model *fm, const float act_max[MODEL_MAX_LAYERS],
@@ -181,6 +226,8 @@ void quant_free(quant_model *q)
 {
     for (int i = 0; i < MODEL_MAX_LAYERS; i++) {
         quant_layer *Q = &q->layer[i];
+        if (Q->wq != Q->w)
+            free(Q->wq);
         free(Q->w), free(Q->bias), free(Q->mult), free(Q->shift), free(Q->s_w);
         memset(Q, 0, sizeof *Q);
     }
@@ -197,10 +244,10 @@ void quant_as_net(const quant_model *q, net_model *m, net_layer layers[NET_MAX_L
         L->k = (uint8_t)Q->k;
         L->relu = (uint8_t)Q->relu;
         L->pool = (uint8_t)Q->pool;
-        L->wbits = 8;
+        L->wbits = (uint8_t)Q->wbits;
         L->in_c = (uint16_t)Q->in_c, L->in_h = (uint16_t)Q->in_h, L->in_w = (uint16_t)Q->in_w;
         L->out_c = (uint16_t)Q->out_c;
-        L->w = Q->w, L->bias = Q->bias, L->mult = Q->mult, L->shift = Q->shift;
+        L->w = Q->wq, L->bias = Q->bias, L->mult = Q->mult, L->shift = Q->shift;
     }
     m->layer = layers;
     m->n_layers = (uint8_t)q->n_layers;
@@ -227,6 +274,7 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
                                          : (size_t)L->in_c * L->in_h * L->in_w;
         Q->kind = L->kind, Q->k = L->k, Q->relu = L->relu, Q->pool = L->pool;
         Q->in_c = L->in_c, Q->in_h = L->in_h, Q->in_w = L->in_w, Q->out_c = L->out_c;
+        Q->wbits = L->wbits;
         Q->w = malloc(per * L->out_c);
         Q->bias = malloc(4u * L->out_c);
         Q->mult = malloc(4u * L->out_c);
@@ -236,11 +284,23 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
             quant_free(q);
             return diag_fail(d, "quant_from_net: out of memory");
         }
-        memcpy(Q->w, L->w, per * L->out_c);
+        if (L->wbits == 8) {
+            memcpy(Q->w, L->w, per * L->out_c);
+        } else { /* unpack: element 2i low nibble, 2i+1 high nibble, sign-extended */
+            const uint8_t *pk = (const uint8_t *)L->w;
+            for (size_t e = 0; e < per * L->out_c; e++) {
+                int nib = (pk[e / 2] >> (4 * (e & 1))) & 15;
+                Q->w[e] = (int8_t)(nib >= 8 ? nib - 16 : nib);
+            }
+        }
         memcpy(Q->shift, L->shift, L->out_c);
         for (unsigned c = 0; c < L->out_c; c++) {
             Q->bias[c] = L->bias ? L->bias[c] : le32(L->bias_le + 4 * c);
             Q->mult[c] = L->mult ? L->mult[c] : le32(L->mult_le + 4 * c);
+        }
+        if (quant_finish_weights(Q, d) != 0) {
+            quant_free(q);
+            return -1;
         }
     }
     return 0;
@@ -251,9 +311,7 @@ long quant_data_bytes(const quant_model *q)
     long n = 0;
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
-        long per = Q->kind == MODEL_CONV ? (long)Q->in_c * Q->k * Q->k
-                                         : (long)Q->in_c * Q->in_h * Q->in_w;
-        n += per * Q->out_c + 9L * Q->out_c;
+        n += (long)Q->wq_bytes + 9L * Q->out_c;
     }
     return n;
 }

@@ -1,7 +1,8 @@
 /* quant.h - post-training quantization of a float_model to the int8 engine.
  *
  * Scheme (docs/engine.md):
- *   - weights: symmetric int8 per output channel, s_w[c] = max|w[c]| / 127;
+ *   - weights: symmetric per output channel, s_w[c] = max|w[c]| / qmax with
+ *     qmax = 127 (8-bit layers) or 7 (4-bit layers, model_layer.wbits == 4);
  *     a channel whose weights are all zero gets s_w[c] = 1 (weights 0, its
  *     output is the requantized bias alone) so nothing divides by zero;
  *   - the input is 0/1 with scale 1; hidden activations int8 symmetric with
@@ -26,7 +27,10 @@
 typedef struct {
     int kind; /* MODEL_CONV / MODEL_DENSE (same values as NET_CONV / NET_DENSE) */
     int in_c, in_h, in_w, out_c, k, relu, pool;
-    int8_t *w;      /* layout as the float model */
+    int wbits;      /* 8 or 4 */
+    int8_t *w;      /* one value per weight, layout as the float model */
+    int8_t *wq;     /* the engine's bytes: == w for 8 bits, packed for 4 */
+    size_t wq_bytes;
     int32_t *bias;  /* accumulator scale */
     int32_t *mult;  /* requantization multiplier */
     uint8_t *shift; /* requantization shift */
@@ -51,6 +55,18 @@ int32_t quant_round(double v, int32_t lo, int32_t hi);
 
 /* Per-channel weight scale: max|w[0..n)| / 127, or 1 when that is 0. */
 float quant_weight_scale(const float *w, int n);
+
+/* The same for `bits` 8 (qmax 127) or 4 (qmax 7): max|w| / qmax, or 1 when
+ * max|w| is 0 (zero-range channel). The trainer's fake quantization for
+ * 4-bit layers uses this and quant_round(w / s, -qmax, qmax). */
+float quant_weight_scale_bits(const float *w, int n, int bits);
+
+/* Largest weight magnitude of a bit width: 127 or 7. */
+int quant_qmax(int bits);
+
+/* Packs n 4-bit values (-8..7) two per byte, element 2i in the low nibble of
+ * byte i; the unused high nibble of an odd count is 0. out: (n+1)/2 bytes. */
+void quant_pack4(uint8_t *out, const int8_t *v, size_t n);
 
 /* Checks that a float model has the shapes the engine runs (same rules as
  * net_check). 0 or -1 with d filled. */
