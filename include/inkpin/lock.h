@@ -39,8 +39,8 @@
  *   LOCK_RESULT_WIPED) after `wipe_after` consecutive failures. During a wait
  *   digits and Enter are refused (LOCK_RESULT_WAIT). The remaining wait lives
  *   in the record and counts down only while powered (no RTC is assumed);
- *   progress is checkpointed to storage every 1/8 of the remaining wait (at
- *   least every minute), so a reboot resumes from the last checkpoint and
+ *   progress is checkpointed to storage every 1/4 of the remaining wait (at
+ *   most once a minute), so a reboot resumes from the last checkpoint and
  *   never shortens the wait. The default schedule makes trying all 10,000
  *   four-digit PINs take > 13 years (docs/security.md).
  *
