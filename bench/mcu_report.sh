@@ -65,6 +65,10 @@ add_target() {
     local arena="" inkbuf="" image="" result="" net_stack="" ink_stack="" stack=""
     local net_mean="" net_max="" ink_mean="" ink_max="" agree=null ms_net=null ms_total=null
     local dn="" dc="" sn="" sc="" ram_total=null
+    # Not run: static RAM of the size image (size_main.c's arena, ink buffer,
+    # image and result + the recognizer's data/bss); the stack is unknown.
+    local static_only
+    static_only=$(($(bytes other bss "$map") + $(bytes other data "$map") + ramdata + rambss))
     if [ -n "$run" ] && [ -s "$run" ] && grep -q '^S ' "$run"; then
         arena=$(sval "$run" arena); inkbuf=$(sval "$run" ink_buffer)
         image=$(sval "$run" image); result=$(sval "$run" result)
@@ -93,7 +97,7 @@ add_target() {
       "ram_bytes": {"arena": $(num_or_null "$arena"), "ink_buffer": $(num_or_null "$inkbuf"),
                     "image": $(num_or_null "$image"), "net_result": $(num_or_null "$result"),
                     "data_bss": $((ramdata + rambss)), "peak_stack": $(num_or_null "$stack"),
-                    "total": $ram_total},
+                    "static_of_size_image": $static_only, "total": $ram_total},
       "per_inference": {"unit": "$unit", "net_mean": $(num_or_null "$net_mean"), "net_max": $(num_or_null "$net_max"),
                         "ink_render_mean": $(num_or_null "$ink_mean"), "ink_render_max": $(num_or_null "$ink_max"),
                         "net_stack": $(num_or_null "$net_stack"), "ink_stack": $(num_or_null "$ink_stack")},
@@ -109,9 +113,12 @@ EOT
 )")
     local per="-"
     [ -n "$net_mean" ] && per="$(awk -v n="$net_mean" -v i="$ink_mean" 'BEGIN {printf "%.2f M + %.2f M", n / 1e6, i / 1e6}')"
-    mdrows+=("| $name | $((flash / 1024)).$(((flash % 1024) * 10 / 1024)) KB | $((const)) B | ${ram_total/null/-} B (stack ${stack:--}) | $per $unit | ${ms_total/null/-} ms @ $mhz MHz | $agree |")
+    local ramcell="$ram_total B (stack $stack)" timecell="${ms_total/null/-} ms @ $mhz MHz"
+    [ "$ram_total" = null ] && ramcell="$static_only B static + stack (not run)"
+    [ "$unit" = none ] && timecell="not run"
+    mdrows+=("| $name | $((flash / 1024)).$(((flash % 1024) * 10 / 1024)) KB | $((const)) B | $ramcell | $per $unit | $timecell | $agree |")
     table+=("$(printf '%-12s %7s %7s %6s %6s %12s %12s %-12s %6s %6s  %s' "$name" "$flash" "$const" \
-        "${ram_total/null/-}" "${stack:--}" "${net_mean:--}" "${ink_mean:--}" "$unit" "${ms_total/null/-}" "$mhz" "$agree")")
+        "${ram_total/null/$static_only+}" "${stack:--}" "${net_mean:--}" "${ink_mean:--}" "$unit" "${ms_total/null/-}" "$mhz" "$agree")")
 }
 
 # ---- the sample and the host's results --------------------------------------
@@ -184,7 +191,7 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
     b=$work/riscv
     make -s -C "$src/ports/riscv" OUT="$b" MODEL="$model_dir" 2>/dev/null
     add_target rv32imc "riscv64-unknown-elf-gcc $(riscv64-unknown-elf-gcc -dumpversion) -Os -march=rv32imc -mabi=ilp32, picolibc" \
-        "none (size only)" "$b/size.map" "" "" none 160 "not run"
+        "none (size only)" "$b/size.map" "" "" none null "not run"
 else
     echo "mcu-report: riscv64-unknown-elf-gcc missing: RISC-V skipped" >&2
 fi
