@@ -16,6 +16,12 @@ mcu_model_dir() {
     echo "${MCU_MODEL:-$1/models/default}"
 }
 
+# make for the port Makefiles, independent of an outer make's jobserver and
+# flags (the tests run under `make test` -> ctest).
+mcu_make() {
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s "$@"
+}
+
 mcu_data_root() {
     local src=$1 d
     for d in "${INKPIN_DATA:-}" data ../shared/data "$src/../shared/data"; do
@@ -110,13 +116,13 @@ mcu_qemu() {
 
 mcu_cortexm_build() {
     local src=$1 board=$2 samples=$3 out=$4
-    make -s -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
+    mcu_make -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
         MODEL="$(mcu_model_dir "$src")"
 }
 
 mcu_avr_build() {
     local src=$1 samples=$2 out=$3
-    make -s -C "$src/ports/avr" SAMPLES="$samples" OUT="$out" MODEL="$(mcu_model_dir "$src")"
+    mcu_make -C "$src/ports/avr" SAMPLES="$samples" OUT="$out" MODEL="$(mcu_model_dir "$src")"
 }
 
 # Sample sizes: all of the fixed sample on Cortex-M; on the ATmega328P a
