@@ -222,7 +222,16 @@ int train_checkpoint_to_float_model(const char *path, float_model *out, inkpin_d
     /* a checkpoint written before the first validation has no best yet */
     const float *p = s.best_epoch ? s.best_params : s.params;
     const float *st = s.best_epoch ? s.best_stats : s.stats;
-    tnet_to_float_model(&s.net, p, st, storage, out);
+    /* 4-bit layers as the engine will hold them (the fake-quantized values) */
+    float *q = malloc(sizeof(float) * (size_t)s.net.n_params);
+    if (!q) {
+        free(storage);
+        train_state_free(&s);
+        return diag_fail(d, "%s: out of memory", path);
+    }
+    tnet_fake_quant(&s.net, p, q);
+    tnet_to_float_model(&s.net, q, st, storage, out);
+    free(q);
     train_state_free(&s);
     return 0;
 }

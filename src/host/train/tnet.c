@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../quant.h"
 #include "layers.h"
 #include "rng.h"
 
@@ -51,23 +52,31 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
         L->g_off = L->beta_off = L->mean_off = L->var_off = -1;
         L->out_c = parse_int(&p);
         if ((kind != 'c' && kind != 'd') || L->out_c < 1 || L->out_c > 512)
-            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][b][p] or dN[r])",
+            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][b][p][q] or dN[r][q])",
                              spec, (int)(tok - spec));
+        L->k = 3, L->wbits = 8;
+        /* flags in any order: k<K> b p q (conv), r q (dense) */
+        while (*p && *p != ',') {
+            char f = *p++;
+            if (f == 'k' && kind == 'c')
+                L->k = parse_int(&p);
+            else if (f == 'b' && kind == 'c')
+                L->bn = 1;
+            else if (f == 'p' && kind == 'c')
+                L->pool = 1;
+            else if (f == 'r' && kind == 'd')
+                L->relu = 1;
+            else if (f == 'q')
+                L->wbits = 4;
+            else
+                return diag_fail(d, "--arch '%s': unknown flag '%c' at offset %d", spec, f,
+                                 (int)(p - 1 - spec));
+        }
+        if (L->bn && L->wbits == 4)
+            return diag_fail(d, "--arch '%s': 'q' (4-bit) with 'b' (batch norm) is not supported", spec);
         if (kind == 'c') {
             L->kind = MODEL_CONV;
-            L->k = 3, L->relu = 1;
-            if (*p == 'k') {
-                p++;
-                L->k = parse_int(&p);
-            }
-            if (*p == 'b') {
-                p++;
-                L->bn = 1;
-            }
-            if (*p == 'p') {
-                p++;
-                L->pool = 1;
-            }
+            L->relu = 1;
             if (L->k < 1 || L->k > h || L->k > wd || (L->in_c > 1 && L->k > 7))
                 return diag_fail(d, "--arch '%s': bad kernel at offset %d", spec, (int)(tok - spec));
             L->z_h = h - L->k + 1, L->z_w = wd - L->k + 1;
@@ -79,10 +88,6 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
             L->n_w = (long)L->out_c * c * L->k * L->k;
         } else {
             L->kind = MODEL_DENSE;
-            if (*p == 'r') {
-                p++;
-                L->relu = 1;
-            }
             L->z_h = L->z_w = L->out_h = L->out_w = 1;
             L->n_w = (long)L->out_c * L->in_size;
         }
@@ -100,8 +105,6 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
         net->n_layers++;
         if (*p == ',')
             p++;
-        else if (*p)
-            return diag_fail(d, "--arch '%s': unexpected '%c' at offset %d", spec, *p, (int)(p - spec));
     }
     const tnet_layer *last = net->n_layers ? &net->layer[net->n_layers - 1] : NULL;
     if (!last || last->kind != MODEL_DENSE || last->out_c != TNET_CLASSES || last->relu)
@@ -419,6 +422,7 @@ void tnet_to_float_model(const tnet *net, const float *params, const float *stat
         M->out_c = L->out_c;
         M->k = L->kind == MODEL_CONV ? L->k : 0;
         M->relu = L->relu, M->pool = L->pool;
+        M->wbits = L->wbits;
         M->w = storage + L->w_off;
         M->b = storage + L->b_off;
         if (!L->bn)
@@ -430,6 +434,32 @@ void tnet_to_float_model(const tnet *net, const float *params, const float *stat
             for (long i = 0; i < per_out; i++)
                 M->w[c * per_out + i] *= s;
             M->b[c] = (params[L->b_off + c] - stats[L->mean_off + c]) * s + params[L->beta_off + c];
+        }
+    }
+}
+
+int tnet_has_qat(const tnet *net)
+{
+    for (int l = 0; l < net->n_layers; l++)
+        if (net->layer[l].wbits == 4)
+            return 1;
+    return 0;
+}
+
+void tnet_fake_quant(const tnet *net, const float *params, float *q)
+{
+    memcpy(q, params, (size_t)net->n_params * sizeof(float));
+    for (int l = 0; l < net->n_layers; l++) {
+        const tnet_layer *L = &net->layer[l];
+        if (L->wbits != 4)
+            continue;
+        int per_out = (int)(L->n_w / L->out_c), qmax = quant_qmax(4);
+        for (int c = 0; c < L->out_c; c++) {
+            const float *w = params + L->w_off + (long)c * per_out;
+            float *o = q + L->w_off + (long)c * per_out;
+            float sc = quant_weight_scale_bits(w, per_out, 4);
+            for (int i = 0; i < per_out; i++)
+                o[i] = (float)quant_round((double)w[i] / sc, -qmax, qmax) * sc;
         }
     }
 }

@@ -5,6 +5,8 @@
  *   cN[kK][b][p]  conv K x K (default 3), N output channels, batch norm if
  *              'b' (folded away at export), ReLU, then 2x2 max-pool if 'p';
  *   dN[r]      dense with N outputs, ReLU if 'r'. The last layer must be "d10".
+ *   A 'q' flag on any layer makes its weights 4-bit in the engine (packed);
+ *   the trainer then fake-quantizes them (quantization-aware training).
  * The input is 1 x 28 x 28 of 0/1.
  *
  * Memory: parameters, gradients and both Adam moments are flat float blocks
@@ -42,6 +44,7 @@ typedef struct {
     model_layer_kind kind;
     int in_c, in_h, in_w, in_size;
     int out_c, k, relu, pool, bn;
+    int wbits;                  /* 8, or 4 ('q': fake-quantized in training) */
     int z_h, z_w, z_size;       /* conv/dense output before pooling (dense: 1x1) */
     int out_h, out_w, out_size; /* after pooling */
     long w_off, b_off, g_off, beta_off; /* into the parameter block (-1: none) */
@@ -90,6 +93,16 @@ float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work
 /* Backward of the last training forward: grads (n_params) = d(mean loss). */
 void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
                    const float *x, const uint8_t *labels, int B);
+
+/* 1 if some layer has 4-bit weights. */
+int tnet_has_qat(const tnet *net);
+
+/* q = params, with the weights of every 4-bit layer replaced by their
+ * fake-quantized values: per output channel s = quant_weight_scale_bits(w, n,
+ * 4), w_q = quant_round(w / s, -7, 7) * s - the exporter's own functions, so
+ * the engine gets exactly these weights. Training runs forward and backward
+ * with q and applies the gradients to params (straight-through estimator). */
+void tnet_fake_quant(const tnet *net, const float *params, float *q);
 
 /* Folds batch norm into conv weights/biases and fills m with pointers into
  * `storage` (n_params floats owned by the caller). Equals the eval forward. */

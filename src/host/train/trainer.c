@@ -216,7 +216,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     uint8_t *rep_lab = NULL, *ylab = NULL, *decays = NULL;
     const strokes_sample **pen = NULL;
     int *order = NULL;
-    float *x = NULL, *grads = NULL;
+    float *x = NULL, *grads = NULL, *qparams = NULL;
     tnet_work w;
     memset(&w, 0, sizeof w);
 
@@ -273,8 +273,9 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     x = malloc(sizeof(float) * (size_t)B * DATA_PIXELS);
     ylab = malloc((size_t)B);
     grads = malloc(sizeof(float) * (size_t)s.net.n_params);
+    qparams = malloc(sizeof(float) * (size_t)s.net.n_params);
     decays = malloc((size_t)s.net.n_params);
-    if (!order || !x || !ylab || !grads || !decays || tnet_work_alloc(&w, &s.net, B))
+    if (!order || !x || !ylab || !grads || !qparams || !decays || tnet_work_alloc(&w, &s.net, B))
         goto oom;
     for (long i = 0; i < s.net.n_params; i++)
         decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
@@ -290,6 +291,10 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
                 s.net.spec, s.net.n_params, n_train, pool.n_pen, pool.pen_repeat, n_val, B, s.epochs,
                 omp_get_max_threads());
 
+    /* quantization-aware training: 4-bit layers train fake-quantized for the
+     * last third of the epochs; validation always measures the 4-bit weights */
+    int has_qat = tnet_has_qat(&s.net);
+    uint32_t qat_from = s.epochs * 2 / 3;
     double run_start = now_seconds();
     uint64_t step0 = s.step;
     int since_best = 0;
@@ -303,8 +308,13 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
             for (int b = 0; b < B; b++)
                 make_sample(&pool, order[bi * B + b], s.seed, s.epoch, aug, x + (size_t)b * DATA_PIXELS,
                             &ylab[b]);
-            float loss = tnet_forward(&s.net, s.params, s.stats, &w, x, ylab, B, 1);
-            tnet_backward(&s.net, s.params, grads, &w, x, ylab, B);
+            const float *pp = s.params;
+            if (has_qat && s.epoch >= qat_from) {
+                tnet_fake_quant(&s.net, s.params, qparams);
+                pp = qparams;
+            }
+            float loss = tnet_forward(&s.net, pp, s.stats, &w, x, ylab, B, 1);
+            tnet_backward(&s.net, pp, grads, &w, x, ylab, B);
             adamw_step(&s, grads, decays, lr_at(&s, s.step, total_steps));
             loss_sum += loss;
             loss_n++;
@@ -329,7 +339,8 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         s.batch_index = 0;
         s.epoch++;
         res->epochs_run++;
-        double val = train_accuracy(&s.net, s.params, s.stats, val01, val_lab, n_val);
+        tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
+        double val = train_accuracy(&s.net, qparams, s.stats, val01, val_lab, n_val);
         int improved = val > s.best_val;
         if (improved) {
             s.best_val = (float)val;
@@ -358,18 +369,19 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         }
     }
 
-    /* reports (never used for any choice) with the best parameters */
+    /* reports (never used for any choice) with the best parameters as exported */
+    tnet_fake_quant(&s.net, s.best_params, qparams);
     if (data->test && data->test->labels && data->test->n > 0) {
         test_bin = malloc((size_t)data->test->n * DATA_PIXELS);
         if (!test_bin)
             goto oom;
         for (int i = 0; i < data->test->n; i++)
             data_binarize(data->test->pixels + (size_t)i * DATA_PIXELS, test_bin + (size_t)i * DATA_PIXELS);
-        res->test_accuracy = train_accuracy(&s.net, s.best_params, s.best_stats, test_bin,
+        res->test_accuracy = train_accuracy(&s.net, qparams, s.best_stats, test_bin,
                                             data->test->labels, data->test->n);
     }
     if (n_rep > 0) {
-        res->pen_report_accuracy = train_accuracy(&s.net, s.best_params, s.best_stats, rep_bin, rep_lab, n_rep);
+        res->pen_report_accuracy = train_accuracy(&s.net, qparams, s.best_stats, rep_bin, rep_lab, n_rep);
         res->pen_report_n = n_rep;
     }
 finish:
@@ -384,7 +396,7 @@ done:
     res->seconds = now_seconds() - t0;
     tnet_work_free(&w);
     free(bin), free(pen_plain), free(val_lab), free(test_bin), free(rep_bin), free(rep_lab);
-    free(ylab), free(decays), free(pen), free(order), free(x), free(grads);
+    free(ylab), free(decays), free(pen), free(order), free(x), free(grads), free(qparams);
     train_state_free(&s);
     return rc;
 }
