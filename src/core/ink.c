@@ -292,23 +292,28 @@ static void draw_all(const ink_buffer *ink, raster *rs)
 }
 
 /* Moves the packed image by (drow, dcol) whole pixels in place; pixels moved
- * out are dropped. The source of destination k is k - off with off = drow*28
- * + dcol, so walking k away from the sources (down when off > 0) never reads
- * a pixel already overwritten. */
-static void shift_image(uint8_t *image, int32_t drow, int32_t dcol)
+ * out are dropped. The source of pixel (r, c) is (r - drow, c - dcol), which
+ * comes earlier in row-major order when drow*28 + dcol > 0: walking backwards
+ * then never reads a pixel already overwritten (forwards otherwise). No
+ * division or modulo in the loop (slow on 8-bit MCUs). */
+static void shift_image(uint8_t *image, int16_t drow, int16_t dcol)
 {
-    int32_t off = drow * SIDE + dcol;
-    int16_t step = off > 0 ? -1 : 1;
-    int16_t k = off > 0 ? NET_IMAGE_PIXELS - 1 : 0;
-    for (int16_t n = 0; n < NET_IMAGE_PIXELS; n++, k = (int16_t)(k + step)) {
-        int32_t row = k / SIDE - drow, col = k % SIDE - dcol;
-        uint8_t v = 0;
-        if (row >= 0 && row < SIDE && col >= 0 && col < SIDE) {
-            int32_t src = row * SIDE + col;
-            v = (uint8_t)((image[src >> 3] >> (src & 7)) & 1);
+    bool backwards = drow * SIDE + dcol > 0;
+    int16_t step = backwards ? -1 : 1;
+    int16_t first = backwards ? SIDE - 1 : 0;
+    int16_t r = first;
+    for (int16_t nr = 0; nr < SIDE; nr++, r = (int16_t)(r + step)) {
+        int16_t sr = (int16_t)(r - drow), c = first;
+        for (int16_t nc = 0; nc < SIDE; nc++, c = (int16_t)(c + step)) {
+            int16_t sc = (int16_t)(c - dcol), k = (int16_t)(r * SIDE + c);
+            uint8_t v = 0;
+            if (sr >= 0 && sr < SIDE && sc >= 0 && sc < SIDE) {
+                int16_t src = (int16_t)(sr * SIDE + sc);
+                v = (uint8_t)((image[src >> 3] >> (src & 7)) & 1);
+            }
+            uint8_t bit = (uint8_t)(1u << (k & 7));
+            image[k >> 3] = (uint8_t)(v ? image[k >> 3] | bit : image[k >> 3] & ~bit);
         }
-        uint8_t bit = (uint8_t)(1u << (k & 7));
-        image[k >> 3] = (uint8_t)(v ? image[k >> 3] | bit : image[k >> 3] & ~bit);
     }
 }
 
@@ -384,7 +389,7 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     if (shift_row == 0 && shift_col == 0)
         return INK_OK;
     if (!rs.clipped) {
-        shift_image(image, shift_row, shift_col);
+        shift_image(image, (int16_t)shift_row, (int16_t)shift_col);
         return INK_OK;
     }
     rs.off_row_q4 += shift_row * Q;
