@@ -130,11 +130,11 @@ typedef struct {
     uint16_t in_c, in_h, in_w; /* input shape (C, H, W) */
     uint16_t out_c;            /* output channels / units */
     const int8_t *w;           /* weights, layout above (wbits 4: packed bytes) */
-    const int32_t *bias;       /* per out channel, accumulator scale; or NULL: */
-    const uint8_t *bias_le;    /*   ...the same as little-endian int32 bytes */
-    const int32_t *mult;       /* requantization multiplier; or NULL: */
-    const uint8_t *mult_le;    /*   ...little-endian int32 bytes */
+    const int32_t *bias;       /* per out channel, accumulator scale (or NULL: bias_le) */
+    const int32_t *mult;       /* requantization multiplier (or NULL: mult_le) */
     const uint8_t *shift;      /* requantization right shift, 0..62 */
+    const uint8_t *bias_le;    /* blob models: the same as little-endian int32 bytes */
+    const uint8_t *mult_le;    /* (present even with NET_NO_BLOB: one layout everywhere) */
 } net_layer;
 
 typedef struct {

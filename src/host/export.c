@@ -312,8 +312,9 @@ int export_c(const quant_model *q, const export_info *info, const char *out_dir,
         const quant_layer *Q = &q->layer[i];
         layer_desc(Q, desc, sizeof desc);
         sb_printf(&c, "    /* %s */\n", desc);
-        sb_printf(&c, "    {%s, %d, %d, %d, %d, %d, %d, %d, %d, l%d_w, l%d_bias, NULL, l%d_mult, NULL, "
-                      "l%d_shift},\n",
+        sb_printf(&c, "    {.kind = %s, .k = %d, .relu = %d, .pool = %d, .wbits = %d,\n"
+                      "     .in_c = %d, .in_h = %d, .in_w = %d, .out_c = %d,\n"
+                      "     .w = l%d_w, .bias = l%d_bias, .mult = l%d_mult, .shift = l%d_shift},\n",
                   Q->kind == MODEL_CONV ? "NET_CONV" : "NET_DENSE", Q->k, Q->relu, Q->pool,
                   Q->wbits, Q->in_c, Q->in_h, Q->in_w, Q->out_c, i, i, i, i);
     }
