@@ -105,7 +105,7 @@
 #endif
 
 /* Bit (i*28 + j) of a packed image: byte (i*28+j)/8, bit (i*28+j)%8 (LSB first). */
-#define NET_BIT(bits, idx) (((bits)[(idx) >> 3] >> ((idx) & 7)) & 1u)
+#define NET_BIT(bits, idx) (((unsigned)(bits)[(idx) >> 3] >> ((unsigned)(idx) & 7u)) & 1u)
 
 typedef enum {
     NET_OK = 0,

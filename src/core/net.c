@@ -72,14 +72,31 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
 
 /* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
  * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
-static int32_t weight(const net_layer *L, size_t i)
+static int8_t weight(const net_layer *L, size_t i)
 {
     unsigned b, nib;
     if (L->wbits == 8)
         return NET_RD_W(L->w + i);
     b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
     nib = (i & 1u) ? b >> 4 : b & 15u;
-    return (int32_t)nib - (int32_t)((nib & 8u) << 1);
+    return (int8_t)((int)nib - (int)((nib & 8u) << 1));
+}
+
+/* sum of a[i] * weight(wi + i) for i < n. int8 * int8 fits int16, so 8-bit
+ * MCUs use one hardware multiply per term; the wbits test is per call. */
+static int32_t dot(const net_layer *L, const int8_t *a, size_t wi, size_t n)
+{
+    int32_t acc = 0;
+    size_t i;
+    if (L->wbits == 8) {
+        const int8_t *w = L->w + wi;
+        for (i = 0; i < n; i++)
+            acc += (int16_t)(a[i] * NET_RD_W(w + i));
+    } else {
+        for (i = 0; i < n; i++)
+            acc += (int16_t)(a[i] * weight(L, wi + i));
+    }
+    return acc;
 }
 
 /* ---- requantization ------------------------------------------------------- */
@@ -301,9 +318,8 @@ static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, co
                     if (NET_BIT(in->bits, idx + kx))
                         acc += weight(L, wi);
             } else {
-                const int8_t *p = in->base + ci * in->cstride + rows[ky] + x;
-                for (kx = 0; kx < k; kx++, wi++)
-                    acc += (int32_t)p[kx] * weight(L, wi);
+                acc += dot(L, in->base + ci * in->cstride + rows[ky] + x, wi, k);
+                wi += k;
             }
         }
     }
@@ -354,8 +370,8 @@ static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_
                 if (NET_BIT(in->bits, i))
                     acc += weight(L, wi);
         } else {
-            for (i = 0; i < n; i++, wi++)
-                acc += (int32_t)in->base[i] * weight(L, wi);
+            acc += dot(L, in->base, wi, n);
+            wi += n;
         }
         if (logits)
             logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
