@@ -11,7 +11,9 @@
 
 #include "cli.h"
 #include "data.h"
+#include "export.h"
 #include "strokes.h"
+#include "train/checkpoint.h"
 #include "train/trainer.h"
 
 static volatile sig_atomic_t g_stop;
@@ -28,7 +30,11 @@ static void usage(FILE *f, const train_config *def)
             "usage: inkpin train --out DIR [options]\n"
             "Trains the digit recognizer from scratch (pure C, deterministic by seed).\n\n"
             "  --data DIR        data root holding mnist/ (default: $INKPIN_DATA, ./data, ../shared/data)\n"
-            "  --out DIR         writes last.ckpt (each epoch, on Ctrl-C) and best.ckpt (required)\n"
+            "  --out DIR         where the exported model goes: default_model.c/.h, model.inkm,\n"
+            "                    MODEL.md (required)\n"
+            "  --ckpt-dir DIR    checkpoints last.ckpt (each epoch, on Ctrl-C) and best.ckpt\n"
+            "                    (default: the --out directory)\n"
+            "  --no-export       stop after training (checkpoints only)\n"
             "  --epochs N        epochs (default %d)\n"
             "  --seed S          random seed (default %llu)\n"
             "  --threads T       OpenMP threads (default: all cores); results do not depend on it\n"
@@ -45,7 +51,7 @@ static void usage(FILE *f, const train_config *def)
             "  --patience N      stop after N epochs without better validation (default: off)\n"
             "  --resume CKPT     continue a run from its checkpoint (keeps its settings)\n"
             "  --json            print one JSON object with the results on stdout\n"
-            "Ctrl-C saves the state to DIR/last.ckpt and exits; --resume DIR/last.ckpt continues.\n",
+            "Ctrl-C saves the state to last.ckpt and exits; --resume .../last.ckpt continues.\n",
             def->epochs, (unsigned long long)def->seed, def->arch, def->batch, (double)def->lr,
             (double)def->wd, def->pen_repeat);
 }
@@ -86,12 +92,47 @@ static int make_dir(const char *path)
     return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
+/* Quantizes and writes the best checkpoint through the engine's exporter,
+ * recording the command line that made it. */
+static int export_best(const train_result *res, int argc, char **argv, const dataset *train,
+                       const dataset *test, const char *out_dir, inkpin_diag *d)
+{
+    char command[2048] = "inkpin";
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(command);
+        snprintf(command + len, sizeof command - len, " %s", argv[i]);
+    }
+    train_state s;
+    if (train_checkpoint_load(res->best_path, &s, d))
+        return -1;
+    uint64_t seed = s.seed;
+    char notes[1024];
+    int n = snprintf(notes, sizeof notes,
+                     "Trainer: architecture `%s`, best epoch %d of %u, float validation accuracy "
+                     "%.2f%% (last 5,000 MNIST training images).",
+                     s.net.spec, res->best_epoch, s.epochs, 100.0 * res->val_accuracy);
+    if (res->pen_report_accuracy >= 0 && n > 0 && (size_t)n < sizeof notes)
+        snprintf(notes + n, sizeof notes - (size_t)n,
+                 " Pen strokes of REPORT writers (never trained on), float: %.2f%% of %d.",
+                 100.0 * res->pen_report_accuracy, res->pen_report_n);
+    train_state_free(&s);
+    float_model fm;
+    if (train_checkpoint_to_float_model(res->best_path, &fm, d))
+        return -1;
+    export_info info = {command, seed, res->val_accuracy, res->seconds, test, notes};
+    int rc = export_model(&fm, train, &info, out_dir, d);
+    train_float_model_free(&fm);
+    if (rc == 0)
+        fprintf(stderr, "train: exported the int8 model to %s\n", out_dir);
+    return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
     train_config cfg;
     train_config_defaults(&cfg);
-    const char *data_dir = NULL, *pen_path = NULL;
-    int json = 0;
+    const char *data_dir = NULL, *pen_path = NULL, *ckpt_dir = NULL;
+    int json = 0, do_export = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -101,6 +142,8 @@ int cmd_train(int argc, char **argv)
             return CLI_OK;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--no-export")) {
+            do_export = 0;
         } else if (!strcmp(a, "--no-augment")) {
             cfg.augment = 0;
         } else if (!v) {
@@ -111,6 +154,7 @@ int cmd_train(int argc, char **argv)
             i++;
             if (!strcmp(a, "--data")) data_dir = v;
             else if (!strcmp(a, "--out")) cfg.out_dir = v;
+            else if (!strcmp(a, "--ckpt-dir")) ckpt_dir = v;
             else if (!strcmp(a, "--arch")) cfg.arch = v;
             else if (!strcmp(a, "--resume")) cfg.resume = v;
             else if (!strcmp(a, "--pen")) pen_path = v;
@@ -143,7 +187,10 @@ int cmd_train(int argc, char **argv)
         fprintf(stderr, "train: --out DIR is required (see inkpin train --help)\n");
         return CLI_USAGE;
     }
-    if (make_dir(cfg.out_dir)) {
+    const char *out_dir = cfg.out_dir;
+    if (ckpt_dir)
+        cfg.out_dir = ckpt_dir; /* the trainer's own files */
+    if (make_dir(out_dir) || make_dir(cfg.out_dir)) {
         fprintf(stderr, "train: cannot create %s: %s\n", cfg.out_dir, strerror(errno));
         return CLI_USAGE;
     }
@@ -185,11 +232,19 @@ int cmd_train(int argc, char **argv)
     train_result res;
     int rc = train_run(&cfg, &td, &res, &d);
     signal(SIGINT, SIG_DFL);
-    data_free(&train), data_free(&test);
     strokes_free(&pen);
     if (rc) {
         fprintf(stderr, "train: %s\n", d.msg);
+        data_free(&train), data_free(&test);
         return CLI_USAGE;
+    }
+    int export_rc = 0;
+    if (do_export && !res.interrupted)
+        export_rc = export_best(&res, argc, argv, &train, have_test ? &test : NULL, out_dir, &d);
+    data_free(&train), data_free(&test);
+    if (export_rc) {
+        fprintf(stderr, "train: export: %s\n", d.msg);
+        return CLI_FAILED;
     }
     if (!res.interrupted) {
         fprintf(stderr, "train: best val %.2f%% (epoch %d), %ld params, %.1f s; best checkpoint %s\n",
