@@ -580,6 +580,48 @@ static void test_storage_write_failure(void **state)
     assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_UNLOCKED);
 }
 
+/* A PIN is never hashed with a salt that is not fresh, and a KDF failure
+ * during an attempt still counts as an attempt (it was persisted first). */
+static void test_random_and_kdf_failures(void **state)
+{
+    (void)state;
+    tdev_new(&dev, 10);
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);
+    tdev_try(&dev, "1234");
+    dev.fail_random = 1;
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_ERROR);
+    assert_int_equal(lock_get_state(&dev.lk), LOCK_ENROLL);
+    store_record r;
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_false(r.has_pin);
+    dev.fail_random = 0;
+    tdev_try(&dev, "1234");
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_PIN_SET);
+    lock_lock(&dev.lk);
+    dev.fail_kdf = 1;
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_ERROR);
+    assert_int_equal(lock_get_state(&dev.lk), LOCK_LOCKED);
+    assert_int_equal(view().failed_attempts, 1);
+    assert_int_equal(view().digits, 0);
+    dev.fail_kdf = 0;
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_UNLOCKED);
+    /* A fresh device whose first write fails still boots (no PIN yet). */
+    tdev_new(&dev, 11);
+    dev.fail_prog = 1;
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_ERR_STORAGE);
+    assert_int_equal(lock_get_state(&dev.lk), LOCK_NO_PIN);
+    tdev_try(&dev, "1234");
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_ERROR); /* cannot store a PIN */
+    dev.fail_prog = 0;
+    tdev_try(&dev, "1234");
+    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_PIN_SET); /* provisioned first, then stored */
+    store s;
+    assert_int_equal(store_load(&s, &dev.raw, &r), STORE_OK);
+    assert_int_equal(s.slot[0], STORE_SLOT_VALID);
+    assert_int_equal(s.slot[1], STORE_SLOT_VALID);
+    assert_true(r.has_pin);
+}
+
 static void test_wipe_after_failures(void **state)
 {
     (void)state;
@@ -759,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_recovery_fails_closed),
         cmocka_unit_test(test_one_slot_corrupt_still_works),
         cmocka_unit_test(test_storage_write_failure),
+        cmocka_unit_test(test_random_and_kdf_failures),
         cmocka_unit_test(test_wipe_after_failures),
         cmocka_unit_test(test_wipe_finished_at_boot),
         cmocka_unit_test(test_preview),

@@ -32,6 +32,8 @@ typedef struct test_dev {
     int cut;                /* set when the power was cut */
     int fail_prog;          /* 1: every prog returns an error */
     int fail_read;          /* 1: every read returns an error */
+    int fail_random;        /* 1: hal->random fails */
+    int fail_kdf;           /* 1: hal->kdf fails */
     int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
     int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
     /* everything */
@@ -103,6 +105,8 @@ static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const ch
 {
     test_dev *d = ctx;
     d->kdf_calls++;
+    if (d->fail_kdf)
+        return -1;
     if (d->kdf_ignores_pin)
         pin_len = 0;
     return crypto_pwhash(hash, HAL_KDF_HASH_BYTES, pin, pin_len, salt, crypto_pwhash_OPSLIMIT_MIN,
@@ -114,6 +118,8 @@ static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const ch
 static inline int tdev_random(void *ctx, uint8_t *buf, size_t n)
 {
     test_dev *d = ctx;
+    if (d->fail_random)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         d->rng ^= d->rng << 13;
         d->rng ^= d->rng >> 7;

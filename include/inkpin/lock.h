@@ -56,14 +56,17 @@
  *   otherwise set a PIN the user does not know), 0 (off) when unlocking.
  *
  * MEMORY AND COST
- *   lock_ctx is caller-owned (static is fine), about 200 bytes; no allocation.
+ *   lock_ctx is caller-owned (static is fine), 224 bytes on x86-64; no
+ *   allocation; stack use is a few hundred bytes (two records, a hash).
  *   lock_enter runs the KDF synchronously when it verifies or sets a PIN (the
  *   only slow call); each call writes at most two records.
  *
  * RETURNS
- *   lock_init returns LOCK_OK or a negative lock_err (the lock is still usable:
- *   it is in LOCK_RECOVERY). Event functions return a lock_result telling the
- *   app what happened (also kept in view.last_result).
+ *   lock_init returns LOCK_OK or a negative lock_err; the lock is usable either
+ *   way (see lock_err for the state it is left in). Event functions return a
+ *   lock_result telling the app what happened (also kept in view.last_result).
+ *   If hal->random fails, a no-PIN record keeps its old salt and a new PIN is
+ *   refused (LOCK_RESULT_ERROR): a PIN hash never uses a salt that is not fresh.
  */
 #ifndef INKPIN_LOCK_H
 #define INKPIN_LOCK_H
@@ -83,8 +86,9 @@ typedef enum lock_err {
     LOCK_OK = 0,
     LOCK_ERR_ARG = -1,      /* NULL pointer or config out of range */
     LOCK_ERR_RECOVERY = -2, /* record corrupt: the lock is in LOCK_RECOVERY */
-    LOCK_ERR_STORAGE = -3,  /* storage callback failed (at boot: LOCK_RECOVERY) */
-    LOCK_ERR_RANDOM = -4    /* hal->random failed while provisioning */
+    LOCK_ERR_STORAGE = -3   /* storage failed: reading at boot (-> LOCK_RECOVERY), or
+                             * writing the first record of a fresh device (-> LOCK_NO_PIN,
+                             * retried before a PIN is stored) */
 } lock_err;
 
 typedef enum lock_state {
