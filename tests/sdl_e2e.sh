@@ -29,6 +29,9 @@ CONVERT=/usr/bin/convert
 
 rm -rf "$out"
 mkdir -p "$out"
+# INKPIN_TEST_MODEL=FILE.inkm runs simulator and classify with that model
+# instead of the compiled-in default (for trying a model before it ships).
+model=${INKPIN_TEST_MODEL:-}
 
 pids=()
 cleanup() {
@@ -59,7 +62,7 @@ xdotool getmouselocation >/dev/null 2>&1 || fail "Xvfb did not start"
 # allocations until exit from libraries they unload (unsymbolizable, not ours;
 # inkpin's own code allocates only the optional --model blob, and frees it).
 ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-  "$sim" --store "$out/lock.bin" --export "$out/drawn.ndjson" >"$out/sim.log" 2>&1 &
+  "$sim" --store "$out/lock.bin" --export "$out/drawn.ndjson" ${model:+--model "$model"} >"$out/sim.log" 2>&1 &
 sim_pid=$!
 pids+=($sim_pid)
 wid=""
@@ -160,7 +163,7 @@ while read -r line; do
 done <"$out/replay.xdo"
 n=$k
 
-preds=$(grep -E '^([0-9] [01]\.[0-9]{3}|- no digit|- no model)$' "$out/sim.log" || true)
+preds=$(grep -E '^([0-9] [01]\.[0-9]{3}|\? [01]\.[0-9]{3} unsure|- no digit|- no model)$' "$out/sim.log" || true)
 [ "$(printf '%s\n' "$preds" | grep -c .)" -eq "$n" ] || fail "expected $n prediction lines, got: $preds"
 [ "$(grep -c strokes "$out/drawn.ndjson")" -eq "$n" ] || fail "export wrote $(wc -l <"$out/drawn.ndjson") lines, expected $n"
 echo "sdl_e2e: predictions: $(printf '%s' "$preds" | tr '\n' ';')"
@@ -169,13 +172,19 @@ if printf '%s\n' "$preds" | grep -q 'no model'; then
   echo "sdl_e2e: no default model compiled in: prediction checks skipped"
 elif "$cli" classify --help >/dev/null 2>&1; then
   # The simulator must predict exactly what the CLI predicts for the same strokes.
-  "$cli" classify "$out/drawn.ndjson" --json >"$out/classify.json" || fail "inkpin classify failed"
+  "$cli" classify "$out/drawn.ndjson" --json ${model:+--model "$model"} >"$out/classify.json" ||
+    fail "inkpin classify failed"
+  # The log lines the simulator must have printed for classify's answers.
   want=$(node -e '
     const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(j.predictions.map(p => p.pred).join(" "));' "$out/classify.json")
-  got=$(printf '%s\n' "$preds" | awk '{print ($1 == "-") ? "-1" : $1}' | tr '\n' ' ' | sed 's/ $//')
-  [ "$got" = "$want" ] || fail "simulator predicted '$got', inkpin classify '$want'"
-  echo "sdl_e2e: simulator and inkpin classify agree on $n drawings: $got"
+    for (const p of j.predictions) {
+      const pm = Math.floor((Math.round(p.confidence * 32768) * 1000 + 16384) / 32768);
+      const c = Math.floor(pm / 1000) + "." + String(pm % 1000).padStart(3, "0");
+      console.log(p.pred < 0 ? "- no digit" : p.rejected ? "? " + c + " unsure" : p.pred + " " + c);
+    }' "$out/classify.json")
+  got=$(printf '%s\n' "$preds")
+  [ "$got" = "$want" ] || fail "simulator printed '$got', inkpin classify says '$want'"
+  echo "sdl_e2e: simulator and inkpin classify agree on $n drawings: $(printf '%s' "$got" | tr '\n' ';')"
 fi
 
 # The lock tab: accent moves, the status line and the lock buttons appear.

@@ -26,7 +26,13 @@ if [ ! -f "$src/node_modules/playwright-core/package.json" ]; then
   (cd "$src" && npm ci --no-audit --no-fund --loglevel=error) || skip "npm ci failed (offline?)"
 fi
 
-bash "$src/ports/web/build.sh" "$out"
+# INKPIN_TEST_MODEL=DIR/model.inkm (with DIR/default_model.c beside it, as the
+# exporter writes them): the page and classify use that model instead of the default.
+if [ -n "${INKPIN_TEST_MODEL:-}" ]; then
+  INKPIN_WEB_MODEL_DIR=$(dirname "$INKPIN_TEST_MODEL") bash "$src/ports/web/build.sh" "$out"
+else
+  bash "$src/ports/web/build.sh" "$out"
+fi
 bash "$src/ports/web/build.sh" --test-model "$out"
 
 data=""

@@ -10,7 +10,10 @@
 #      into ports/web/shell.html -> OUT_DIR/inkpin.html.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-model_src=(models/default/*.c)
+# INKPIN_WEB_MODEL_DIR: a directory with an exported default_model.c/.h to use
+# instead of models/default (to try a model before it ships).
+model_dir=${INKPIN_WEB_MODEL_DIR:-models/default}
+model_src=("$model_dir"/*.c)
 name=inkpin
 if [ "${1:-}" = "--test-model" ]; then
   model_src=(ports/web/test_model.c)
@@ -37,7 +40,7 @@ command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null ||
 # -fno-builtin is implied by -ffreestanding: the mem* functions in web.c are
 # not turned back into calls to themselves.
 "$CC" --target=wasm32 -std=c99 -O2 -ffreestanding -nostdlib -fvisibility=hidden \
-  -Wall -Wextra -Iports/web/libc -Iinclude -Isrc/core -Imodels/default \
+  -Wall -Wextra -Iports/web/libc -Iinclude -Isrc/core -I"$model_dir" \
   -Wl,--no-entry -Wl,-z,stack-size=65536 -Wl,--initial-memory=327680 \
   -Wl,--max-memory=1048576 -Wl,--strip-debug \
   src/core/*.c "${model_src[@]}" ports/web/web.c -o "$out/$name.wasm"

@@ -201,18 +201,19 @@ async function demo(page, h) {
     const correct = samples.filter((s, i) => shown[i].digit === s.label).length;
     log(`page recognized ${correct}/${samples.length} replayed drawings as their label`);
     if (cliPath && fs.existsSync(cliPath)) {
-      const j = JSON.parse(execFileSync(cliPath, ["classify", path.join(outDir, "web_drawn.ndjson"), "--json"],
+      const model = process.env.INKPIN_TEST_MODEL ? ["--model", process.env.INKPIN_TEST_MODEL] : [];
+      const j = JSON.parse(execFileSync(cliPath, ["classify", path.join(outDir, "web_drawn.ndjson"), "--json", ...model],
                                         { encoding: "utf8" }));
       check(j.predictions.length === samples.length, "classify returned " + j.predictions.length + " predictions");
       for (let i = 0; i < samples.length; i++) {
         const p = j.predictions[i];
-        const want = p.rejected || p.pred < 0 ? "unsure" : p.pred;
-        const got = shown[i].digit >= 0 ? shown[i].digit : "unsure";
-        check(String(want) === String(got) || (shown[i].digit === -2 && p.pred < 0),
+        // classify: pred -1 = no digit; rejected with pred >= 0 = unsure (app: -4).
+        const want = p.pred < 0 ? -2 : p.rejected ? -4 : p.pred;
+        const permille = Math.floor((Math.round(p.confidence * 32768) * 1000 + 16384) / 32768);
+        check(shown[i].digit === want,
               `drawing ${i}: page shows ${shown[i].digit}, inkpin classify ${JSON.stringify(p)}`);
-        const conf = Math.round(p.confidence * 1000);
-        check(shown[i].digit < 0 || Math.abs(conf - shown[i].permille) <= 1,
-              `drawing ${i}: confidence ${shown[i].permille} vs classify ${p.confidence}`);
+        check(want === -2 || shown[i].permille === permille,
+              `drawing ${i}: confidence ${shown[i].permille}/1000 vs classify ${p.confidence}`);
       }
       log(`page and inkpin classify agree on all ${samples.length} drawings`);
     } else {
