@@ -144,6 +144,30 @@ static void test_load_file_names_line(void **state)
     assert_int_equal(strokes_load(empty, &set, &d), -1);
     assert_non_null(strstr(d.msg, "no lines"));
 
+    /* a line over STROKES_MAX_LINE is refused without reading it whole */
+    char big[1200];
+    snprintf(big, sizeof big, "%s/big.ndjson", test_tmpdir());
+    FILE *f = fopen(big, "wb");
+    assert_non_null(f);
+    fputs("{\"strokes\":[]}\n", f);
+    for (size_t i = 0; i < STROKES_MAX_LINE + 10; i++)
+        fputc(' ', f);
+    fclose(f);
+    assert_int_equal(strokes_load(big, &set, &d), -1);
+    assert_non_null(strstr(d.msg, "big.ndjson:2: line longer than"));
+
+    /* the last line may lack its newline; NUL bytes are refused */
+    const char *nonl = write_tmp("nonl.ndjson", "{\"strokes\":[]}\n{\"label\":2,\"strokes\":[]}");
+    assert_int_equal(strokes_load(nonl, &set, &d), 0);
+    assert_int_equal(set.n, 2);
+    assert_int_equal(set.samples[1].label, 2);
+    strokes_free(&set);
+    char nul[1200];
+    snprintf(nul, sizeof nul, "%s/nul.ndjson", test_tmpdir());
+    test_write_file(nul, "{\"strokes\":[]}\0\n", 16);
+    assert_int_equal(strokes_load(nul, &set, &d), -1);
+    assert_non_null(strstr(d.msg, "nul.ndjson:1: NUL"));
+
     assert_int_equal(strokes_load("/nonexistent/x.ndjson", &set, &d), -1);
     assert_non_null(strstr(d.msg, "cannot open"));
 }

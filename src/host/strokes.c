@@ -199,6 +199,38 @@ static int push_sample(strokes_set *set, int *cap, const strokes_sample *s)
     return 0;
 }
 
+/* Reads one line (without its '\n') into *buf, growing it up to
+ * STROKES_MAX_LINE + 1 bytes: a longer line is not read into memory whole.
+ * Returns the length, -1 at end of file, -2 when the line is too long. */
+static long read_line(FILE *f, char **buf, size_t *cap)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (n >= STROKES_MAX_LINE)
+            return -2;
+        if (n + 1 >= *cap) {
+            size_t ncap = *cap ? *cap * 2 : 4096;
+            char *p = realloc(*buf, ncap);
+            if (!p)
+                return -2;
+            *buf = p;
+            *cap = ncap;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    if (!*buf) { /* an empty line before any allocation */
+        *buf = malloc(1);
+        *cap = 1;
+        if (!*buf)
+            return -2;
+    }
+    (*buf)[n] = '\0';
+    return (long)n;
+}
+
 int strokes_load(const char *path, strokes_set *out, inkpin_diag *d)
 {
     memset(out, 0, sizeof *out);
@@ -209,18 +241,17 @@ int strokes_load(const char *path, strokes_set *out, inkpin_diag *d)
     char *line = NULL;
     size_t cap = 0;
     int scap = 0, lineno = 0, rc = 0;
-    ssize_t len;
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    long len;
+    while ((len = read_line(f, &line, &cap)) != -1) {
         lineno++;
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, lineno);
-        if ((size_t)len > STROKES_MAX_LINE) {
-            rc = diag_fail(d, "%s: line longer than %u bytes", where, STROKES_MAX_LINE);
+        if (len == -2) {
+            rc = diag_fail(d, "%s: line longer than %u bytes (or out of memory)", where,
+                           STROKES_MAX_LINE);
             break;
         }
         size_t n = (size_t)len;
-        if (n > 0 && line[n - 1] == '\n')
-            n--;
         if (memchr(line, '\0', n)) {
             rc = diag_fail(d, "%s: NUL byte in line", where);
             break;
