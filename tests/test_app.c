@@ -32,7 +32,9 @@ static uint8_t model_shift[NET_CLASSES];
 static net_layer model_layer;
 static net_model model;
 
-static void build_model(void)
+/* twin: classes 3 and 4 get the same weights as class 2, so a horizontal bar
+ * is a three-way tie (confidence about 1/3: "unsure"). */
+static void build_model_twin(bool twin)
 {
     memset(model_w, 0, sizeof model_w);
     for (int r = 0; r < NET_IMAGE_SIDE; r++) {
@@ -40,6 +42,8 @@ static void build_model(void)
             int p = r * NET_IMAGE_SIDE + c;
             if (c >= 12 && c <= 16) model_w[1 * NET_IMAGE_PIXELS + p] = 10;
             if (r >= 12 && r <= 16) model_w[2 * NET_IMAGE_PIXELS + p] = 10;
+            if (twin && r >= 12 && r <= 16) model_w[3 * NET_IMAGE_PIXELS + p] = 10;
+            if (twin && r >= 12 && r <= 16) model_w[4 * NET_IMAGE_PIXELS + p] = 10;
             model_w[5 * NET_IMAGE_PIXELS + p] = 1; /* a weak default */
         }
     }
@@ -62,6 +66,11 @@ static void build_model(void)
     model.layer = &model_layer;
     model.n_layers = 1;
     assert_int_equal(net_check(&model), NET_OK);
+}
+
+static void build_model(void)
+{
+    build_model_twin(false);
 }
 
 /* ---- a frame-buffer HAL with RAM storage -------------------------------------- */
@@ -248,6 +257,18 @@ static bool on_screen(const char *s)
     return false;
 }
 
+static bool region_has(int x, int y, int w, int h, uint16_t c)
+{
+    for (int r = y; r < y + h; r++) {
+        for (int col = x; col < x + w; col++) {
+            if (px(col, r) == c) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static app A;
 
 static void start_app(bool erase_flash)
@@ -414,6 +435,31 @@ static void test_tap_is_no_digit(void **state)
     assert_string_equal(B.log[B.n_log - 1], "- no digit");
 }
 
+static void test_unsure_is_not_a_digit(void **state)
+{
+    app_config cfg;
+    int permille;
+    (void)state;
+    board_reset(true);
+    build_model_twin(true);
+    app_config_default(&cfg);
+    cfg.model = &model;
+    assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+    drag(horizontal_bar, 5);
+    tap(280, 180);
+    assert_int_equal(app_demo_digit(&A, &permille), -4);
+    assert_true(permille > 0 && permille < 500);
+    assert_non_null(strstr(B.log[B.n_log - 1], " unsure"));
+    assert_int_equal(B.log[B.n_log - 1][0], '?');
+    assert_true(on_screen("?"));
+    /* In lock mode the same drawing is refused: "draw again", no dot. */
+    tap(300, 20);
+    drag(horizontal_bar, 5);
+    pause_ms(800);
+    assert_true(on_screen("draw again"));
+    assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_PANEL);
+}
+
 static void test_button_fires_on_release_inside(void **state)
 {
     (void)state;
@@ -481,16 +527,21 @@ static void test_lock_flow(void **state)
     pause_ms(2000);
     assert_true(on_screen("UNLOCKED"));
     assert_true(on_screen("Lock"));
+    assert_true(region_has(0, 100, APP_CANVAS, 30, APP_COLOR_OK)); /* large UNLOCKED in the canvas */
+    assert_true(region_has(APP_PANEL_X, 48, APP_PANEL_W, 12, APP_COLOR_OK));
 
     /* Lock, then a wrong PIN (2222) five times: 4 free attempts, then 30 s. */
     tap(280, 140);
     assert_true(on_screen("LOCKED"));
+    assert_false(region_has(0, 100, APP_CANVAS, 30, APP_COLOR_OK));
+    assert_true(region_has(APP_PANEL_X, 48, APP_PANEL_W, 12, APP_COLOR_BAD)); /* red LOCKED */
     for (int k = 0; k < 5; k++) {
         enter_pin(horizontal_bar, 4);
         assert_true(on_screen(k < 4 ? "wrong PIN" : "wait 00:30"));
         pause_ms(2000);
     }
     assert_true(on_screen("wait 00:28"));
+    assert_true(region_has(APP_PANEL_X, 48, APP_PANEL_W, 12, APP_COLOR_WAIT));
     assert_false(on_screen("LOCKED"));
     /* A scribble is refused as "draw again", not entered. */
     tap(100, 100);
@@ -556,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_predict_matches_reference),
         cmocka_unit_test(test_auto_predict_after_pause),
         cmocka_unit_test(test_tap_is_no_digit),
+        cmocka_unit_test(test_unsure_is_not_a_digit),
         cmocka_unit_test(test_button_fires_on_release_inside),
         cmocka_unit_test(test_lock_flow),
         cmocka_unit_test(test_draw_again_on_scribble),

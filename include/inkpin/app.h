@@ -144,6 +144,7 @@ typedef struct app {
     uint32_t message_until;
     uint32_t painted_sig; /* lock: signature of the view last painted */
     bool panel_dirty;
+    bool canvas_open;     /* lock: the drawing area shows UNLOCKED */
 
     lock_ctx lock;
 } app;

@@ -116,6 +116,8 @@ enum {
 #define MESSAGE_MS 1500u
 #define DOT_PX 8
 #define STATUS_Y 50
+#define DIGIT_Y 102 /* demo: the predicted digit, size 5 (40 px) */
+#define CONF_Y 146  /* demo: its confidence */
 #define DOTS_Y 66
 
 static const char *const button_label[BTN_COUNT] = {
@@ -216,10 +218,17 @@ static int clamp_canvas(int v)
     return v < 0 ? 0 : v >= APP_CANVAS ? APP_CANVAS - 1 : v;
 }
 
-static void paint_canvas(const app *a)
+/* Lock mode with the lock open: the drawing area shows a large UNLOCKED. */
+static bool canvas_shows_open(const app *a)
+{
+    return a->mode == APP_MODE_LOCK && lock_get_state(&a->lock) == LOCK_UNLOCKED;
+}
+
+static void paint_canvas(app *a)
 {
     const ink_buffer *ink = &a->ink;
     fill(a, 0, 0, APP_CANVAS, APP_CANVAS, APP_COLOR_CANVAS);
+    a->canvas_open = canvas_shows_open(a);
     for (int i = 0; i < ink->n; i++) {
         if (ink->x[i] == INK_PEN_LIFT) {
             continue;
@@ -232,6 +241,11 @@ static void paint_canvas(const app *a)
     }
     if (ink->n == 0 && !a->stroking) {
         const char *hint = a->mode == APP_MODE_DEMO ? "draw a digit" : "draw one digit, pause";
+        if (canvas_shows_open(a)) {
+            /* Nothing to draw while open: say so where the eye is. */
+            text_centred(a, 0, APP_CANVAS, 104, "UNLOCKED", 3, APP_COLOR_OK, APP_COLOR_CANVAS);
+            hint = "Lock, New PIN or Remove";
+        }
         text_centred(a, 0, APP_CANVAS, APP_CANVAS - 14, hint, 1, APP_COLOR_DIM, APP_COLOR_CANVAS);
     }
 }
@@ -365,26 +379,26 @@ static void paint_demo_panel(const app *a)
     if (a->shown_digit >= 0) {
         line[0] = (char)('0' + a->shown_digit);
         line[1] = '\0';
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, line, 4, APP_COLOR_TEXT, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT, APP_COLOR_PANEL);
         p = put_uint(line, (a->shown_conf + 5u) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     } else if (a->shown_digit == -2) {
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, "?", 4, APP_COLOR_BAD, APP_COLOR_PANEL);
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_BAD, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     } else if (a->shown_digit == -4) {
         /* Unsure: show the guess small, as a question. */
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 104, "?", 4, APP_COLOR_WAIT, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_WAIT, APP_COLOR_PANEL);
         line[0] = (char)('0' + a->result.digit % 10);
         line[1] = '?';
         line[2] = ' ';
         p = put_uint(line + 3, (a->shown_conf + 5u) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
     } else if (a->shown_digit == -3) {
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, 140, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
     }
 }
 
@@ -586,6 +600,9 @@ static void lockui_tick(app *a, uint32_t t)
     lock_get_view(&a->lock, &v);
     if (lockui_signature(a, &v) != a->painted_sig) {
         a->panel_dirty = true;
+    }
+    if (canvas_shows_open(a) != a->canvas_open && a->ink.n == 0 && !a->stroking) {
+        paint_canvas(a);
     }
 }
 
