@@ -64,9 +64,13 @@ static inline void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, con
         uint32_t n = d->torn ? TDEV_BLOCK / 2 : TDEV_BLOCK;
         memset(d->flash + block * TDEV_BLOCK, 0xFF, n);
     } else {
+        /* Torn: the first half of the bytes, then one byte with only its low
+         * four bits programmed (NOR programs bit cells, not whole bytes). */
         uint32_t n = d->torn ? size / 2 : size;
         for (uint32_t i = 0; i < n; i++)
             d->flash[block * TDEV_BLOCK + off + i] &= buf[i];
+        if (d->torn)
+            d->flash[block * TDEV_BLOCK + off + n] &= (uint8_t)(buf[n] | 0xF0u);
     }
     d->cut = 1;
     d->cut_at = 0;
@@ -157,6 +161,13 @@ static inline void tdev_new(test_dev *d, uint64_t seed)
     d->h.kdf = tdev_kdf;
     d->h.random = tdev_random;
     d->h.log = tdev_log;
+}
+
+/* Changes the program granularity of a new device (default 1 byte). */
+static inline void tdev_set_prog_size(test_dev *d, uint32_t prog_size)
+{
+    store_ram_init(&d->raw, &d->ram, d->flash, TDEV_BLOCK, 2, prog_size);
+    d->h.storage.prog_size = prog_size;
 }
 
 /* Power on: a new lock_ctx over the same flash. */

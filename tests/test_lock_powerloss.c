@@ -1,6 +1,7 @@
 /* test_lock_powerloss.c - cut the power after the Nth flash program/erase, for
  * N = 1, 2, ... until the scenario completes, in two ways (the Nth operation
- * fully applied, or torn: half applied), for: first boot, enrollment, PIN
+ * fully applied, or torn: half applied, one byte's bits partly programmed),
+ * with 1- and 8-byte program granularity, for: first boot, enrollment, PIN
  * change, PIN removal, a wrong attempt, a successful unlock, a wipe, and a
  * running lockout countdown. After every cut the device reboots and must:
  *   - boot without needing recovery, into LOCK_LOCKED or LOCK_NO_PIN, never open
@@ -42,9 +43,12 @@ static void boot(void)
     assert_int_equal(tdev_boot(&dev, &cfg), LOCK_OK);
 }
 
+static uint32_t prog_size = 1; /* the suite runs with 1- and 8-byte programming */
+
 static void fresh(void)
 {
     tdev_new(&dev, 42);
+    tdev_set_prog_size(&dev, prog_size);
     lock_default_config(&cfg);
 }
 
@@ -255,15 +259,20 @@ static long run_scenario(const scenario *sc, long *failures)
 static void test_power_loss(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
-        long failures;
-        long cuts = run_scenario(&scenarios[i], &failures);
-        printf("power-loss %-18s %4ld cut points\n", scenarios[i].name, cuts);
-        assert_int_equal(failures, 0);
-        assert_true(cuts >= 2);
-        total_cuts += cuts;
+    static const uint32_t prog_sizes[] = {1, 8};
+    for (size_t p = 0; p < 2; p++) {
+        prog_size = prog_sizes[p];
+        for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
+            long failures;
+            long cuts = run_scenario(&scenarios[i], &failures);
+            printf("power-loss prog %u B, %-18s %4ld cut points\n", prog_size, scenarios[i].name, cuts);
+            assert_int_equal(failures, 0);
+            assert_true(cuts >= 2);
+            total_cuts += cuts;
+        }
     }
-    printf("power-loss: %ld cut points exercised in %zu scenarios\n", total_cuts,
+    prog_size = 1;
+    printf("power-loss: %ld cut points exercised in %zu scenarios x 2 program sizes\n", total_cuts,
            sizeof scenarios / sizeof *scenarios);
 }
 
