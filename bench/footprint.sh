@@ -2,7 +2,7 @@
 # footprint.sh - flash and RAM of the recognizer (engine + default model + ink
 # preprocessing) on Cortex-M4 and Cortex-M0+, as JSON. A benchmark, not a test.
 #
-#   bash bench/footprint.sh [--model-dir DIR] [--no-ink]
+#   bash bench/footprint.sh [--model-dir DIR] [--no-ink] [--keep]
 #
 # Cross-compiles src/core/net.c (-DNET_NO_BLOB: devices use the compiled-in
 # model), DIR/default_model.c (default models/default) and src/core/ink.c with
@@ -20,10 +20,12 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 model_dir=$src/models/default
 with_ink=1
+keep=0
 while [ $# -gt 0 ]; do
   case $1 in
     --model-dir) model_dir=$(cd "$2" && pwd); shift 2 ;;
     --no-ink) with_ink=0; shift ;;
+    --keep) keep=1; shift ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "footprint.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -34,7 +36,8 @@ command -v arm-none-eabi-gcc >/dev/null || {
 LIB_STACK=32
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ $keep = 1 ]; then echo "footprint.sh: keeping $work (objects, maps, .su/.ci)" >&2
+else trap 'rm -rf "$work"' EXIT; fi
 
 cat > "$work/main.c" <<'EOF'
 #include <stdint.h>
