@@ -3,11 +3,12 @@
 #   1. stroke width: binarized MNIST train vs rendered strokes (render --width-scan)
 #   2. accuracy of the shipped model on the report writers (classify --writers report)
 #   3. robustness + calibration + rejection (classify --robustness)
-# usage: bench/ink_robustness.sh [path/to/inkpin] [extra classify options, e.g. --model M.inkm]
+# usage: bench/ink_robustness.sh [path/to/inkpin] [model.inkm]   (default: the compiled-in model)
 # The data root is found as usual ($INKPIN_DATA, ./data, ../shared/data).
 set -euo pipefail
 cli=${1:-build/inkpin}
-shift || true
+model=()
+[ $# -ge 2 ] && model=(--model "$2")
 root=${INKPIN_DATA:-}
 for r in "$root" data ../shared/data "$(dirname "$0")/../../shared/data"; do
   if [ -n "$r" ] && [ -f "$r/unipen/dev.ndjson" ]; then root=$r; break; fi
@@ -17,14 +18,14 @@ dev="$root/unipen/dev.ndjson"
 
 echo "## Stroke width (\`inkpin render --width-scan $dev\`)"
 echo
-"$cli" render --width-scan "$dev" --data "$root"
+"$cli" render --width-scan "$dev" --data "$root" "${model[@]}"
 echo
-echo "## Accuracy on writers never trained on (\`inkpin classify $dev --writers report $*\`)"
+echo "## Accuracy on writers never trained on (\`inkpin classify $dev --writers report ${model[*]}\`)"
 echo
 echo '```'
-"$cli" classify "$dev" --writers report "$@"
+"$cli" classify "$dev" --writers report "${model[@]}"
 echo '```'
 echo
-echo "## Robustness and calibration (\`inkpin classify $dev --robustness $*\`)"
+echo "## Robustness and calibration (\`inkpin classify $dev --robustness ${model[*]}\`)"
 echo
-"$cli" classify "$dev" --robustness "$@"
+"$cli" classify "$dev" --robustness "${model[@]}"

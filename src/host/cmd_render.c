@@ -81,7 +81,8 @@ static void render_usage(FILE *f)
             "  --cols N            cells per row (default 20)\n"
             "  --width-scan        instead: compare ink statistics of binarized MNIST train\n"
             "                      with the strokes (tune writers) for a grid of pen radius\n"
-            "                      and box size (how INK_PEN_RADIUS_Q4/INK_BOX_Q4 were chosen)\n"
+            "                      and box size (how INK_PEN_RADIUS_Q4/INK_BOX_Q4 were chosen);\n"
+            "                      with a model, also its accuracy on those strokes per style\n"
             "  --data DIR          data root for --width-scan (default: the usual lookup)\n");
 }
 
@@ -127,14 +128,19 @@ static void stats_add(ink_stats *s, const uint8_t *b)
     s->side += (r1 - r0 > c1 - c0 ? r1 - r0 : c1 - c0) + 1;
 }
 
-static void stats_print(const char *name, const ink_stats *s)
+static void stats_print(const char *name, const ink_stats *s, int have_model, int n_ok)
 {
     double n = s->n > 0 ? s->n : 1;
-    printf("| %-22s | %5.0f | %6.1f | %6.3f | %5.2f | %5.2f |\n", name, s->n, s->ink / n,
+    printf("| %-22s | %5.0f | %6.1f | %6.3f | %5.2f | %5.2f |", name, s->n, s->ink / n,
            s->eroded / n, s->min_run / n, s->side / n);
+    if (have_model && n_ok >= 0)
+        printf(" %.2f%% |", 100.0 * n_ok / n);
+    else if (have_model)
+        printf(" |");
+    printf("\n");
 }
 
-static int width_scan(const char *path, const char *data_dir)
+static int width_scan(const char *path, const char *data_dir, const inkeval_model *em)
 {
     inkpin_diag d;
     char rootbuf[4096];
@@ -150,21 +156,23 @@ static int width_scan(const char *path, const char *data_dir)
         data_free(&ds);
         return CLI_USAGE;
     }
-    printf("| source (box, radius in 1/16 px) | n | ink px | eroded | min run | side |\n"
-           "|---|---:|---:|---:|---:|---:|\n");
+    printf("| source (box, radius in 1/16 px) | n | ink px | eroded | min run | side |%s\n"
+           "|---|---:|---:|---:|---:|---:|%s\n",
+           em ? " accuracy |" : "", em ? "---:|" : "");
     ink_stats m = {0};
     uint8_t b[784];
     for (int i = 0; i < ds.n; i++) {
         data_binarize(ds.pixels + (size_t)i * DATA_PIXELS, b);
         stats_add(&m, b);
     }
-    stats_print("MNIST train, >0", &m);
+    stats_print("MNIST train, >0", &m, em != NULL, -1);
     static const int16_t boxes[] = {240, 256, 264, 272, 288};
     static const int16_t radii[] = {16, 24, 28, 32};
     for (size_t bi = 0; bi < sizeof boxes / sizeof *boxes; bi++)
         for (size_t ri = 0; ri < sizeof radii / sizeof *radii; ri++) {
             ink_style style = {boxes[bi], radii[ri]};
             ink_stats s = {0};
+            int n_ok = 0;
             for (int i = 0; i < set.n; i++) {
                 if (strokes_part(&set.samples[i]) != STROKES_TUNE)
                     continue;
@@ -176,13 +184,19 @@ static int width_scan(const char *path, const char *data_dir)
                 for (int k = 0; k < 784; k++)
                     b[k] = (uint8_t)ink_pixel(img, k / 28, k % 28);
                 stats_add(&s, b);
+                inkeval_result r;
+                if (em && inkeval_classify_image(em, img, &r) == 0)
+                    n_ok += r.pred == set.samples[i].label;
             }
             char name[64];
             snprintf(name, sizeof name, "strokes box=%d r=%d%s", boxes[bi], radii[ri],
                      boxes[bi] == INK_BOX_Q4 && radii[ri] == INK_PEN_RADIUS_Q4 ? " *" : "");
-            stats_print(name, &s);
+            stats_print(name, &s, em != NULL, n_ok);
         }
-    printf("(* = the default style; strokes: tune writers of %s)\n", path);
+    printf("(* = the default style; strokes: tune writers of %s", path);
+    if (em)
+        printf("; accuracy: top-1 of model %s on them", em->name);
+    printf(")\n");
     strokes_free(&set);
     data_free(&ds);
     return CLI_OK;
@@ -237,8 +251,6 @@ int cmd_render(int argc, char **argv)
         render_usage(stderr);
         return CLI_USAGE;
     }
-    if (scan)
-        return width_scan(in, data_dir);
     if (limit < 1 || limit > 100000 || cols < 1 || cols > 200) {
         fprintf(stderr, "inkpin render: --limit must be 1..100000 and --cols 1..200\n");
         return CLI_USAGE;
@@ -254,6 +266,12 @@ int cmd_render(int argc, char **argv)
             fprintf(stderr, "inkpin render: %s\n", d.msg);
             return CLI_USAGE;
         }
+    }
+    if (scan) {
+        int rc = width_scan(in, data_dir, have_model ? &em : NULL);
+        if (have_model)
+            inkeval_model_free(&em);
+        return rc;
     }
     strokes_set set;
     if (strokes_load(in, &set, &d)) {
