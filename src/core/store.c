@@ -10,6 +10,15 @@
 #define FLAG_HAS_PIN 0x01u
 #define CRC_OFFSET 68
 
+/* Zeroes a buffer that held a record (salt, PIN hash) through a volatile
+ * pointer, so the compiler cannot drop it as a dead store. */
+static void wipe(void *p, size_t n)
+{
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    while (n--)
+        *v++ = 0;
+}
+
 /* ---- little-endian byte access ------------------------------------------- */
 
 static void put_u32(uint8_t *p, uint32_t v)
@@ -144,13 +153,15 @@ int store_load(store *s, const hal_storage *io, store_record *r)
     int rc = check_geometry(io);
     if (rc != STORE_OK)
         return rc;
-    for (uint32_t i = 0; i < 2; i++) {
+    for (uint32_t i = 0; i < 2 && rc == STORE_OK; i++) {
         rc = read_slot(io, i, buf);
-        if (rc != STORE_OK)
-            return rc;
-        s->slot[i] = classify(buf, slot_bytes(io), &cand[i]);
+        s->slot[i] = rc == STORE_OK ? classify(buf, slot_bytes(io), &cand[i]) : STORE_SLOT_BAD;
     }
-    memset(buf, 0, sizeof buf);
+    wipe(buf, sizeof buf);
+    if (rc != STORE_OK) {
+        wipe(cand, sizeof cand);
+        return rc;
+    }
     for (int i = 0; i < 2; i++) {
         if (s->slot[i] != STORE_SLOT_VALID)
             continue;
@@ -164,7 +175,7 @@ int store_load(store *s, const hal_storage *io, store_record *r)
     } else {
         rc = s->slot[1] == STORE_SLOT_ERASED ? STORE_ERR_EMPTY : STORE_ERR_CORRUPT;
     }
-    memset(cand, 0, sizeof cand);
+    wipe(cand, sizeof cand);
     return rc;
 }
 
@@ -216,9 +227,9 @@ int store_save(store *s, store_record *r)
     r->sequence = seq;
     rc = STORE_OK;
 done:
-    memset(buf, 0, sizeof buf);
-    memset(back, 0, sizeof back);
-    memset(&out, 0, sizeof out);
+    wipe(buf, sizeof buf);
+    wipe(back, sizeof back);
+    wipe(&out, sizeof out);
     return rc;
 }
 
