@@ -59,7 +59,9 @@
  *   lock_ctx is caller-owned (static is fine), 224 bytes on x86-64; no
  *   allocation; stack use is a few hundred bytes (two records, a hash).
  *   lock_enter runs the KDF synchronously when it verifies or sets a PIN (the
- *   only slow call); each call writes at most two records.
+ *   only slow call). Every stored change is written to both slots (see
+ *   store.h): an attempt writes twice before comparing and twice more on
+ *   success; a countdown checkpoint in lock_tick writes once.
  *
  * RETURNS
  *   lock_init returns LOCK_OK or a negative lock_err; the lock is usable either
