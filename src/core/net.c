@@ -70,33 +70,59 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
     return NET_RD_I32(&L->mult[c]);
 }
 
+/* Sign-extended low and high nibble of a packed 4-bit weight byte. */
+#define NIB_LO(b) ((int)(((b) & 15u) ^ 8u) - 8)
+#define NIB_HI(b) ((int)(((b) >> 4) ^ 8u) - 8)
+
 /* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
  * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
 static int8_t weight(const net_layer *L, size_t i)
 {
-    unsigned b, nib;
+    unsigned b;
     if (L->wbits == 8)
         return NET_RD_W(L->w + i);
     b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
-    nib = (i & 1u) ? b >> 4 : b & 15u;
-    return (int8_t)((int)nib - (int)((nib & 8u) << 1));
+    return (int8_t)((i & 1u) ? NIB_HI(b) : NIB_LO(b));
 }
 
 /* sum of a[i] * weight(wi + i) for i < n. int8 * int8 fits int16, so 8-bit
- * MCUs use one hardware multiply per term; the wbits test is per call. */
+ * MCUs use one hardware multiply per term; 4-bit weights are unpacked a byte
+ * (two weights) at a time. */
 static int32_t dot(const net_layer *L, const int8_t *a, size_t wi, size_t n)
 {
     int32_t acc = 0;
-    size_t i;
+    size_t i = 0;
     if (L->wbits == 8) {
         const int8_t *w = L->w + wi;
-        for (i = 0; i < n; i++)
+        for (; i < n; i++)
             acc += (int16_t)(a[i] * NET_RD_W(w + i));
     } else {
-        for (i = 0; i < n; i++)
-            acc += (int16_t)(a[i] * weight(L, wi + i));
+        const uint8_t *p = (const uint8_t *)(const void *)L->w + (wi >> 1);
+        unsigned b;
+        if ((wi & 1u) && n) { /* starts on a high nibble */
+            b = NET_RD_U8(p++);
+            acc += (int16_t)(a[i++] * NIB_HI(b));
+        }
+        for (; i + 1u < n; i += 2u) {
+            b = NET_RD_U8(p++);
+            acc += (int16_t)(a[i] * NIB_LO(b));
+            acc += (int16_t)(a[i + 1u] * NIB_HI(b));
+        }
+        if (i < n) {
+            b = NET_RD_U8(p);
+            acc += (int16_t)(a[i] * NIB_LO(b));
+        }
     }
     return acc;
+}
+
+/* a mod n for the small row indices here, without a division (none on
+ * Cortex-M0 or AVR). */
+static size_t mod_small(size_t a, size_t n)
+{
+    while (a >= n)
+        a -= n;
+    return a;
 }
 
 /* ---- requantization ------------------------------------------------------- */
@@ -337,10 +363,10 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
     (void)layer_index;
     for (j = 0; j < L->k + step - 1u; j++) { /* resolve ring slots once per row */
         unsigned y = r * step + j;
-        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : (y % in->nslots) * in->rstride;
+        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : mod_small(y, in->nslots) * in->rstride;
     }
     for (c = 0; c < L->out_c; c++) {
-        int8_t *dst = out->base + c * out->cstride + (r % out->nslots) * out->rstride;
+        int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
         for (x = 0; x < ow; x++) {
             int32_t best = INT32_MIN;
             for (dy = 0; dy < step; dy++)
