@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -88,6 +89,47 @@ static void test_random(void **state)
     assert_memory_not_equal(a, b, sizeof a);
 }
 
+/* Where the reference argon2 CLI is installed (scripts/deps.extra), compare
+ * with it on many random PINs and salts at minimum cost, and a few at the
+ * shipped parameters. Skipped without it (the fixed vectors above remain). */
+static void test_cross_check_with_argon2_cli(void **state)
+{
+    (void)state;
+    if (system("command -v argon2 >/dev/null 2>&1") != 0) {
+        printf("argon2 CLI not installed: cross-check skipped\n");
+        skip();
+    }
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    uint32_t x = 2463534242u;
+    int checked = 0;
+    for (int t = 0; t < 24; t++) {
+        char pin[9], salt[17], cmd[256];
+        size_t n = 4 + (size_t)(t % 5);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            pin[i] = (char)('0' + x % 10);
+        }
+        pin[n] = 0;
+        for (size_t i = 0; i < 16; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            salt[i] = alnum[x % (sizeof alnum - 1)];
+        }
+        salt[16] = 0;
+        int real = t < 2; /* two at the shipped parameters, the rest at minimum cost */
+        kdf_params p = real ? kdf_host_params : (kdf_params){1, 8192};
+        snprintf(cmd, sizeof cmd, "printf %%s '%s' | argon2 '%s' -id -t %llu -k %zu -p 1 -l 32 -r", pin,
+                 salt, p.opslimit, p.memlimit >> 10);
+        FILE *f = popen(cmd, "r");
+        assert_non_null(f);
+        char line[128] = {0};
+        assert_non_null(fgets(line, sizeof line, f));
+        assert_int_equal(pclose(f), 0);
+        check(&p, pin, salt, line);
+        checked++;
+    }
+    printf("argon2 CLI cross-check: %d random PIN/salt pairs agree\n", checked);
+}
+
 /* Prints the cost of one verification with the shipped parameters. */
 static void test_print_host_cost(void **state)
 {
@@ -107,7 +149,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_params_vectors), cmocka_unit_test(test_min_params_vector),
         cmocka_unit_test(test_salt_and_pin_matter), cmocka_unit_test(test_bad_arguments),
-        cmocka_unit_test(test_random),              cmocka_unit_test(test_print_host_cost),
+        cmocka_unit_test(test_random),              cmocka_unit_test(test_cross_check_with_argon2_cli),
+        cmocka_unit_test(test_print_host_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
