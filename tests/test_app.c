@@ -483,12 +483,20 @@ static void draw_digit(const int *bar)
     pause_ms(800);
 }
 
+/* Enter shows "checking" for one frame, then runs on the next tick. */
+static void press_enter(void)
+{
+    tap(280, 140);
+    assert_true(on_screen("checking"));
+    app_tick(&A);
+}
+
 static void enter_pin(const int *bar, int n)
 {
     for (int i = 0; i < n; i++) {
         draw_digit(bar);
     }
-    tap(280, 140); /* Enter */
+    press_enter();
 }
 
 static void assert_no_secret_logged(int from)
@@ -520,7 +528,7 @@ static void test_lock_flow(void **state)
     for (int i = 0; i < 3; i++) {
         draw_digit(vertical_bar);
     }
-    tap(280, 140);
+    press_enter();
     assert_true(on_screen("CONFIRM"));
     enter_pin(vertical_bar, 4);
     assert_true(on_screen("PIN set"));

@@ -25,8 +25,10 @@
  *   Clear empties the drawing.
  *   Lock: the PIN state machine of lock.h. A digit drawn and followed by a
  *   pause is recognized and entered (a dot appears, the drawing clears);
- *   Enter submits, Back removes the last digit (or the drawing in progress),
- *   Clear empties both. A scribble the recognizer rejects shows "draw again".
+ *   Enter submits (the status line says "checking" for one frame first: the
+ *   KDF can take a second, so Enter runs on the next app_tick), Back removes
+ *   the last digit (or the drawing in progress), Clear empties both (on an
+ *   empty entry it cancels a PIN change/removal). A scribble the recognizer rejects shows "draw again".
  *   The status line reads SET PIN / CONFIRM / LOCKED / UNLOCKED / "wait
  *   00:30" (backoff countdown) / ... Nothing of the PIN, the digits or the
  *   predictions in lock mode ever reaches hal->log; the screen shows dots.
@@ -145,6 +147,7 @@ typedef struct app {
     uint32_t painted_sig; /* lock: signature of the view last painted */
     bool panel_dirty;
     bool canvas_open;     /* lock: the drawing area shows UNLOCKED */
+    uint8_t enter_state;  /* lock: Enter pressed, runs after "checking" is shown */
 
     lock_ctx lock;
 } app;

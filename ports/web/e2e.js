@@ -227,7 +227,7 @@ async function demo(page, h) {
 
 // Set PIN, confirm, lock, wrong PINs into the backoff, right PIN, reload.
 async function lockFlow(page, h, url) {
-  const { expectPixel, regionHas, shot, tap, draw, inkpin } = h;
+  const { expectPixel, regionHas, nextFrame, shot, tap, draw, inkpin } = h;
   const logBefore = (await inkpin(() => window.inkpin.log())).length;
   await tap(300, 20);
   check(await inkpin(() => window.inkpin.mode()) === 1, "LOCK tab did not switch modes");
@@ -235,6 +235,13 @@ async function lockFlow(page, h, url) {
   await expectPixel(300, 20, COLOR.accent, "LOCK tab active");
   await expectPixel(250, 135, COLOR.button, "Enter button");
   check((await inkpin(() => window.inkpin.lock())).state === "NO_PIN", "fresh page is not NO_PIN");
+
+  // The page's KDF is the host's: Argon2id with KDF_HOST_* of src/host/kdf.h.
+  // Known answer from the host's libsodium (crypto_pwhash, PIN "1234", salt of
+  // 16 zero bytes, opslimit 3, memlimit 64 MiB).
+  const kat = await inkpin(() => window.inkpin.kdfHex("1234", "00".repeat(16)));
+  check(kat === "b57a06e785aa592d853118bfac0a199f77091d30ef697cd51456eb5041a2e3e3",
+        "page KDF differs from the host's Argon2id: " + kat);
 
   // With the test model a vertical bar reads 1 and a horizontal bar 2.
   const A = { strokes: [[[120, 40], [121, 80], [120, 120], [119, 160], [120, 200]]] };
@@ -246,9 +253,12 @@ async function lockFlow(page, h, url) {
     await page.waitForFunction((n) => window.inkpin.lock().digits !== n ||
                                window.inkpin.lock().waitMs > 0, before, { timeout: 5000 });
   };
+  // Enter shows "checking", runs the KDF on the next frame and empties the entry.
   const enterPin = async (seq) => {
     for (const g of seq) await enterDigit(g);
     await tap(280, 140); // Enter
+    await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 30000 });
+    await nextFrame();
   };
   const status = (color) => regionHas(240, 48, 80, 12, color);
   const pin = [A, B, A, B], wrong = [B, B, A, A];

@@ -106,8 +106,11 @@ enum {
 /* Transient lock-mode messages (status line). */
 enum {
     MSG_NONE = 0, MSG_DRAW_AGAIN, MSG_WRONG, MSG_MISMATCH, MSG_TOO_SHORT, MSG_SAVED, MSG_REMOVED,
-    MSG_ERROR, MSG_NO_MODEL
+    MSG_ERROR, MSG_NO_MODEL, MSG_CHECKING
 };
+
+/* Enter runs one tick after it was pressed, so "checking" is on screen during the KDF. */
+enum { ENTER_IDLE = 0, ENTER_REQUESTED, ENTER_SHOWN };
 
 #define BUTTON_Y(i) (APP_TAB_H + 80 + (i) * APP_BUTTON_H) /* i = 0, 1, 2: y 120, 160, 200 */
 #define PREVIEW_X (APP_PANEL_X + 12)
@@ -541,7 +544,12 @@ static void lockui_button(app *a, int id)
         if (a->ink.n > 0) {
             lockui_take_digit(a);
         }
-        lockui_result(a, lock_enter(&a->lock));
+        /* The KDF may take a second: show "checking" first, then run Enter
+         * on the next tick, after the port has presented this frame. */
+        a->enter_state = ENTER_REQUESTED;
+        a->message = MSG_CHECKING;
+        a->message_until = now(a) + MESSAGE_MS;
+        a->panel_dirty = true;
         break;
     case BTN_BACK:
         if (a->ink.n > 0) {
@@ -593,6 +601,11 @@ static uint32_t lockui_signature(const app *a, const lock_view *v)
 static void lockui_tick(app *a, uint32_t t)
 {
     lock_view v;
+    if (a->enter_state == ENTER_SHOWN) {
+        a->enter_state = ENTER_IDLE;
+        a->message = MSG_NONE;
+        lockui_result(a, lock_enter(&a->lock));
+    }
     (void)lock_tick(&a->lock, t);
     if (a->message != MSG_NONE && (int32_t)(t - a->message_until) >= 0) {
         a->message = MSG_NONE;
@@ -609,6 +622,7 @@ static void lockui_tick(app *a, uint32_t t)
 static void lockui_leave(app *a)
 {
     lock_view v;
+    a->enter_state = ENTER_IDLE;
     lock_get_view(&a->lock, &v);
     if (v.digits > 0) {
         (void)lock_clear(&a->lock);
@@ -644,7 +658,7 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
 {
     static const char *const message_text[] = {
         "", "draw again", "wrong PIN", "mismatch", "too short", "PIN set", "PIN removed",
-        "error", "no model",
+        "error", "no model", "checking",
     };
     if (v->state == LOCK_RECOVERY) {
         *color = APP_COLOR_BAD;
@@ -657,7 +671,9 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
         return buf;
     }
     if (a->message != MSG_NONE) {
-        *color = a->message == MSG_SAVED ? APP_COLOR_OK : APP_COLOR_BAD;
+        *color = a->message == MSG_SAVED      ? APP_COLOR_OK
+                 : a->message == MSG_CHECKING ? APP_COLOR_TEXT
+                                              : APP_COLOR_BAD;
         return message_text[a->message];
     }
     *color = APP_COLOR_TEXT;
@@ -896,6 +912,9 @@ void app_tick(app *a)
     }
     if (a->panel_dirty) {
         paint_panel(a);
+    }
+    if (a->enter_state == ENTER_REQUESTED) {
+        a->enter_state = ENTER_SHOWN; /* painted: Enter runs on the next tick */
     }
 }
 
