@@ -49,29 +49,57 @@ void conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
 }
 
 /* ---- conv2d: the kernels the trainer runs ----------------------------------
- * Same arithmetic, loops ordered so the innermost one walks a contiguous
- * output row (vectorizable without reassociating any sum). */
+ * im2col: col[r][p] with r = (c,i,j) over C*K*K and p = (y,x) over OH*OW, and
+ * its transpose colT[p][r]. Forward: out[o][p] += w[o][r] * col[r][p], an axpy
+ * over the long p axis; backward: dw[o][r] += g[o][p] * colT[p][r] and
+ * dcolT[p][r] += g[o][p] * w[o][r], axpys over r, then col2im. Every sum runs
+ * in one fixed order (no reassociation), so results are deterministic; they
+ * differ from the reference only by rounding order. Scratch lives in
+ * thread-local buffers; layers too big for them use the direct loops. */
+
+#define COL_CAP (96 * 1024) /* floats per scratch buffer */
+static _Thread_local float t_col[COL_CAP], t_colT[COL_CAP];
+
+static void im2col(float *col, float *colT, const float *in, int C, int H, int W, int K)
+{
+    int OH = H - K + 1, OW = W - K + 1, P = OH * OW, R = C * K * K;
+    for (int c = 0; c < C; c++)
+        for (int i = 0; i < K; i++)
+            for (int j = 0; j < K; j++) {
+                int r = (c * K + i) * K + j;
+                float *row = col + (long)r * P;
+                for (int y = 0; y < OH; y++) {
+                    const float *irow = in + (c * H + y + i) * W + j;
+                    for (int x = 0; x < OW; x++)
+                        row[y * OW + x] = irow[x];
+                }
+            }
+    if (colT)
+        for (int r = 0; r < R; r++)
+            for (int q = 0; q < P; q++)
+                colT[(long)q * R + r] = col[(long)r * P + q];
+}
 
 void conv2d_forward(float *out, const float *in, const float *w, const float *b,
                     int C, int H, int W, int OC, int K)
 {
     /* in (C,H,W), w (OC,C,K,K), b (OC) -> out (OC,OH,OW) */
-    int OH = H - K + 1, OW = W - K + 1;
+    int OH = H - K + 1, OW = W - K + 1, P = OH * OW, R = C * K * K;
+    if ((long)R * P > COL_CAP) {
+        conv2d_forward_ref(out, in, w, b, C, H, W, OC, K);
+        return;
+    }
+    im2col(t_col, NULL, in, C, H, W, K);
     for (int o = 0; o < OC; o++) {
-        float *op = out + o * OH * OW;
-        for (int i = 0; i < OH * OW; i++)
-            op[i] = b[o];
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < K; i++)
-                for (int j = 0; j < K; j++) {
-                    float wv = w[((o * C + c) * K + i) * K + j];
-                    for (int y = 0; y < OH; y++) {
-                        float *orow = op + y * OW;
-                        const float *irow = in + (c * H + y + i) * W + j;
-                        for (int x = 0; x < OW; x++)
-                            orow[x] += wv * irow[x];
-                    }
-                }
+        float *op = out + (long)o * P;
+        for (int q = 0; q < P; q++)
+            op[q] = b[o];
+        for (int r = 0; r < R; r++) {
+            float wv = w[o * R + r];
+            const float *row = t_col + (long)r * P;
+            for (int q = 0; q < P; q++)
+                op[q] += wv * row[q];
+        }
     }
 }
 
@@ -79,42 +107,51 @@ void conv2d_backward(float *din, float *dw, float *db, const float *dout,
                      const float *in, const float *w, int C, int H, int W, int OC, int K)
 {
     /* dout (OC,OH,OW) -> din (C,H,W) +=, dw (OC,C,K,K) +=, db (OC) += */
-    int OH = H - K + 1, OW = W - K + 1;
+    int OH = H - K + 1, OW = W - K + 1, P = OH * OW, R = C * K * K;
+    if ((long)R * P > COL_CAP) {
+        conv2d_backward_ref(din, dw, db, dout, in, w, C, H, W, OC, K);
+        return;
+    }
+    if (dw)
+        im2col(t_col, t_colT, in, C, H, W, K);
+    if (din)
+        memset(t_col, 0, sizeof(float) * (size_t)R * (size_t)P); /* reused as dcolT */
+    float *dcolT = t_col;
     for (int o = 0; o < OC; o++) {
-        const float *gp = dout + o * OH * OW;
+        const float *gp = dout + (long)o * P;
+        const float *wr = w + (long)o * R;
+        float *dwr = dw ? dw + (long)o * R : NULL;
         if (db) {
             float s = 0.0f;
-            for (int i = 0; i < OH * OW; i++)
-                s += gp[i];
+            for (int q = 0; q < P; q++)
+                s += gp[q];
             db[o] += s;
         }
-        for (int c = 0; c < C; c++)
-            for (int i = 0; i < K; i++)
-                for (int j = 0; j < K; j++) {
-                    int wi = ((o * C + c) * K + i) * K + j;
-                    if (dw) {
-                        /* four interleaved partial sums: a fixed order, so
-                         * still deterministic, and it pipelines */
-                        float s[4] = {0, 0, 0, 0};
-                        for (int y = 0; y < OH; y++) {
-                            const float *grow = gp + y * OW;
-                            const float *irow = in + (c * H + y + i) * W + j;
-                            for (int x = 0; x < OW; x++)
-                                s[x & 3] += grow[x] * irow[x];
-                        }
-                        dw[wi] += (s[0] + s[1]) + (s[2] + s[3]);
-                    }
-                    if (din) {
-                        float wv = w[wi];
-                        for (int y = 0; y < OH; y++) {
-                            const float *grow = gp + y * OW;
-                            float *drow = din + (c * H + y + i) * W + j;
-                            for (int x = 0; x < OW; x++)
-                                drow[x] += wv * grow[x];
-                        }
-                    }
-                }
+        for (int q = 0; q < P; q++) {
+            float g = gp[q];
+            if (g == 0.0f)
+                continue; /* ReLU/pool zeros: skipping adds exactly nothing */
+            if (dwr) {
+                const float *ct = t_colT + (long)q * R;
+                for (int r = 0; r < R; r++)
+                    dwr[r] += g * ct[r];
+            }
+            if (din) {
+                float *dc = dcolT + (long)q * R;
+                for (int r = 0; r < R; r++)
+                    dc[r] += g * wr[r];
+            }
+        }
     }
+    if (din) /* col2im */
+        for (int q = 0; q < P; q++) {
+            int y = q / OW, x = q % OW;
+            const float *dc = dcolT + (long)q * R;
+            for (int c = 0; c < C; c++)
+                for (int i = 0; i < K; i++)
+                    for (int j = 0; j < K; j++)
+                        din[(c * H + y + i) * W + x + j] += dc[(c * K + i) * K + j];
+        }
 }
 
 /* ---- maxpool 2x2 ------------------------------------------------------------ */
