@@ -34,7 +34,7 @@
  *   predictions in lock mode ever reaches hal->log; the screen shows dots.
  *
  * USE
- *   static app a;                       // ~5 KB with the 4 KB engine arena
+ *   static app a;                       // ~4.8 KB, 4 KB of it the engine arena
  *   app_config cfg; app_config_default(&cfg);
  *   cfg.model = net_default_model();    // the compiled-in model (models/default)
  *   app_init(&a, &my_hal, &cfg);

@@ -102,6 +102,8 @@ async function helpers(page) {
   const shot = async (name) => {
     await nextFrame();
     await page.screenshot({ path: path.join(outDir, name) });
+    // The device screen alone, as the page shows it (for docs).
+    await page.locator("#screen").screenshot({ path: path.join(outDir, name.replace(".png", "_screen.png")) });
   };
 
   const box = await page.locator("#screen").boundingBox();
