@@ -12,11 +12,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # INKPIN_WEB_MODEL_DIR: a directory with an exported default_model.c/.h to use
 # instead of models/default (to try a model before it ships).
-model_dir=${INKPIN_WEB_MODEL_DIR:-models/default}
-model_src=("$model_dir"/*.c)
+model_dir=$root/models/default
+if [ -n "${INKPIN_WEB_MODEL_DIR:-}" ]; then
+  model_dir=$(cd "$INKPIN_WEB_MODEL_DIR" && pwd)
+fi
 name=inkpin
+test_model=0
 if [ "${1:-}" = "--test-model" ]; then
-  model_src=(ports/web/test_model.c)
+  test_model=1
   name=inkpin-test
   shift
 fi
@@ -24,6 +27,11 @@ out=${1:-$root/build/web}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cd "$root"
+if [ $test_model = 1 ]; then
+  model_src=(ports/web/test_model.c)
+else
+  model_src=("$model_dir"/*.c)
+fi
 
 if [ ! -f node_modules/libsodium-wrappers-sumo/package.json ] ||
    [ ! -f node_modules/libsodium-sumo/package.json ] ||
