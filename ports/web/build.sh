@@ -36,7 +36,15 @@ fi
 if [ ! -f node_modules/libsodium-wrappers-sumo/package.json ] ||
    [ ! -f node_modules/libsodium-sumo/package.json ] ||
    [ ! -f node_modules/playwright-core/package.json ]; then
-  command -v npm >/dev/null || { echo "build.sh: npm missing (apt-get install npm)" >&2; exit 1; }
+  if ! command -v npm >/dev/null; then
+    # Not in scripts/deps.extra: NodeSource's nodejs bundles npm and conflicts
+    # with Debian's package, so install Debian's only when there is no npm.
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    echo "build.sh: installing npm (Debian)" >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >&2 ||
+      { echo "build.sh: npm missing and could not be installed (apt-get install npm)" >&2; exit 1; }
+  fi
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
