@@ -577,6 +577,30 @@ static void test_lock_flow(void **state)
     }
 }
 
+/* Long waits keep fitting the status line: "wait 1h00" after the 9th failure
+ * (schedule: 4 free, 30 s, 1 min, 5 min, 15 min, 1 h, ...). */
+static void test_long_wait_format(void **state)
+{
+    (void)state;
+    start_app(true);
+    tap(300, 20);
+    enter_pin(vertical_bar, 4);
+    enter_pin(vertical_bar, 4);
+    pause_ms(2000);
+    tap(280, 140); /* Lock */
+    assert_true(on_screen("LOCKED"));
+    for (int k = 1; k <= 9; k++) {
+        lock_view v;
+        lock_get_view(app_lock(&A), &v);
+        pause_ms(v.wait_ms + 1000); /* wait out the previous backoff */
+        enter_pin(horizontal_bar, 4);
+    }
+    assert_true(on_screen("wait 1h00"));
+    pause_ms(60000);
+    assert_true(on_screen("wait 59:00"));
+    assert_no_secret_logged(0);
+}
+
 static void test_draw_again_on_scribble(void **state)
 {
     (void)state;
@@ -618,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_unsure_is_not_a_digit),
         cmocka_unit_test(test_button_fires_on_release_inside),
         cmocka_unit_test(test_lock_flow),
+        cmocka_unit_test(test_long_wait_format),
         cmocka_unit_test(test_draw_again_on_scribble),
         cmocka_unit_test(test_font_helper_draws_glyphs),
     };

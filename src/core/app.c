@@ -287,17 +287,25 @@ static char *put_uint(char *p, uint32_t v, int min_digits)
     return p;
 }
 
-/* "mm:ss" of a duration in whole seconds (minutes capped at 999); out holds >= 8 bytes. */
+/* A wait that fits the 80-px status line after "wait ": "mm:ss" under an
+ * hour, "12h05" under 100 hours, "720h" beyond (the lock caps a wait at 30
+ * days). out holds >= 12 bytes. */
 static void format_wait(char *out, uint32_t seconds)
 {
-    uint32_t minutes = seconds / 60u;
     char *p = out;
-    if (minutes > 999u) {
-        minutes = 999u;
+    if (seconds < 3600u) {
+        p = put_uint(p, seconds / 60u, 2);
+        *p++ = ':';
+        put_uint(p, seconds % 60u, 2);
+    } else if (seconds < 360000u) {
+        p = put_uint(p, seconds / 3600u, 1);
+        *p++ = 'h';
+        put_uint(p, seconds % 3600u / 60u, 2);
+    } else {
+        p = put_uint(p, seconds / 3600u, 1);
+        p[0] = 'h';
+        p[1] = '\0';
     }
-    p = put_uint(p, minutes, 2);
-    *p++ = ':';
-    put_uint(p, seconds % 60u, 2);
 }
 
 static void log_line(const app *a, const char *line)
