@@ -41,23 +41,56 @@ const COLOR = {
   bad: rgb(240, 72, 56), wait: rgb(248, 200, 48), text: rgb(240, 240, 240),
 };
 
-async function main() {
+// Headless Debian Chromium with a fresh user-data dir.
+async function withBrowser(options, body) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "inkpin-chromium-"));
   const ctx = await chromium.launchPersistentContext(userDir, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 700, height: 600 },
-    deviceScaleFactor: 1,
-    acceptDownloads: true,
+    ...options,
   });
   try {
-    await run(ctx);
+    await body(ctx);
   } finally {
     await ctx.close();
     fs.rmSync(userDir, { recursive: true, force: true });
   }
+}
+
+async function main() {
+  await withBrowser({ viewport: { width: 700, height: 600 }, deviceScaleFactor: 1, acceptDownloads: true }, run);
+  // A phone: 390x844 CSS px at 3 device pixels per px, touch only.
+  await withBrowser({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true,
+                      hasTouch: true }, phone);
+}
+
+// On a phone the screen fits the width at a whole number of device pixels per
+// screen pixel, and a finger (CDP touch events) draws without scrolling the page.
+async function phone(ctx) {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto("file://" + path.resolve(testPagePath));
+  await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const box = await page.locator("#screen").boundingBox();
+  const devicePx = box.width * 3;
+  check(box.x >= 0 && box.x + box.width <= 390, `phone: canvas ${box.width} px wide does not fit 390`);
+  check(Number.isInteger(Math.round(devicePx * 1000) / 1000) && Math.round(devicePx) % W === 0,
+        `phone: ${devicePx} device px is not a whole multiple of ${W}`);
+  const cdp = await ctx.newCDPSession(page);
+  const scale = box.width / W;
+  const pt = (x, y) => ({ x: box.x + (x + 0.5) * scale, y: box.y + (y + 0.5) * scale });
+  const bar = [[120, 40], [121, 80], [120, 120], [119, 160], [120, 200]];
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [pt(...bar[0])] });
+  for (const p of bar.slice(1)) {
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [pt(...p)] });
+  }
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await page.waitForFunction(() => window.inkpin.digit() !== -1, null, { timeout: 5000 });
+  check(await page.evaluate(() => window.inkpin.digit()) === 1, "phone: the touch-drawn bar is not a 1");
+  check(await page.evaluate(() => window.scrollX === 0 && window.scrollY === 0), "phone: the page scrolled");
+  await page.screenshot({ path: path.join(outDir, "web_phone.png") });
+  log(`phone: canvas ${box.width.toFixed(1)} CSS px = ${Math.round(devicePx)} device px, touch drawing read as 1`);
 }
 
 async function run(ctx) {
