@@ -614,6 +614,33 @@ static void test_draw_again_on_scribble(void **state)
     assert_true(on_screen("SET PIN") || on_screen("NO PIN"));
 }
 
+/* A port without KDF: the app still runs; lock mode fails closed (RECOVERY). */
+static void test_lock_without_kdf_fails_closed(void **state)
+{
+    app_config cfg;
+    (void)state;
+    board_reset(true);
+    build_model();
+    H.kdf = NULL;
+    app_config_default(&cfg);
+    cfg.model = &model;
+    assert_int_equal(app_init(&A, &H, &cfg), APP_ERR_LOCK);
+    drag(vertical_bar, 5);
+    tap(280, 180);
+    assert_int_equal(app_demo_digit(&A, NULL), 1); /* demo mode works */
+    tap(300, 20);
+    assert_true(on_screen("RECOVERY"));
+    for (int i = 0; i < 4; i++) {
+        draw_digit(vertical_bar);                  /* ignored, no crash */
+    }
+    tap(280, 140);                                 /* no Enter button in RECOVERY */
+    app_tick(&A);
+    assert_false(on_screen("Enter"));
+    assert_true(on_screen("RECOVERY"));
+    assert_false(on_screen("UNLOCKED"));
+    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_RECOVERY);
+}
+
 static void test_font_helper_draws_glyphs(void **state)
 {
     (void)state;
@@ -644,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_lock_flow),
         cmocka_unit_test(test_long_wait_format),
         cmocka_unit_test(test_draw_again_on_scribble),
+        cmocka_unit_test(test_lock_without_kdf_fails_closed),
         cmocka_unit_test(test_font_helper_draws_glyphs),
     };
     if (sodium_init() < 0) {

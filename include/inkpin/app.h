@@ -28,10 +28,17 @@
  *   Enter submits (the status line says "checking" for one frame first: the
  *   KDF can take a second, so Enter runs on the next app_tick), Back removes
  *   the last digit (or the drawing in progress), Clear empties both (on an
- *   empty entry it cancels a PIN change/removal). A scribble the recognizer rejects shows "draw again".
+ *   empty entry it cancels a PIN change/removal). A drawing that is no digit
+ *   or that the engine is unsure about shows "draw again" and enters nothing.
  *   The status line reads SET PIN / CONFIRM / LOCKED / UNLOCKED / "wait
- *   00:30" (backoff countdown) / ... Nothing of the PIN, the digits or the
- *   predictions in lock mode ever reaches hal->log; the screen shows dots.
+ *   00:30" (backoff countdown; "wait 1h00" beyond an hour) / ... Nothing of
+ *   the PIN, the digits or the predictions in lock mode ever reaches
+ *   hal->log; the screen shows dots.
+ *
+ * MEMORY AND TIME
+ *   All state is in the caller's `app` (no globals, no allocation); the stack
+ *   stays small (the engine's arena is inside `app`). Time is hal->now_ms,
+ *   compared with wrap-safe differences.
  *
  * USE
  *   static app a;                       // ~4.8 KB, 4 KB of it the engine arena
@@ -71,7 +78,7 @@ typedef enum {
     APP_OK = 0,
     APP_ERR_ARG = -1,  /* NULL app/hal or a missing mandatory HAL callback */
     APP_ERR_LOCK = -2, /* the lock module failed to start (storage/KDF); lock mode shows it */
-    APP_ERR_MODEL = -3 /* the default model failed its self-check */
+    APP_ERR_MODEL = -3 /* no model, or it fails net_check or needs more than APP_ARENA_BYTES */
 } app_err;
 
 typedef enum { APP_MODE_DEMO = 0, APP_MODE_LOCK = 1 } app_mode;
