@@ -44,7 +44,8 @@ static void usage(FILE *f, const train_config *def)
             "  --wd X            weight decay (default %g)\n"
             "  --limit N         train on the first N MNIST images only (default: all 55,000)\n"
             "  --val-limit N     validate on the first N of the 5,000 held-out images (default: all)\n"
-            "  --no-augment      no augmentation\n"
+            "  --augment X       augmentation strength, 1 = the defaults (default 1)\n"
+            "  --no-augment      no augmentation (same as --augment 0)\n"
             "  --pen FILE        pen-stroke NDJSON whose TUNE writers are trained on\n"
             "                    (default: <data>/unipen/dev.ndjson if present)\n"
             "  --pen-repeat N    uses of each pen sample per epoch (default %d; 0 = no pen data)\n"
@@ -167,6 +168,11 @@ int cmd_train(int argc, char **argv)
             else if (!strcmp(a, "--patience")) bad = parse_long(v, 0, 10000, &n), cfg.patience = (int)n;
             else if (!strcmp(a, "--lr")) bad = parse_float(v, 1e-6f, 1.0f, &cfg.lr);
             else if (!strcmp(a, "--wd")) bad = parse_float(v, 0.0f, 1.0f, &cfg.wd);
+            else if (!strcmp(a, "--augment")) {
+                float k = 0;
+                bad = parse_float(v, 0.0f, 4.0f, &k);
+                cfg.augment = (int)(k * 1000.0f + 0.5f);
+            }
             else if (!strcmp(a, "--seed")) {
                 char *end;
                 errno = 0;

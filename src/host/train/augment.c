@@ -27,6 +27,17 @@ void augment_defaults(augment_params *p)
     p->pen_box = 0.10f;
 }
 
+void augment_scale(augment_params *p, float k)
+{
+    p->rot_deg *= k, p->scale *= k, p->aniso *= k, p->shear *= k, p->shift *= k;
+    p->elastic *= k, p->p_dilate *= k, p->p_erode *= k;
+    p->pen_jitter *= k, p->pen_radius *= k, p->pen_box *= k;
+    if (p->p_dilate + p->p_erode > 1.0f) {
+        float t = p->p_dilate + p->p_erode;
+        p->p_dilate /= t, p->p_erode /= t;
+    }
+}
+
 /* 3x3 cross: dilate (any of the 5 is ink) or erode (all 5 are ink). */
 static int morph(uint8_t *out, const uint8_t *in, int dilate)
 {

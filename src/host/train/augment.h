@@ -49,6 +49,10 @@ typedef struct {
 /* The parameters the shipped model was trained with. */
 void augment_defaults(augment_params *p);
 
+/* Scales every strength (angles, shifts, distortion, morphology and pen
+ * probabilities) by k; k = 1 keeps the defaults. */
+void augment_scale(augment_params *p, float k);
+
 /* in01, out01: 784 values of 0/1 (uint8). out may not alias in. */
 void augment_image(uint8_t *out01, const uint8_t *in01, const augment_params *p, rng_t *r);
 

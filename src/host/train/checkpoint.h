@@ -17,7 +17,7 @@
  *   148    4     u32 epochs (planned)     152 4  u32 batch size
  *   156    4     f32 peak learning rate   160 4  f32 weight decay
  *   164    4     u32 pen repeat (times each pen-stroke sample is seen per epoch)
- *   168    4     u32 augment (1 on, 0 off)
+ *   168    4     u32 augment strength, 1/1000 of the defaults (0 = off)
  *   172    4     u32 train limit (0 = all)
  *   176    4     u32 next epoch           180 4  u32 next batch in that epoch
  *   184    8     u64 optimizer steps taken

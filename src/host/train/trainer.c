@@ -24,7 +24,7 @@ void train_config_defaults(train_config *c)
     c->batch = 64;
     c->lr = 0.01f;
     c->wd = 1e-4f;
-    c->augment = 1;
+    c->augment = 1000;
     c->pen_repeat = 1;
 }
 
@@ -281,6 +281,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
     augment_params augp;
     augment_defaults(&augp);
+    augment_scale(&augp, (float)s.augment / 1000.0f);
     const augment_params *aug = s.augment ? &augp : NULL;
 
     char last_path[4096];

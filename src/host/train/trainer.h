@@ -41,7 +41,7 @@ typedef struct {
     float lr, wd;
     int limit;            /* train on the first `limit` images (0: all 55,000) */
     int val_limit;        /* validate on the first `val_limit` of the 5,000 (0: all) */
-    int augment;          /* 1: augment_defaults, 0: none */
+    int augment;          /* strength in 1/1000 of augment_defaults (1000), 0: none */
     int pen_repeat;       /* times each TUNE pen sample is used per epoch (0: none) */
     int patience;         /* stop after this many epochs without a better val (0: never) */
     const char *out_dir;  /* writes last.ckpt (every epoch / on interrupt) and best.ckpt */
