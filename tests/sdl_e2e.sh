@@ -99,6 +99,26 @@ expect_pixel() {
 }
 
 tap() { xdotool mousemove "$(sx "$1")" "$(sy "$2")" mousedown 1 sleep 0.05 mouseup 1; sleep 0.2; }
+# Runs "$@" every 0.2 s until it succeeds, for at most 15 s (a loaded machine
+# may be slow to deliver events; no assertion depends on the timing itself).
+wait_until() {
+  for _ in $(seq 1 75); do "$@" && return 0; sleep 0.2; done
+  return 1
+}
+prediction_lines() {
+  grep -cE '^([0-9] [01]\.[0-9]{3}|\? [01]\.[0-9]{3} unsure|- no digit|- no model)$' "$out/sim.log" || true
+}
+has_predictions() { [ "$(prediction_lines)" -ge "$1" ]; }
+has_exports() { [ -f "$out/drawn.ndjson" ] && [ "$(grep -c strokes "$out/drawn.ndjson")" -ge "$1" ]; }
+# Screenshot until pixel (x, y) is near r g b.
+pixel_becomes() {
+  local got gr gg gb
+  shot "$1"
+  got=$(pixel "$1" "$2" "$3")
+  read -r gr gg gb <<<"$got"
+  [ -n "$got" ] && [ $((gr > $4 ? gr - $4 : $4 - gr)) -le 10 ] &&
+    [ $((gg > $5 ? gg - $5 : $5 - gg)) -le 10 ] && [ $((gb > $6 ? gb - $6 : $6 - gb)) -le 10 ]
+}
 
 # Strokes to draw: up to 3 real digits of different classes, or a synthetic "1".
 data=${INKPIN_DATA:-}
@@ -139,9 +159,8 @@ node -e '
     console.log(args.join(" "));
   }' "$out/replay.ndjson" "$X" "$Y" >"$out/replay.xdo"
 
-shot start.png
+wait_until pixel_becomes start.png 260 20 64 160 255 || fail "the screen was not painted (DEMO tab)"
 expect_pixel start.png 120 120 0 0 0 "empty drawing area"
-expect_pixel start.png 260 20 64 160 255 "DEMO tab active"
 expect_pixel start.png 244 100 24 28 36 "panel"
 
 k=0
@@ -153,12 +172,13 @@ while read -r line; do
   read -r fx fy <<<"$first"
   # shellcheck disable=SC2086
   xdotool $line
-  sleep 1.2 # the auto-predict pause is 0.7 s
+  # The auto-predict pause is 0.7 s.
+  wait_until has_predictions "$k" || fail "no prediction for drawing $k after the pause"
   shot "demo_$k.png"
   fx=$((fx < 0 ? 0 : fx > 239 ? 239 : fx)); fy=$((fy < 0 ? 0 : fy > 239 ? 239 : fy))
   expect_pixel "demo_$k.png" "$fx" "$fy" 255 255 255 "stroke start drawn"
   xdotool key e
-  sleep 0.2
+  wait_until has_exports "$k" || fail "key E did not export drawing $k"
   tap 280 220 # Clear
 done <"$out/replay.xdo"
 n=$k
@@ -189,9 +209,9 @@ fi
 
 # The lock tab: accent moves, the status line and the lock buttons appear.
 tap 300 20
+wait_until pixel_becomes lock.png 300 20 64 160 255 || fail "the LOCK tab did not become active"
 sleep 0.3
 shot lock.png
-expect_pixel lock.png 300 20 64 160 255 "LOCK tab active"
 expect_pixel lock.png 260 20 56 64 80 "DEMO tab inactive"
 expect_pixel lock.png 250 135 56 64 80 "Enter button"
 "$CONVERT" "$out/lock.png" -crop 160x20+480+96 -format '%[fx:maxima.r]' info: >"$out/status_max"
