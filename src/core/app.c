@@ -533,8 +533,11 @@ static void lockui_take_digit(app *a)
     } else if (a->ink.n > 0) {
         lockui_message(a, digit == -3 ? MSG_NO_MODEL : MSG_DRAW_AGAIN);
     }
+    /* The strokes, the image and the engine's answer spell a PIN digit. */
     lock_wipe(&a->result, sizeof a->result);
     lock_wipe(a->image, sizeof a->image);
+    lock_wipe(&a->ink, sizeof a->ink);
+    lock_wipe(a->arena, sizeof a->arena);
     a->has_preview = false;
     clear_ink(a);
 }
