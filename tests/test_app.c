@@ -524,6 +524,9 @@ static void test_lock_flow(void **state)
     /* Set the PIN 1111 (vertical bars), confirm it. */
     draw_digit(vertical_bar);
     assert_true(on_screen("SET PIN"));
+    for (int i = 0; i < INK_MAX_POINTS; i++) { /* the digit's strokes are wiped */
+        assert_int_equal(app_ink(&A)->x[i] | app_ink(&A)->y[i], 0);
+    }
     assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_TEXT); /* first dot filled */
     for (int i = 0; i < 3; i++) {
         draw_digit(vertical_bar);
