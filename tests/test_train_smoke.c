@@ -1,7 +1,7 @@
 /* test_train_smoke.c - a short training run on real MNIST learns: accuracy on
  * held-out images (the validation part, never trained on) ends far above
  * chance (10%). Skips (77) without the data. Under ASan/UBSan the run is
- * smaller, with a lower bar that is still far above chance. No timing is
+ * 2,000 images instead of 3,000, with a lower bar that is still far above chance. No timing is
  * asserted.
  */
 #include <setjmp.h>
@@ -33,9 +33,9 @@ static void test_short_training_learns(void **state)
     train_config c;
     train_config_defaults(&c);
     c.arch = "c8p,c16p,c24,d10";
-    c.epochs = small ? 1 : 2;
-    c.limit = small ? 600 : 3000;
-    c.val_limit = small ? 300 : 1000;
+    c.epochs = 2;
+    c.limit = small ? 2000 : 3000;
+    c.val_limit = small ? 500 : 1000;
     c.batch = 32;
     c.out_dir = test_tmpdir();
     train_data td = {&train, NULL, NULL};
@@ -46,7 +46,7 @@ static void test_short_training_learns(void **state)
     assert_int_equal(rc, 0);
     fprintf(stderr, "smoke: %d images x %d epochs -> held-out accuracy %.2f%%\n", c.limit, c.epochs,
             100.0 * r.val_accuracy);
-    assert_true(r.val_accuracy > (small ? 0.5 : 0.85));
+    assert_true(r.val_accuracy > (small ? 0.8 : 0.85));
 
     /* the saved best checkpoint gives the same accuracy through the float model view */
     float_model m;
