@@ -10,7 +10,8 @@
  *              [--export FILE.ndjson]
  *
  * Keys: E appends the current drawing to the --export file as one NDJSON line
- * (DESIGN.md strokes format); Escape or closing the window quits. */
+ * (DESIGN.md strokes format; demo mode only: in lock mode a drawing is a PIN
+ * digit); Escape or closing the window quits. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,11 @@ static void export_drawing(const char *path)
     FILE *f;
     bool open_stroke = false;
     if (path == NULL || ink->n == 0) {
+        return;
+    }
+    if (app_get_mode(&A) != APP_MODE_DEMO) {
+        printf("export: only in demo mode (a drawing in lock mode is a PIN digit)\n");
+        fflush(stdout);
         return;
     }
     f = fopen(path, "a");

@@ -279,6 +279,8 @@ async function lockFlow(page, h, url) {
   await expectPixel(300, 20, COLOR.accent, "LOCK tab active");
   await expectPixel(250, 135, COLOR.button, "Enter button");
   check((await inkpin(() => window.inkpin.lock())).state === "NO_PIN", "fresh page is not NO_PIN");
+  await nextFrame();
+  check(await page.locator("#export").isDisabled(), "Export drawing is enabled in lock mode");
 
   // The page's KDF is the host's: Argon2id with KDF_HOST_* of src/host/kdf.h.
   // Known answer from the host's libsodium (crypto_pwhash, PIN "1234", salt of
