@@ -229,7 +229,7 @@ static void test_descriptor_errors(void **state)
     }
     /* a shift above 62 in the tensors, and non-zero padding */
     memcpy(b, f.blob, f.n);
-    size_t shift0 = 16 + 3 * 16 + 36 + 4 * 4 + 4 * 4; /* layer 0 shifts */
+    size_t shift0 = 16 + 3 * 16 + 36 + 4 * 4 + 4 * 2; /* layer 0 shifts */
     assert_int_equal(b[shift0] <= 62, 1);
     b[shift0] = 63;
     reseal(b, f.n);

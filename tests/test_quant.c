@@ -99,7 +99,7 @@ static void test_round(void **state)
 static void test_multiplier(void **state)
 {
     (void)state;
-    int32_t m;
+    uint16_t m;
     uint8_t s;
     tn_rng r = {77};
     assert_int_equal(quant_multiplier(0.0, &m, &s), 0);
@@ -108,36 +108,40 @@ static void test_multiplier(void **state)
     assert_int_equal(quant_multiplier(-1e-3, &m, &s), -1);
     assert_int_equal(quant_multiplier(NAN, &m, &s), -1);
     assert_int_equal(quant_multiplier(INFINITY, &m, &s), -1);
-    assert_int_equal(quant_multiplier(2147483648.0, &m, &s), -1);
-    /* 1 - 2^-40 rounds the mantissa up to 2^31: must renormalise, not overflow */
-    assert_int_equal(quant_multiplier(1.0 - ldexp(1, -40), &m, &s), 0);
-    assert_int_equal(m, 1 << 30);
-    assert_int_equal(s, 30);
+    assert_int_equal(quant_multiplier(32768.0, &m, &s), -1);
+    assert_int_equal(quant_multiplier(32767.9999, &m, &s), -1); /* rounds up to 2^15 */
+    assert_int_equal(quant_multiplier(32767.0, &m, &s), 0);
+    assert_int_equal(m, 32767);
+    assert_int_equal(s, 0);
+    /* 1 - 2^-20 rounds the mantissa up to 2^15: must renormalise, not overflow */
+    assert_int_equal(quant_multiplier(1.0 - ldexp(1, -20), &m, &s), 0);
+    assert_int_equal(m, 1 << 14);
+    assert_int_equal(s, 14);
     assert_int_equal(quant_multiplier(1.0, &m, &s), 0);
-    assert_int_equal(m, 1 << 30);
-    assert_int_equal(s, 30);
+    assert_int_equal(m, 1 << 14);
+    assert_int_equal(s, 14);
     assert_int_equal(quant_multiplier(0.75, &m, &s), 0);
-    assert_int_equal(m, 3 << 29);
-    assert_int_equal(s, 31);
+    assert_int_equal(m, 3 << 13);
+    assert_int_equal(s, 15);
     /* tiny multipliers keep the largest shift */
-    assert_int_equal(quant_multiplier(ldexp(1, -40), &m, &s), 0);
+    assert_int_equal(quant_multiplier(ldexp(1, -56), &m, &s), 0);
     assert_int_equal(s, NET_MAX_SHIFT);
-    assert_int_equal(m, 1 << 22);
+    assert_int_equal(m, 1 << 6);
     assert_int_equal(quant_multiplier(ldexp(1, -70), &m, &s), 0);
     assert_int_equal(m, 0);
     for (int i = 0; i < 200000; i++) {
-        double real = ldexp(0.5 + 0.5 * tn_uniform(&r), (int)(tn_next(&r) % 60) - 30);
+        double real = ldexp(0.5 + 0.5 * tn_uniform(&r), (int)(tn_next(&r) % 55) - 40);
         assert_int_equal(quant_multiplier(real, &m, &s), 0);
-        assert_true(m >= (1 << 30));
+        assert_true(m >= (1 << 14) && m < (1 << 15));
         assert_true(s <= NET_MAX_SHIFT);
         double back = ldexp((double)m, -(int)s);
-        assert_true(fabs(back - real) <= real * ldexp(1, -30)); /* within half an ulp of Q31 */
+        assert_true(fabs(back - real) <= real * ldexp(1, -15)); /* within half an ulp of Q15 */
         /* the integer requantization then matches round(acc * real) to within 1 */
         int32_t acc = (int32_t)(tn_next(&r) % 200001) - 100000;
         double want = acc * real;
         int32_t got = net_requantize(acc, m, s, INT32_MIN, INT32_MAX);
         if (fabs(want) < 1e9)
-            assert_true(fabs(got - want) <= 0.5 + fabs(want) * ldexp(1, -29));
+            assert_true(fabs(got - want) <= 0.5 + fabs(want) * ldexp(1, -14));
     }
 }
 
@@ -170,7 +174,7 @@ static void test_zero_range_channel(void **state)
     assert_true(q.layer[0].s_w[1] == 1.0f);
     for (int i = 0; i < 9; i++)
         assert_int_equal(q.layer[0].w[9 + i], 0);
-    assert_true(q.layer[1].mult[3] > 0);
+    assert_true(q.layer[1].mult[3] > 0 && q.layer[1].mult16[3] == q.layer[1].mult[3]);
     net_model m;
     net_layer L[NET_MAX_LAYERS];
     quant_as_net(&q, &m, L);

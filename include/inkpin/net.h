@@ -23,8 +23,9 @@
  *   per byte, element 2i in the low nibble and 2i+1 in the high nibble of
  *   byte i, counted over the layer's whole weight array), one scale per
  *   output channel, int32 accumulators and
- *   biases (bias in accumulator scale). Each output channel c has a multiplier
- *   mult[c] in [0, 2^31) and a shift[c] in [0, 62]:
+ *   biases (bias in accumulator scale). Each output channel c has a
+ *   multiplier mult[c] >= 0 (int32, or 16-bit in generated models: the
+ *   exporter uses [2^14, 2^15)) and a shift[c] in [0, 62]:
  *       q = saturate(round_half_away_from_zero(acc * mult / 2^shift))
  *   which is net_requantize(). Hidden activations are int8; ReLU outputs
  *   0..127. Max-pooling is taken on the accumulators before requantizing
@@ -53,7 +54,7 @@
  *   little-endian bytes), so the blob must outlive the model.
  *
  * CONFIG MACROS (-D...)
- *   NET_ROM, NET_RD_W, NET_RD_I32, NET_RD_U8: where compiled-in tensors live
+ *   NET_ROM, NET_RD_W, NET_RD_I32, NET_RD_U16, NET_RD_U8: where compiled-in tensors live
  *                and how the engine reads them (program memory on AVR).
  *   NET_REJECT_CONF  rejection threshold shared by every front end.
  *   NET_TRACE    compile in net_set_trace(): a callback receiving every output
@@ -131,10 +132,11 @@ typedef struct {
     uint16_t out_c;            /* output channels / units */
     const int8_t *w;           /* weights, layout above (wbits 4: packed bytes) */
     const int32_t *bias;       /* per out channel, accumulator scale (or NULL: bias_le) */
-    const int32_t *mult;       /* requantization multiplier (or NULL: mult_le) */
+    const int32_t *mult;       /* requantization multiplier >= 0, or NULL: */
+    const uint16_t *mult16;    /*   ...16-bit multipliers (generated models), or NULL: */
     const uint8_t *shift;      /* requantization right shift, 0..62 */
-    const uint8_t *bias_le;    /* blob models: the same as little-endian int32 bytes */
-    const uint8_t *mult_le;    /* (present even with NET_NO_BLOB: one layout everywhere) */
+    const uint8_t *bias_le;    /* blob models: little-endian int32 biases (bias == NULL) */
+    const uint8_t *mult_le;    /*   and little-endian uint16 multipliers (both mults NULL) */    /* (present even with NET_NO_BLOB: one layout everywhere) */
 } net_layer;
 
 typedef struct {
@@ -173,7 +175,7 @@ net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS
 void net_pack(uint8_t bits[NET_IMAGE_BYTES], const uint8_t pixels[NET_IMAGE_PIXELS]);
 
 /* Checks a model's structure (kinds, shapes chaining from 1x28x28 to 10
- * logits, non-NULL tensors, shifts <= 62, multipliers >= 0). NET_OK or
+ * logits, non-NULL tensors, shifts <= 62, mult >= 0, |bias| <= 2^30). NET_OK or
  * NET_E_NULL / NET_E_MODEL. */
 net_err net_check(const net_model *m);
 

@@ -14,12 +14,15 @@
 /* Model tensors are read only through these, so a port can keep them in
  * program memory (AVR: -DNET_ROM=__attribute__((__progmem__)) and
  * NET_RD_W(p)=(int8_t)pgm_read_byte(p), NET_RD_I32(p)=(int32_t)pgm_read_dword(p),
- * NET_RD_U8(p)=pgm_read_byte(p)). Blob models use the LE readers instead. */
+ * NET_RD_U16(p)=pgm_read_word(p), NET_RD_U8(p)=pgm_read_byte(p)). Blob models use the LE readers instead. */
 #ifndef NET_RD_W
 #define NET_RD_W(p) (*(p))
 #endif
 #ifndef NET_RD_I32
 #define NET_RD_I32(p) (*(p))
+#endif
+#ifndef NET_RD_U16
+#define NET_RD_U16(p) (*(p))
 #endif
 #ifndef NET_RD_U8
 #define NET_RD_U8(p) (*(p))
@@ -64,9 +67,11 @@ static int32_t layer_bias(const net_layer *L, unsigned c)
 static int32_t layer_mult(const net_layer *L, unsigned c)
 {
 #ifndef NET_NO_BLOB
-    if (!L->mult)
-        return rd_i32(L->mult_le + 4u * c);
+    if (!L->mult && !L->mult16)
+        return rd_u16(L->mult_le + 2u * c);
 #endif
+    if (L->mult16)
+        return NET_RD_U16(&L->mult16[c]);
     return NET_RD_I32(&L->mult[c]);
 }
 
@@ -191,10 +196,10 @@ static net_err check_channels(const net_layer *L)
 static bool has_tensors(const net_layer *L)
 {
 #ifndef NET_NO_BLOB
-    if ((!L->bias && !L->bias_le) || (!L->mult && !L->mult_le))
+    if ((!L->bias && !L->bias_le) || (!L->mult && !L->mult16 && !L->mult_le))
         return false;
 #else
-    if (!L->bias || !L->mult)
+    if (!L->bias || (!L->mult && !L->mult16))
         return false;
 #endif
     return L->w && L->shift;
@@ -661,7 +666,7 @@ static net_err take_tensors(net_layer *L, uint32_t wbytes, const uint8_t *blob, 
     if (L->wbits == 4 && (weight_elems(L) & 1u) && (w[wbytes - 1u] & 0xF0u))
         return NET_E_BLOB_FORMAT; /* the unused last nibble must be 0 */
     b = take(blob, end, off, 4u * (uint64_t)L->out_c);
-    mu = take(blob, end, off, 4u * (uint64_t)L->out_c);
+    mu = take(blob, end, off, 2u * (uint64_t)L->out_c);
     s = take(blob, end, off, L->out_c);
     if (!b || !mu || !s || !take_pad(blob, end, off))
         return NET_E_BLOB_SHORT;

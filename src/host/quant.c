@@ -7,33 +7,35 @@
 
 #include "netref.h"
 
-int quant_multiplier(double m, int32_t *mult, uint8_t *shift)
+int quant_multiplier(double m, uint16_t *mult, uint8_t *shift)
 {
     int e;
     double f;
     long long q;
-    if (!isfinite(m) || m < 0 || m >= 2147483648.0)
+    if (!isfinite(m) || m < 0 || m >= 32768.0)
         return -1;
     *mult = 0;
     *shift = 0;
     if (m == 0)
         return 0;
     f = frexp(m, &e); /* m = f * 2^e, f in [0.5, 1) */
-    q = llround(f * 2147483648.0);
-    if (q == 2147483648LL) { /* f rounded up to 1 */
-        q = 1073741824LL;
+    q = llround(f * 32768.0);
+    if (q == 32768LL) { /* f rounded up to 1 */
+        q = 16384LL;
         e++;
     }
-    if (31 - e > NET_MAX_SHIFT) { /* tiny: keep the largest shift, fewer mult bits */
+    if (15 - e > NET_MAX_SHIFT) { /* tiny: keep the largest shift, fewer mult bits */
         q = llround(ldexp(m, NET_MAX_SHIFT));
         if (q == 0)
             return 0;
-        *mult = (int32_t)q;
+        *mult = (uint16_t)q;
         *shift = NET_MAX_SHIFT;
         return 0;
     }
-    *mult = (int32_t)q;
-    *shift = (uint8_t)(31 - e);
+    if (15 - e < 0)
+        return -1;
+    *mult = (uint16_t)q;
+    *shift = (uint8_t)(15 - e);
     return 0;
 }
 
@@ -177,9 +179,10 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
     Q->w = malloc((size_t)per * (size_t)oc);
     Q->bias = malloc(sizeof(int32_t) * (size_t)oc);
     Q->mult = malloc(sizeof(int32_t) * (size_t)oc);
+    Q->mult16 = malloc(sizeof(uint16_t) * (size_t)oc);
     Q->shift = malloc((size_t)oc);
     Q->s_w = malloc(sizeof(float) * (size_t)oc);
-    if (!Q->w || !Q->bias || !Q->mult || !Q->shift || !Q->s_w)
+    if (!Q->w || !Q->bias || !Q->mult || !Q->mult16 || !Q->shift || !Q->s_w)
         return diag_fail(d, "quant: out of memory");
     for (int c = 0; c < oc; c++) {
         const float *wc = L->w + (size_t)c * (size_t)per;
@@ -194,9 +197,10 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
             return diag_fail(d, "quant: layer %d channel %d: bias %g does not fit the int32 "
                                 "accumulator (|b/(s_in*s_w)| > 2^30)", idx, c, (double)L->b[c]);
         Q->bias[c] = quant_round(bq, -(1L << 30), 1L << 30);
-        if (quant_multiplier(acc_scale / s_out, &Q->mult[c], &Q->shift[c]) != 0)
+        if (quant_multiplier(acc_scale / s_out, &Q->mult16[c], &Q->shift[c]) != 0)
             return diag_fail(d, "quant: layer %d channel %d: multiplier %g out of range", idx, c,
                              acc_scale / s_out);
+        Q->mult[c] = Q->mult16[c];
     }
     return quant_finish_weights(Q, d);
 }
@@ -228,7 +232,7 @@ void quant_free(quant_model *q)
         quant_layer *Q = &q->layer[i];
         if (Q->wq != Q->w)
             free(Q->wq);
-        free(Q->w), free(Q->bias), free(Q->mult), free(Q->shift), free(Q->s_w);
+        free(Q->w), free(Q->bias), free(Q->mult), free(Q->mult16), free(Q->shift), free(Q->s_w);
         memset(Q, 0, sizeof *Q);
     }
     q->n_layers = 0;
@@ -247,7 +251,11 @@ void quant_as_net(const quant_model *q, net_model *m, net_layer layers[NET_MAX_L
         L->wbits = (uint8_t)Q->wbits;
         L->in_c = (uint16_t)Q->in_c, L->in_h = (uint16_t)Q->in_h, L->in_w = (uint16_t)Q->in_w;
         L->out_c = (uint16_t)Q->out_c;
-        L->w = Q->wq, L->bias = Q->bias, L->mult = Q->mult, L->shift = Q->shift;
+        L->w = Q->wq, L->bias = Q->bias, L->shift = Q->shift;
+        if (Q->mult16)
+            L->mult16 = Q->mult16;
+        else
+            L->mult = Q->mult;
     }
     m->layer = layers;
     m->n_layers = (uint8_t)q->n_layers;
@@ -278,6 +286,7 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
         Q->w = malloc(per * L->out_c);
         Q->bias = malloc(4u * L->out_c);
         Q->mult = malloc(4u * L->out_c);
+        Q->mult16 = malloc(2u * L->out_c);
         Q->shift = malloc(L->out_c);
         Q->s_w = calloc(L->out_c, sizeof(float));
         if (!Q->w || !Q->bias || !Q->mult || !Q->shift || !Q->s_w) {
@@ -296,7 +305,15 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
         memcpy(Q->shift, L->shift, L->out_c);
         for (unsigned c = 0; c < L->out_c; c++) {
             Q->bias[c] = L->bias ? L->bias[c] : le32(L->bias_le + 4 * c);
-            Q->mult[c] = L->mult ? L->mult[c] : le32(L->mult_le + 4 * c);
+            Q->mult[c] = L->mult     ? L->mult[c]
+                         : L->mult16 ? L->mult16[c]
+                                     : (int32_t)(L->mult_le[2 * c] | L->mult_le[2 * c + 1] << 8);
+            if (Q->mult[c] > 65535) { /* a hand-made model: keep the int32 multipliers */
+                free(Q->mult16);
+                Q->mult16 = NULL;
+            }
+            if (Q->mult16)
+                Q->mult16[c] = (uint16_t)Q->mult[c];
         }
         if (quant_finish_weights(Q, d) != 0) {
             quant_free(q);
@@ -311,7 +328,7 @@ long quant_data_bytes(const quant_model *q)
     long n = 0;
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
-        n += (long)Q->wq_bytes + 9L * Q->out_c;
+        n += (long)Q->wq_bytes + 7L * Q->out_c;
     }
     return n;
 }

@@ -9,7 +9,7 @@
  *     s_out = (max activation over calibration images) / 127;
  *   - bias[c] = round(b[c] / (s_in * s_w[c])) in the int32 accumulator;
  *   - requantization multiplier real m = s_in * s_w[c] / s_out encoded by
- *     quant_multiplier() as (mult in [2^30, 2^31), shift) with
+ *     quant_multiplier() as (mult in [2^14, 2^15), shift) with
  *     m ~= mult / 2^shift; the logits layer uses s_out = 2^-NET_LOGIT_FRAC_BITS.
  *
  * quant_multiplier() and quant_round() are THE float->int conversions: the
@@ -32,7 +32,9 @@ typedef struct {
     int8_t *wq;     /* the engine's bytes: == w for 8 bits, packed for 4 */
     size_t wq_bytes;
     int32_t *bias;  /* accumulator scale */
-    int32_t *mult;  /* requantization multiplier */
+    int32_t *mult;    /* requantization multiplier */
+    uint16_t *mult16; /* the same in 16 bits (what the exporter writes), or NULL
+                       * when a value does not fit (hand-made engine models) */
     uint8_t *shift; /* requantization shift */
     float s_in, s_out;
     float *s_w;     /* per out channel */
@@ -43,12 +45,12 @@ typedef struct {
     quant_layer layer[MODEL_MAX_LAYERS];
 } quant_model;
 
-/* Encodes a real multiplier m >= 0 as mult / 2^shift with mult in [2^30, 2^31)
- * and shift in [0, NET_MAX_SHIFT], rounding to nearest. A tiny m (< 2^-31)
- * keeps shift = NET_MAX_SHIFT with a smaller mult; m == 0 (or m < 2^-63)
- * gives mult = 0, shift = 0.
- * Returns 0, or -1 when m is negative, not finite or >= 2^31. */
-int quant_multiplier(double m, int32_t *mult, uint8_t *shift);
+/* Encodes a real multiplier m >= 0 as mult / 2^shift with mult in [2^14, 2^15)
+ * (16 bits: 7 B of per-channel data with bias and shift) and shift in
+ * [0, NET_MAX_SHIFT], rounding to nearest. A tiny m (< 2^-47) keeps shift =
+ * NET_MAX_SHIFT with a smaller mult; m == 0 (or m < 2^-63) gives mult = 0,
+ * shift = 0. Returns 0, or -1 when m is negative, not finite or >= 2^15. */
+int quant_multiplier(double m, uint16_t *mult, uint8_t *shift);
 
 /* round half away from zero, then saturate to [lo, hi]; NaN gives 0. */
 int32_t quant_round(double v, int32_t lo, int32_t hi);
