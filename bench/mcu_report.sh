@@ -196,6 +196,16 @@ else
     echo "mcu-report: riscv64-unknown-elf-gcc missing: RISC-V skipped" >&2
 fi
 
+# ---- cross-check: bench/footprint.sh (engine's static Cortex-M figures) ------
+
+# Same recognizer, measured independently: flash split by part and a STATIC
+# stack bound from the call graph (-fcallgraph-info), where this report paints.
+footprint=null
+if [ -f "$src/bench/footprint.sh" ]; then
+    footprint=$(bash "$src/bench/footprint.sh" --model-dir "$model_dir" 2>/dev/null) || footprint=null
+    [ -n "$footprint" ] || footprint=null
+fi
+
 # ---- output -----------------------------------------------------------------
 
 {
@@ -208,7 +218,8 @@ fi
         [ "$i" -gt 0 ] && echo "    ,"
         echo "${objects[$i]}"
     done
-    echo "  ]"
+    echo "  ],"
+    echo "  \"bench_footprint_sh\": $footprint"
     echo "}"
 } >"$json"
 
