@@ -368,9 +368,11 @@ static int write_card(const quant_model *q, const export_info *info, const char 
     sb_printf(&s, "| model.inkm | %zu bytes |\n", blob_bytes);
     sb_printf(&s, "\nFlash and RAM of the whole recognizer on Cortex-M: `bash bench/footprint.sh`"
                   " (figures in docs/engine.md).\n");
-    sb_printf(&s, "\n## Quantization\n\nPost-training, int8 weights per output channel "
-                  "(symmetric), int8 activations scaled from %d training images, int32 biases, "
-                  "fixed-point requantization (docs/engine.md).\n",
+    sb_printf(&s, "\n## Quantization\n\nWeights symmetric per output channel: 8-bit layers "
+                  "quantized after training, 4-bit layers trained with fake-quantized weights "
+                  "(quantization-aware) and exported exactly. int8 activations scaled from %d "
+                  "training images, int32 biases, 16-bit fixed-point multipliers and shifts "
+                  "(docs/engine.md). No float at run time.\n",
               EXPORT_CALIB_IMAGES);
     if (info && info->test) {
         neteval_counts ev;
