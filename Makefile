@@ -23,7 +23,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	./$(BUILD)/inkpin demo
+	BUILD=$(BUILD) bash scripts/demo.sh
 
 test: test-build test-asan fuzz-smoke
 	@echo "make test: all stages passed"
