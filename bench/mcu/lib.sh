@@ -126,11 +126,12 @@ mcu_avr_build() {
 }
 
 # Sample sizes: all of the fixed sample on Cortex-M; on the ATmega328P a
-# prefix of it that leaves flash for the model (32 KB in all).
-MCU_DIGITS_CM=100
-MCU_STROKES_CM=20
-MCU_DIGITS_AVR=20
-MCU_STROKES_AVR=10
+# prefix of it that leaves flash for the model (32 KB in all). Overridable
+# from the environment (e.g. a quick look at a candidate model).
+MCU_DIGITS_CM=${MCU_DIGITS_CM:-100}
+MCU_STROKES_CM=${MCU_STROKES_CM:-20}
+MCU_DIGITS_AVR=${MCU_DIGITS_AVR:-20}
+MCU_STROKES_AVR=${MCU_STROKES_AVR:-10}
 
 # mcu_cli_crosscheck CLI STROKES_NDJSON TARGET_OUTPUT NAME
 # An independent path to the same answers: `inkpin classify --json` (the host
