@@ -380,7 +380,7 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
         n_sel += selected(o, &set->samples[i]) && set->samples[i].label >= 0;
     printf("Robustness on %s, writers: %s (%d labelled samples), model: %s.\n"
            "Each cell: accuracy of the top-1 prediction (no threshold). \"ink\" = this\n"
-           "module (inkpin_render); \"seed\" = the seed project's mapping (x*28/240, 3x3\n"
+           "module (ink_render); \"seed\" = the seed project's mapping (x*28/240, 3x3\n"
            "block per sample, no lines, no scaling, no centring) with the same model.\n\n",
            o->path, o->writers_name, n_sel, em->name);
 
