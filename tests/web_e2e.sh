@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # web_e2e.sh - the browser page end to end in Debian's Chromium (ports/web/e2e.js):
-# builds build-dir/web/inkpin.html (ports/web/build.sh), replays real pen strokes
-# (unipen/dev.ndjson) as mouse drags, compares with `inkpin classify`, runs the
-# lock flow. Screenshots: <build-dir>/web/*.png.
+# builds build-dir/web/inkpin.html (ports/web/build.sh), checks that the page's
+# wasm module and `inkpin classify` agree on every drawing of unipen/dev.ndjson
+# (ports/web/agree.js, under node), then in Chromium replays real pen strokes
+# as mouse drags, compares with classify, runs the lock flow and a phone.
+# Screenshots: <build-dir>/web/*.png.
 #   bash tests/web_e2e.sh <inkpin-cli> <source-dir> <build-dir>
 # Exit 77 (skipped) when chromium, node or clang/wasm-ld are missing, or the npm
 # packages (package-lock.json) cannot be installed.
@@ -45,4 +47,9 @@ dev=""
 [ -n "$data" ] && dev=$data/unipen/dev.ndjson
 
 cd "$src"
+# Every drawing of the dev set through the page's own wasm module (under node)
+# and through `inkpin classify`: identical answers required.
+if [ -n "$dev" ]; then
+  node ports/web/agree.js "$out/inkpin.wasm" "$dev" "$cli" ${INKPIN_TEST_MODEL:+--model "$INKPIN_TEST_MODEL"}
+fi
 CHROMIUM=$chromium node ports/web/e2e.js "$out/inkpin.html" "$out/inkpin-test.html" "$out" "$dev" "$cli"
