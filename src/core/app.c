@@ -391,7 +391,7 @@ static void paint_demo_panel(const app *a)
         line[0] = (char)('0' + a->shown_digit);
         line[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT, APP_COLOR_PANEL);
-        p = put_uint(line, (a->shown_conf + 5u) / 10u, 1);
+        p = put_uint(line, a->shown_conf / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
@@ -404,7 +404,7 @@ static void paint_demo_panel(const app *a)
         line[0] = (char)('0' + a->result.digit % 10);
         line[1] = '?';
         line[2] = ' ';
-        p = put_uint(line + 3, (a->shown_conf + 5u) / 10u, 1);
+        p = put_uint(line + 3, a->shown_conf / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
