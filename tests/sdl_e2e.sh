@@ -217,6 +217,41 @@ expect_pixel lock.png 250 135 56 64 80 "Enter button"
 "$CONVERT" "$out/lock.png" -crop 160x20+480+96 -format '%[fx:maxima.r]' info: >"$out/status_max"
 awk '{ exit !($1 > 0.8) }' "$out/status_max" || fail "no status text in the lock panel"
 
+# Set a PIN from two drawings the simulator read confidently and correctly
+# (PIN A B A B), confirm it, and see UNLOCKED. Needs a model.
+mapfile -t pred_lines < <(printf '%s\n' "$preds")
+good=()
+for i in $(seq 1 "$n"); do
+  label=$(sed -n "${i}p" "$out/replay.ndjson" | node -e '
+    const s = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(s.label ?? -1);')
+  read -r d c <<<"${pred_lines[$((i - 1))]}"
+  if [ "$d" = "$label" ] && awk -v c="$c" 'BEGIN { exit !(c >= 0.9) }'; then good+=("$i"); fi
+done
+if [ ${#good[@]} -ge 2 ]; then
+  dot_filled() { pixel_becomes lock_dots.png $((265 + 10 * $1)) 70 240 240 240; }
+  draw_replay() { local cmd; cmd=$(sed -n "${1}p" "$out/replay.xdo"); xdotool $cmd; }
+  pin=("${good[0]}" "${good[1]}" "${good[0]}" "${good[1]}")
+  for round in 1 2; do
+    for i in 0 1 2 3; do
+      draw_replay "${pin[$i]}"
+      wait_until dot_filled "$i" || fail "PIN digit $((i + 1)) (round $round) was not entered"
+    done
+    tap 280 140 # Enter
+    if [ $round = 1 ]; then # CONFIRM starts with empty dots
+      wait_until pixel_becomes lock_dots.png 265 70 24 28 36 || fail "Enter did not start CONFIRM"
+    fi
+  done
+  # UNLOCKED, large and green, in the drawing area (the "U" at x 24, y 104, size 3).
+  wait_until pixel_becomes unlocked.png 28 105 64 208 96 || fail "no UNLOCKED after setting the PIN"
+  grep -qE '^lock: PIN set' "$out/sim.log" || fail "no 'lock: PIN set' log line"
+  if sed -n '/^lock:/,$p' "$out/sim.log" | grep -qE '^[0-9?] '; then
+    fail "a prediction line was logged in lock mode"
+  fi
+  echo "sdl_e2e: lock mode: PIN set from drawings ${pin[*]}, confirmed, UNLOCKED"
+else
+  echo "sdl_e2e: fewer than 2 confident drawings (no model?): PIN flow skipped"
+fi
+
 # Escape quits cleanly (under ASan this also runs the leak check).
 xdotool key Escape
 for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
