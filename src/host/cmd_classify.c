@@ -111,6 +111,11 @@ static int parse_args(int argc, char **argv, classify_opts *o)
         classify_usage(stderr);
         return -1;
     }
+    if (o->robustness && (o->json || o->predictions)) {
+        fprintf(stderr, "inkpin classify: --robustness prints a Markdown report; it takes no "
+                        "--json or --predictions\n");
+        return -1;
+    }
     if (o->writers == -2)
         o->writers = o->robustness ? STROKES_REPORT : -1;
     if (!o->writers_name)
