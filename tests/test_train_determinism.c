@@ -160,10 +160,10 @@ static void test_threads_do_not_change_the_bn_model(void **state)
     train_config c;
     train_result r1, r2;
     config(&c, d1, 1);
-    c.arch = "c4bp,c6bp,c8b,d10";
+    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN folds when 4-bit training starts */
     run(&c, &r1);
     config(&c, d2, 2);
-    c.arch = "c4bp,c6bp,c8b,d10";
+    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN folds when 4-bit training starts */
     run(&c, &r2);
     train_state a, b;
     snprintf(p1, sizeof p1, "%s/last.ckpt", d1);

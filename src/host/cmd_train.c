@@ -44,7 +44,7 @@ static void usage(FILE *f, const train_config *def)
             "  --wd X            weight decay (default %g)\n"
             "  --limit N         train on the first N MNIST images only (default: all 55,000)\n"
             "  --val-limit N     validate on the first N of the 5,000 held-out images (default: all)\n"
-            "  --augment X       augmentation strength, 1 = the defaults (default 1)\n"
+            "  --augment X       augmentation strength, 1 = augment_defaults() (default %.1f)\n"
             "  --no-augment      no augmentation (same as --augment 0)\n"
             "  --pen FILE        pen-stroke NDJSON whose TUNE writers are trained on\n"
             "                    (default: <data>/unipen/dev.ndjson if present)\n"
@@ -54,7 +54,7 @@ static void usage(FILE *f, const train_config *def)
             "  --json            print one JSON object with the results on stdout\n"
             "Ctrl-C saves the state to last.ckpt and exits; --resume .../last.ckpt continues.\n",
             def->epochs, (unsigned long long)def->seed, def->arch, def->batch, (double)def->lr,
-            (double)def->wd, def->pen_repeat);
+            (double)def->wd, (double)def->augment / 1000.0, def->pen_repeat);
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)

@@ -72,8 +72,6 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
                 return diag_fail(d, "--arch '%s': unknown flag '%c' at offset %d", spec, f,
                                  (int)(p - 1 - spec));
         }
-        if (L->bn && L->wbits == 4)
-            return diag_fail(d, "--arch '%s': 'q' (4-bit) with 'b' (batch norm) is not supported", spec);
         if (kind == 'c') {
             L->kind = MODEL_CONV;
             L->relu = 1;
@@ -248,7 +246,7 @@ static void loss_forward(const tnet *net, tnet_work *w, const uint8_t *labels, i
     w->losses[b] = labels ? l : 0.0f;
 }
 
-static int has_bn(const tnet *net)
+int tnet_has_bn(const tnet *net)
 {
     for (int l = 0; l < net->n_layers; l++)
         if (net->layer[l].bn)
@@ -264,7 +262,7 @@ static const float *layer_input(const tnet *net, const tnet_work *w, const float
 float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w,
                    const float *x, const uint8_t *labels, int B, int training)
 {
-    if (!training || !has_bn(net)) {
+    if (!training || !tnet_has_bn(net)) {
         /* every layer is per sample: one parallel region for the whole pass */
 #pragma omp parallel for schedule(static)
         for (int b = 0; b < B; b++) {
@@ -356,7 +354,7 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
 {
     long nchunks = chunks_for(B), np = net->n_params;
     float *dlogits = w->dO[net->n_layers - 1];
-    if (!has_bn(net)) {
+    if (!tnet_has_bn(net)) {
         /* one parallel region: each chunk runs its samples through every layer */
 #pragma omp parallel for schedule(static)
         for (long ch = 0; ch < nchunks; ch++) {

@@ -6,7 +6,9 @@
  *              'b' (folded away at export), ReLU, then 2x2 max-pool if 'p';
  *   dN[r]      dense with N outputs, ReLU if 'r'. The last layer must be "d10".
  *   A 'q' flag on any layer makes its weights 4-bit in the engine (packed);
- *   the trainer then fake-quantizes them (quantization-aware training).
+ *   the trainer then fake-quantizes them (quantization-aware training). With
+ *   'b' and 'q' together, the trainer folds batch norm into the weights when
+ *   quantization-aware training starts (trainer.c) and continues without it.
  * The input is 1 x 28 x 28 of 0/1.
  *
  * Memory: parameters, gradients and both Adam moments are flat float blocks
@@ -93,6 +95,9 @@ float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work
 /* Backward of the last training forward: grads (n_params) = d(mean loss). */
 void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
                    const float *x, const uint8_t *labels, int B);
+
+/* 1 if some layer has batch norm. */
+int tnet_has_bn(const tnet *net);
 
 /* 1 if some layer has 4-bit weights. */
 int tnet_has_qat(const tnet *net);

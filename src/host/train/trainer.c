@@ -18,13 +18,14 @@
 void train_config_defaults(train_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->arch = "c8p,c16p,c24,d10";
-    c->epochs = 12;
+    /* the shipped model's settings (docs/training.md) */
+    c->arch = "c8p,c16pq,c32q,d10q";
+    c->epochs = 15;
     c->seed = 1;
     c->batch = 64;
     c->lr = 0.01f;
     c->wd = 1e-4f;
-    c->augment = 1000;
+    c->augment = 500;
     c->pen_repeat = 1;
 }
 
@@ -300,6 +301,19 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     uint64_t step0 = s.step;
     int since_best = 0;
     while (s.epoch < s.epochs) {
+        if (has_qat && s.epoch >= qat_from && tnet_has_bn(&s.net)) {
+            /* batch norm folds into the weights before 4-bit training starts */
+            if (train_state_fold_bn(&s, d))
+                goto done;
+            tnet_work_free(&w);
+            if (tnet_work_alloc(&w, &s.net, B))
+                goto oom;
+            for (long i = 0; i < s.net.n_params; i++)
+                decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
+            since_best = 0;
+            if (cfg->progress)
+                fprintf(stderr, "train: batch norm folded; quantization-aware training as %s\n", s.net.spec);
+        }
         shuffle(order, n_pool, s.seed, s.epoch);
         double loss_sum = 0.0;
         int loss_n = 0;
@@ -340,7 +354,10 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         s.batch_index = 0;
         s.epoch++;
         res->epochs_run++;
-        tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
+        if (tnet_has_bn(&s.net)) /* before the fold: the float network */
+            memcpy(qparams, s.params, sizeof(float) * (size_t)s.net.n_params);
+        else
+            tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
         double val = train_accuracy(&s.net, qparams, s.stats, val01, val_lab, n_val);
         int improved = val > s.best_val;
         if (improved) {
