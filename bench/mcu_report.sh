@@ -116,7 +116,7 @@ EOT
     local ramcell="$ram_total B (stack $stack)" timecell="${ms_total/null/-} ms @ $mhz MHz"
     [ "$ram_total" = null ] && ramcell="$static_only B static + stack (not run)"
     [ "$unit" = none ] && timecell="not run"
-    mdrows+=("| $name | $((flash / 1024)).$(((flash % 1024) * 10 / 1024)) KB | $((const)) B | $ramcell | $per $unit | $timecell | $agree |")
+    mdrows+=("| $name | $(awk -v b="$flash" 'BEGIN {printf "%.1f", b / 1024}') KB | $((const)) B | $ramcell | $per $unit | $timecell | $agree |")
     table+=("$(printf '%-12s %7s %7s %6s %6s %12s %12s %-12s %6s %6s  %s' "$name" "$flash" "$const" \
         "${ram_total/null/$static_only+}" "${stack:--}" "${net_mean:--}" "${ink_mean:--}" "$unit" "${ms_total/null/-}" "$mhz" "$agree")")
 }
