@@ -9,7 +9,7 @@
 #define NET_MODEL_LAYERS 4
 #define NET_MODEL_PARAMS 8778
 #define NET_MODEL_DATA_BYTES 4854 /* weights+biases+mults+shifts */
-#define NET_MODEL_COMMAND "inkpin train --data ../shared/data --out DIR --arch c8p,c16pq,c32q,d10q --epochs 15 --augment 0.5"
+#define NET_MODEL_COMMAND "inkpin train --data ../shared/data --out models/default --ckpt-dir build/train"
 #define NET_MODEL_SEED 1u
 #define NET_MODEL_VAL_ACCURACY 0.9932 /* float model, validation split */
 
