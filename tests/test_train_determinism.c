@@ -4,8 +4,8 @@
  *
  * Synthetic data (no dataset needed): 5,240 random "images" (blobs) with
  * labels, of which the last 5,000 are the validation part (only the first
- * 200 of those are used), plus a few pen-stroke samples so the ink path is
- * exercised too.
+ * 200 of those are used), plus a few pen-stroke samples and scribbles so the
+ * ink path and the uniform-target path are exercised too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,8 @@ static void config(train_config *c, const char *out, int threads)
     c->limit = 180;
     c->val_limit = 200;
     c->pen_repeat = 2;
+    c->scribbles = 12;   /* outlier exposure samples (uniform target) */
+    c->pen_rotate = 20;  /* the k-of-n thinning pen rule */
     c->out_dir = out;
 }
 

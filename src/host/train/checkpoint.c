@@ -8,7 +8,7 @@
 #include <zlib.h>
 
 #define ARCH_BYTES 128
-#define HEADER_BYTES 208
+#define HEADER_BYTES 212
 
 int train_state_alloc(train_state *s, const char *arch, inkpin_diag *d)
 {
@@ -54,6 +54,7 @@ int train_state_fold_bn(train_state *s, inkpin_diag *d)
     free(storage);
     n.seed = s->seed, n.epochs = s->epochs, n.batch = s->batch, n.lr = s->lr, n.wd = s->wd;
     n.pen_repeat = s->pen_repeat, n.augment = s->augment, n.limit = s->limit;
+    n.scribbles = s->scribbles;
     n.epoch = s->epoch, n.batch_index = s->batch_index, n.step = s->step;
     train_state_free(s);
     *s = n;
@@ -140,6 +141,7 @@ int train_checkpoint_save(const char *path, const train_state *s, inkpin_diag *d
     put_u32(buf + 196, s->best_epoch);
     put_u32(buf + 200, (uint32_t)s->net.n_params);
     put_u32(buf + 204, (uint32_t)s->net.n_stats);
+    put_u32(buf + 208, s->scribbles);
     long nf = 4 * s->net.n_params + 2 * s->net.n_stats;
     for (long i = 0; i < nf; i++)
         put_f32(buf + HEADER_BYTES + 4 * i, s->block[i]);
@@ -224,6 +226,7 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
     s->pen_repeat = get_u32(buf + 164);
     s->augment = get_u32(buf + 168);
     s->limit = get_u32(buf + 172);
+    s->scribbles = get_u32(buf + 208);
     s->epoch = get_u32(buf + 176);
     s->batch_index = get_u32(buf + 180);
     s->step = get_u64(buf + 184);

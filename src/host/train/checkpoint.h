@@ -6,7 +6,7 @@
  * running statistics, and the best parameters so far (by validation
  * accuracy) with their statistics. All float arrays live in one block.
  *
- * File format (version 1), every integer and float little-endian, written and
+ * File format (version 2), every integer and float little-endian, written and
  * read byte by byte:
  *
  *   offset size  field
@@ -24,7 +24,8 @@
  *   192    4     f32 best validation accuracy (0..1)
  *   196    4     u32 best epoch (1-based; 0 = none yet)
  *   200    4     u32 n_params               204 4  u32 n_stats
- *   208    ...   f32 params[n_params], adam_m[n_params], adam_v[n_params],
+ *   208    4     u32 scribbles per epoch (outlier exposure)
+ *   212    ...   f32 params[n_params], adam_m[n_params], adam_v[n_params],
  *                stats[n_stats], best_params[n_params], best_stats[n_stats]
  *   end-4  4     u32 CRC-32 (zlib) of every byte before it
  *
@@ -42,14 +43,14 @@
 #include "tnet.h"
 
 #define CKPT_MAGIC "INKPCKPT"
-#define CKPT_VERSION 1u
+#define CKPT_VERSION 2u
 
 typedef struct {
     tnet net;
     uint64_t seed;
     uint32_t epochs, batch;
     float lr, wd;
-    uint32_t pen_repeat, augment, limit;
+    uint32_t pen_repeat, augment, limit, scribbles;
     uint32_t epoch, batch_index; /* where to continue */
     uint64_t step;
     float best_val;

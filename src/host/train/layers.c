@@ -334,11 +334,18 @@ float softmax_xent_forward(float *probs, const float *logits, int label, int n)
     }
     for (int i = 0; i < n; i++)
         probs[i] = (float)(probs[i] / s);
+    if (label < 0 || label >= n) { /* uniform target (outlier exposure) */
+        double t = 0.0;
+        for (int i = 0; i < n; i++)
+            t += logits[i] - m - log(s);
+        return (float)(-t / n);
+    }
     return (float)-(logits[label] - m - log(s));
 }
 
 void softmax_xent_backward(float *dlogits, const float *probs, int label, int n, float scale)
 {
     for (int i = 0; i < n; i++)
-        dlogits[i] += scale * (probs[i] - (i == label ? 1.0f : 0.0f));
+        dlogits[i] += scale * (probs[i] - (label < 0 || label >= n ? 1.0f / (float)n
+                                                                   : (i == label ? 1.0f : 0.0f)));
 }

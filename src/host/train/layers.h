@@ -54,7 +54,9 @@ void batchnorm_forward_eval(float *out, const float *in, const float *mean, cons
                             const float *gamma, const float *beta, int C, int HW, float eps);
 
 /* Softmax + cross-entropy for one sample: probs (n), returns -log p[label].
- * The backward adds scale * (probs - onehot(label)) to dlogits. */
+ * The backward adds scale * (probs - onehot(label)) to dlogits. A label
+ * outside 0..n-1 means the uniform target (1/n each): "not a digit" samples
+ * for outlier exposure. */
 float softmax_xent_forward(float *probs, const float *logits, int label, int n);
 void softmax_xent_backward(float *dlogits, const float *probs, int label, int n, float scale);
 

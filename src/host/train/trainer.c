@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../ink_eval.h"
 #include "checkpoint.h"
 #include "tnet.h"
 
@@ -27,6 +28,7 @@ void train_config_defaults(train_config *c)
     c->wd = 1e-4f;
     c->augment = 500;
     c->pen_repeat = 1;
+    c->pen_thin = 4;
 }
 
 static double now_seconds(void)
@@ -46,11 +48,15 @@ typedef struct {
     const strokes_sample **pen; /* TUNE samples */
     uint8_t *pen_plain01;        /* their plain renders, fallback when augmentation fails */
     int n_pen, pen_repeat;
+    int n_scribble; /* "not a digit" scribbles (uniform target) */
 } sample_pool;
+
+#define SCRIBBLE_LABEL 255  /* out of 0..9: the uniform target */
+#define SCRIBBLE_SEED0 1000000u /* ink_eval's reserved range for training scribbles */
 
 static int pool_size(const sample_pool *p)
 {
-    return p->n_mnist + p->n_pen * p->pen_repeat;
+    return p->n_mnist + p->n_pen * p->pen_repeat + p->n_scribble;
 }
 
 static void make_sample(const sample_pool *p, int id, uint64_t seed, uint32_t epoch,
@@ -65,6 +71,17 @@ static void make_sample(const sample_pool *p, int id, uint64_t seed, uint32_t ep
         else
             memcpy(img, src, DATA_PIXELS);
         *label = p->mnist_labels[id];
+    } else if (id >= p->n_mnist + p->n_pen * p->pen_repeat) {
+        /* outlier exposure: a scribble that is not a digit, uniform target */
+        uint32_t k = (uint32_t)(id - p->n_mnist - p->n_pen * p->pen_repeat);
+        strokes_sample sm;
+        memset(img, 0, DATA_PIXELS);
+        if (inkeval_scribble((int)(k % SCRIBBLE_KINDS), SCRIBBLE_SEED0 + k, &sm) == 0) {
+            if (augment_strokes(img, &sm, aug, &r) != 0)
+                memset(img, 0, DATA_PIXELS);
+            strokes_sample_free(&sm);
+        }
+        *label = SCRIBBLE_LABEL;
     } else {
         int k = (id - p->n_mnist) % p->n_pen;
         if (!aug || augment_strokes(img, p->pen[k], aug, &r) != 0)
@@ -192,6 +209,7 @@ static int start_state(train_state *s, const train_config *cfg, inkpin_diag *d)
     s->pen_repeat = (uint32_t)cfg->pen_repeat;
     s->augment = (uint32_t)cfg->augment;
     s->limit = (uint32_t)cfg->limit;
+    s->scribbles = (uint32_t)cfg->scribbles;
     tnet_init(&s->net, s->params, s->stats, s->seed);
     return 0;
 }
@@ -200,7 +218,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
 {
     double t0 = now_seconds();
     memset(res, 0, sizeof *res);
-    res->test_accuracy = res->pen_report_accuracy = -1.0;
+    res->test_accuracy = res->pen_report_accuracy = res->pen_tune_accuracy = -1.0;
     if (cfg->threads > 0)
         omp_set_num_threads(cfg->threads);
     const dataset *tr = data->train;
@@ -237,7 +255,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     memcpy(val_lab, tr->labels + n_train_all, (size_t)n_val);
 
     /* pen strokes: TUNE writers train, REPORT writers are only reported */
-    sample_pool pool = {bin, tr->labels, n_train, NULL, NULL, 0, (int)s.pen_repeat};
+    sample_pool pool = {bin, tr->labels, n_train, NULL, NULL, 0, (int)s.pen_repeat, (int)s.scribbles};
     int n_rep = 0;
     if (data->pen && data->pen->n > 0) {
         pen = malloc(sizeof *pen * (size_t)data->pen->n);
@@ -283,14 +301,18 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     augment_params augp;
     augment_defaults(&augp);
     augment_scale(&augp, (float)s.augment / 1000.0f);
+    if (cfg->pen_rotate > 0) {
+        augp.pen_rot_deg = cfg->pen_rotate;
+        augp.pen_thin_max = cfg->pen_thin;
+    }
     const augment_params *aug = s.augment ? &augp : NULL;
 
     char last_path[4096];
     snprintf(last_path, sizeof last_path, "%s/last.ckpt", cfg->out_dir);
     snprintf(res->best_path, sizeof res->best_path, "%s/best.ckpt", cfg->out_dir);
     if (cfg->progress)
-        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d per epoch, %d val, batch %d, %u epochs, %d threads\n",
-                s.net.spec, s.net.n_params, n_train, pool.n_pen, pool.pen_repeat, n_val, B, s.epochs,
+        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads\n",
+                s.net.spec, s.net.n_params, n_train, pool.n_pen, pool.pen_repeat, pool.n_scribble, n_val, B, s.epochs,
                 omp_get_max_threads());
 
     /* quantization-aware training: 4-bit layers train fake-quantized for the
@@ -397,6 +419,15 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
             data_binarize(data->test->pixels + (size_t)i * DATA_PIXELS, test_bin + (size_t)i * DATA_PIXELS);
         res->test_accuracy = train_accuracy(&s.net, qparams, s.best_stats, test_bin,
                                             data->test->labels, data->test->n);
+    }
+    if (pool.n_pen > 0) {
+        uint8_t *tl = malloc((size_t)pool.n_pen);
+        if (!tl)
+            goto oom;
+        for (int i = 0; i < pool.n_pen; i++)
+            tl[i] = (uint8_t)pool.pen[i]->label;
+        res->pen_tune_accuracy = train_accuracy(&s.net, qparams, s.best_stats, pool.pen_plain01, tl, pool.n_pen);
+        free(tl);
     }
     if (n_rep > 0) {
         res->pen_report_accuracy = train_accuracy(&s.net, qparams, s.best_stats, rep_bin, rep_lab, n_rep);

@@ -43,6 +43,10 @@ typedef struct {
     int val_limit;        /* validate on the first `val_limit` of the 5,000 (0: all) */
     int augment;          /* strength in 1/1000 of augment_defaults (1000), 0: none */
     int pen_repeat;       /* times each TUNE pen sample is used per epoch (0: none) */
+    int scribbles;        /* non-digit scribbles per epoch, trained toward the uniform target */
+    float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees, thinned to every
+                           * k-th point with k uniform in 1..pen_thin (not stored in checkpoints) */
+    int pen_thin;
     int patience;         /* stop after this many epochs without a better val (0: never) */
     const char *out_dir;  /* writes last.ckpt (every epoch / on interrupt) and best.ckpt */
     const char *resume;   /* checkpoint to continue from, or NULL */
@@ -59,6 +63,7 @@ typedef struct {
     double seconds;        /* wall time in this process */
     double test_accuracy;  /* float model on MNIST test (-1 if not given) */
     double pen_report_accuracy; /* float model on REPORT writers (-1 if none) */
+    double pen_tune_accuracy;   /* float model on TUNE writers' plain renders (trained on) */
     int pen_report_n;
     int interrupted;       /* 1 if *stop ended the run early */
     char best_path[4096];  /* the best checkpoint */
