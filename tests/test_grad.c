@@ -297,6 +297,15 @@ static void test_softmax_xent_backward(void **state)
     assert_true(fabs(l + log(probs[7])) < 1e-4);
     softmax_xent_backward(d, probs, 7, 10, 1.0f);
     check_param(xent_loss_v, &c, logits, d, 10, "xent dlogits");
+    /* a label outside 0..9: the uniform target, loss = -mean(log p) */
+    float du[10] = {0};
+    c.label = 255;
+    double lu = xent_loss_v(&c), ref = 0.0;
+    for (int i = 0; i < 10; i++)
+        ref -= log(probs[i]) / 10.0;
+    assert_true(fabs(lu - ref) < 1e-4);
+    softmax_xent_backward(du, probs, 255, 10, 1.0f);
+    check_param(xent_loss_v, &c, logits, du, 10, "xent uniform dlogits");
 }
 
 /* ---- the whole network ----------------------------------------------------------- */
