@@ -112,6 +112,11 @@ static float get_f32(const uint8_t *p)
     return f;
 }
 
+static size_t file_bytes_v(const train_state *s, size_t header)
+{
+    return header + 4 * (size_t)(4 * s->net.n_params + 2 * s->net.n_stats) + 4;
+}
+
 static size_t file_bytes(const train_state *s)
 {
     return HEADER_BYTES + 4 * (size_t)(4 * s->net.n_params + 2 * s->net.n_stats) + 4;
@@ -176,11 +181,14 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         fclose(f);
         return diag_fail(d, "%s: offset 0: not an inkpin checkpoint (bad magic)", path);
     }
-    if (get_u32(head + 8) != CKPT_VERSION) {
+    uint32_t version = get_u32(head + 8);
+    /* version 1 (no scribbles field, 208-byte header) is still read */
+    size_t hb = version == 1 ? HEADER_BYTES - 4 : HEADER_BYTES;
+    if (version != CKPT_VERSION && version != 1) {
         fclose(f);
         return diag_fail(d, "%s: offset 8: unsupported checkpoint version %u", path, get_u32(head + 8));
     }
-    if (got < HEADER_BYTES) {
+    if (got < hb) {
         fclose(f);
         return diag_fail(d, "%s: offset %zu: truncated header", path, got);
     }
@@ -197,21 +205,27 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         train_state_free(s);
         return diag_fail(d, "%s: offset 200: tensor sizes do not match the architecture", path);
     }
-    size_t n = file_bytes(s);
+    size_t n = file_bytes_v(s, hb);
     uint8_t *buf = malloc(n + 1);
     if (!buf) {
         fclose(f);
         train_state_free(s);
         return diag_fail(d, "%s: out of memory", path);
     }
-    memcpy(buf, head, HEADER_BYTES);
-    size_t rest = fread(buf + HEADER_BYTES, 1, n + 1 - HEADER_BYTES, f);
+    memcpy(buf, head, hb);
+    if (fseek(f, (long)hb, SEEK_SET) != 0) {
+        fclose(f);
+        free(buf);
+        train_state_free(s);
+        return diag_fail(d, "%s: cannot seek", path);
+    }
+    size_t rest = fread(buf + hb, 1, n + 1 - hb, f);
     fclose(f);
-    if (HEADER_BYTES + rest != n) {
+    if (hb + rest != n) {
         free(buf);
         train_state_free(s);
         return diag_fail(d, "%s: offset %zu: file is %s (expected %zu bytes)", path,
-                         HEADER_BYTES + rest, HEADER_BYTES + rest < n ? "truncated" : "too long", n);
+                         hb + rest, hb + rest < n ? "truncated" : "too long", n);
     }
     if ((uint32_t)crc32(0L, buf, (uInt)(n - 4)) != get_u32(buf + n - 4)) {
         free(buf);
@@ -226,7 +240,7 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
     s->pen_repeat = get_u32(buf + 164);
     s->augment = get_u32(buf + 168);
     s->limit = get_u32(buf + 172);
-    s->scribbles = get_u32(buf + 208);
+    s->scribbles = version == 1 ? 0 : get_u32(buf + 208);
     s->epoch = get_u32(buf + 176);
     s->batch_index = get_u32(buf + 180);
     s->step = get_u64(buf + 184);
@@ -234,7 +248,7 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
     s->best_epoch = get_u32(buf + 196);
     long nf = 4 * s->net.n_params + 2 * s->net.n_stats;
     for (long i = 0; i < nf; i++)
-        s->block[i] = get_f32(buf + HEADER_BYTES + 4 * i);
+        s->block[i] = get_f32(buf + hb + 4 * i);
     free(buf);
     if (s->batch < 1 || s->batch > 4096 || s->epochs > 100000 || s->epoch > s->epochs) {
         train_state_free(s);

@@ -29,6 +29,9 @@
  *                stats[n_stats], best_params[n_params], best_stats[n_stats]
  *   end-4  4     u32 CRC-32 (zlib) of every byte before it
  *
+ * Version 1 files (the same without the scribbles field: a 208-byte header)
+ * are still read, with scribbles 0.
+ *
  * n_params and n_stats must equal what the arch spec implies; the file length
  * must be exact. Any mismatch, short file or bad CRC is an error naming the
  * file and offset.
