@@ -252,7 +252,7 @@ static void test_write_all(void **state)
     static uint8_t pixels[N * DATA_PIXELS], labels[N], pred[N];
     for (int i = 0; i < N; i++) {
         labels[i] = (uint8_t)(i % 10);
-        pred[i] = (i % 4 == 1) ? (uint8_t)((i + 1) % 10) : labels[i]; /* images 1,5,9,...: wrong */
+        pred[i] = (uint8_t)((i % 4 == 1) ? (i + 1) % 10 : labels[i]); /* images 1,5,9,...: wrong */
         if (i == 1)
             bar(pixels + (size_t)i * DATA_PIXELS); /* the first error looks like a bar */
     }

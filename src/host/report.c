@@ -62,7 +62,7 @@ int report_confusion_png(const metrics *m, const char *path, inkpin_diag *d)
              100.0 * metrics_accuracy(m));
     image_text(&im, REPORT_GRID_X, 10, title, 2, BLACK);
     for (int c = 0; c < METRICS_CLASSES; c++) {
-        char s[4];
+        char s[12];
         snprintf(s, sizeof s, "%d", c);
         draw_centered(&im, REPORT_GRID_X + c * REPORT_CELL_W + REPORT_CELL_W / 2, REPORT_GRID_Y - 14, s, 2, BLACK);
         draw_centered(&im, REPORT_GRID_X - 16, REPORT_GRID_Y + c * REPORT_CELL_H + REPORT_CELL_H / 2, s, 2, BLACK);
