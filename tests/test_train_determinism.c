@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "data.h"
 #include "strokes.h"
@@ -251,6 +252,22 @@ static void test_checkpoint_rejects_damage(void **state)
         {n, n - 2, "CRC"},
         {n, 12, ""}, /* arch spec garbled: an arch error or a size mismatch */
     };
+    /* a version-1 file (no scribbles field) still loads, to the same state */
+    {
+        static uint8_t v1[1 << 20];
+        memcpy(v1, buf, 208);
+        memcpy(v1 + 208, buf + 212, n - 212);
+        size_t n1 = n - 4;
+        v1[8] = 1, v1[9] = v1[10] = v1[11] = 0;
+        uint32_t crc = (uint32_t)crc32(0L, v1, (uInt)(n1 - 4));
+        for (int k = 0; k < 4; k++)
+            v1[n1 - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
+        snprintf(bad, sizeof bad, "%s/v1.ckpt", dir);
+        test_write_file(bad, v1, n1);
+        load(bad, &t);
+        assert_same_state(&s, &t);
+        train_state_free(&t);
+    }
     snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         static uint8_t copy[1 << 20];
