@@ -1,5 +1,4 @@
 /* augment.c - deterministic on-the-fly augmentation (see augment.h). */
-#pragma GCC optimize("O3")
 #include "augment.h"
 
 #include <math.h>

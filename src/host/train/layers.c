@@ -1,5 +1,4 @@
 /* layers.c - float32 forward/backward pairs (see layers.h for conventions). */
-#pragma GCC optimize("O3")
 #include "layers.h"
 
 #include <math.h>

@@ -1,5 +1,4 @@
 /* tnet.c - the trainable network (see tnet.h). */
-#pragma GCC optimize("O3")
 #include "tnet.h"
 
 #include <ctype.h>

@@ -1,5 +1,4 @@
 /* trainer.c - the training loop (see trainer.h). */
-#pragma GCC optimize("O3")
 #include "trainer.h"
 
 #include <math.h>
