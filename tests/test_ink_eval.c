@@ -42,8 +42,8 @@ static void make_model(inkeval_model *em)
                         .shift = shift};
     assert_int_equal(net_check(&model), NET_OK);
     memset(em, 0, sizeof *em);
-    em->m = &model;
-    em->name = "hand-made";
+    em->model.m = &model;
+    em->model.name = "hand-made";
     em->arena_size = net_arena_bytes(&model);
     em->arena = malloc(em->arena_size + 1);
     assert_non_null(em->arena);

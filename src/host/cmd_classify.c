@@ -209,7 +209,7 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
         cJSON_AddNumberToObject(root, "no_digit", no_digit);
         cJSON_AddNumberToObject(root, "threshold", o->threshold);
         cJSON_AddStringToObject(root, "writers", o->writers_name);
-        cJSON_AddStringToObject(root, "model", em->name);
+        cJSON_AddStringToObject(root, "model", em->model.name);
         cJSON_AddItemToObject(root, "predictions", preds);
         char *text = cJSON_PrintUnformatted(root);
         if (text)
@@ -217,7 +217,7 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
         free(text);
         cJSON_Delete(root);
     } else {
-        printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n, em->name);
+        printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n, em->model.name);
         printf("rejected: %d (%.2f%%): %d no digit, %d with confidence < %.4f\n",
                no_digit + low_conf, n ? 100.0 * (no_digit + low_conf) / n : 0.0, no_digit,
                low_conf, o->threshold);
@@ -387,7 +387,7 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
            "Each cell: accuracy of the top-1 prediction (no threshold). \"ink\" = this\n"
            "module (ink_render); \"seed\" = the seed project's mapping (x*28/240, 3x3\n"
            "block per sample, no lines, no scaling, no centring) with the same model.\n\n",
-           o->path, o->writers_name, n_sel, em->name);
+           o->path, o->writers_name, n_sel, em->model.name);
 
     printf("### As drawn\n\n| transform | ink | seed |\n|---|---:|---:|\n");
     tf_spec none = {TF_NONE, 0, 0, 0};

@@ -101,7 +101,7 @@ int cmd_demo(int argc, char **argv)
         inkeval_model_free(&em);
         return CLI_USAGE;
     }
-    printf("inkpin demo - model %s; digits from %s\n\n", em.name,
+    printf("inkpin demo - model %s; digits from %s\n\n", em.model.name,
            from_file ? file : "built-in strokes (no dev data found)");
 
     int shown = 0, right = 0, rc = CLI_OK;

@@ -15,46 +15,20 @@
 #include "export.h"
 #include "inkpin/net.h"
 #include "metrics.h"
+#include "modelfile.h"
 #include "netref.h"
 #include "train/checkpoint.h"
 
 #define VAL_SPLIT 5000 /* the last 5,000 training images are the validation split */
 
-/* The model to run: the blob at path, or the compiled-in default. */
-typedef struct {
-    net_blob_model bm;
-    uint8_t *blob;
-    const net_model *m;
-    const char *name;
-} eval_model;
-
-static int load_model(eval_model *em, const char *path, const char *cmd)
+/* The model to run (modelfile.h); bad usage or input -> exit 2. */
+static int load_model(host_model *em, const char *path, const char *cmd)
 {
-    memset(em, 0, sizeof *em);
-    if (!path) {
-        em->m = net_default_model();
-        em->name = "default (compiled in)";
-        if (!em->m) {
-            fprintf(stderr, "%s: this build has no default model; pass --model FILE.inkm\n", cmd);
-            return CLI_USAGE;
-        }
-        return CLI_OK;
-    }
-    size_t n;
     inkpin_diag d = {{0}};
-    if (export_read_file(path, &em->blob, &n, &d) != 0) {
+    if (modelfile_load(em, path, &d) != 0) {
         fprintf(stderr, "%s: %s\n", cmd, d.msg);
         return CLI_USAGE;
     }
-    net_err e = net_model_from_blob(&em->bm, em->blob, n);
-    if (e != NET_OK) {
-        fprintf(stderr, "%s: %s: %s (%d)\n", cmd, path, net_strerror(e), (int)e);
-        free(em->blob);
-        em->blob = NULL;
-        return CLI_USAGE;
-    }
-    em->m = &em->bm.model;
-    em->name = path;
     return CLI_OK;
 }
 
@@ -157,12 +131,12 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "eval: --set wants test or val, got '%s'\n", set);
         return CLI_USAGE;
     }
-    eval_model em;
+    host_model em;
     if ((rc = load_model(&em, model, "eval")) != CLI_OK)
         return rc;
     dataset ds = {0};
     if ((rc = load_split(data, set, &ds, &first, &count)) != CLI_OK) {
-        free(em.blob);
+        modelfile_free(&em);
         return rc;
     }
     size_t need = net_arena_bytes(em.m);
@@ -210,7 +184,7 @@ int cmd_eval(int argc, char **argv)
         }
     }
     data_free(&ds);
-    free(em.blob);
+    modelfile_free(&em);
     return rc;
 }
 
@@ -282,7 +256,7 @@ int cmd_bench(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    eval_model em;
+    host_model em;
     if ((rc = load_model(&em, model, "bench")) != CLI_OK)
         return rc;
     enum { N = 1000 };
@@ -335,6 +309,6 @@ int cmd_bench(int argc, char **argv)
     }
     free(arena);
     free(bits);
-    free(em.blob);
+    modelfile_free(&em);
     return CLI_OK;
 }

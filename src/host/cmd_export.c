@@ -34,7 +34,7 @@ static char *slurp_text(const char *path)
     uint8_t *p;
     size_t n;
     inkpin_diag d;
-    if (export_read_file(path, &p, &n, &d) != 0) {
+    if (data_read_file(path, &p, &n, &d) != 0) {
         fprintf(stderr, "export: %s\n", d.msg);
         return NULL;
     }

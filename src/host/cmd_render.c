@@ -195,7 +195,7 @@ static int width_scan(const char *path, const char *data_dir, const inkeval_mode
         }
     printf("(* = the default style; strokes: tune writers of %s", path);
     if (em)
-        printf("; accuracy: top-1 of model %s on them", em->name);
+        printf("; accuracy: top-1 of model %s on them", em->model.name);
     printf(")\n");
     strokes_free(&set);
     data_free(&ds);
@@ -333,7 +333,7 @@ int cmd_render(int argc, char **argv)
         } else {
             printf("%s: %d samples (%d rejected", out, shown, rejected);
             if (have_model)
-                printf(", %d wrong; model %s", wrong, em.name);
+                printf(", %d wrong; model %s", wrong, em.model.name);
             printf("), %dx%d px\n", im.w, im.h);
         }
     }

@@ -14,6 +14,7 @@
 #include "data.h"
 #include "inkpin/net.h"
 #include "metrics.h"
+#include "modelfile.h"
 #include "report.h"
 
 #define REPORT_DEFAULT_MAX_ERRORS 100
@@ -31,31 +32,6 @@ static void usage(FILE *f)
             "  --set test|train   MNIST split (default test)\n"
             "  --max-errors N     digits in the gallery (default %d)\n",
             NET_INK_THRESHOLD, REPORT_DEFAULT_MAX_ERRORS);
-}
-
-/* A model from --model (blob kept alive in *blob) or the bundled one. */
-static const net_model *load_model(const char *path, net_blob_model *bm, uint8_t **blob,
-                                   inkpin_diag *d)
-{
-    *blob = NULL;
-    if (!path) {
-        const net_model *m = net_default_model();
-        if (!m)
-            diag_fail(d, "this build has no bundled model (models/default is a placeholder); "
-                         "pass --model FILE.inkm");
-        return m;
-    }
-    size_t len = 0;
-    if (data_read_file(path, blob, &len, d) != 0)
-        return NULL;
-    net_err e = net_model_from_blob(bm, *blob, len);
-    if (e != NET_OK) {
-        diag_fail(d, "%s: not a usable model: %s", path, net_strerror(e));
-        free(*blob);
-        *blob = NULL;
-        return NULL;
-    }
-    return &bm->model;
 }
 
 /* The prediction step: pred[i] = the engine's digit for image i. Each
@@ -148,22 +124,20 @@ int cmd_report(int argc, char **argv)
     char root_buf[4096];
     const char *root = data_find_root(data_dir, root_buf, sizeof root_buf, &d);
     dataset ds = {0};
-    net_blob_model bm;
-    uint8_t *blob = NULL;
-    const net_model *m = NULL;
+    host_model hm = {0};
     /* Cheap checks first: the output directory and the model, then the data. */
-    if (!root || ensure_dir(png_dir, &d) != 0 || !(m = load_model(model_path, &bm, &blob, &d)) ||
+    if (!root || ensure_dir(png_dir, &d) != 0 || modelfile_load(&hm, model_path, &d) != 0 ||
         data_load_mnist(root, set, &ds, &d) != 0) {
         fprintf(stderr, "inkpin report: %s\n", d.msg);
         data_free(&ds);
-        free(blob);
+        modelfile_free(&hm);
         return CLI_USAGE;
     }
 
     int status = CLI_OK;
     uint8_t *pred = malloc((size_t)ds.n);
     metrics mt;
-    if (!pred || predict(m, &ds, pred, &d) != 0 ||
+    if (!pred || predict(hm.m, &ds, pred, &d) != 0 ||
         report_write_all(&ds, pred, png_dir, (int)max_errors, &mt, &d) != 0) {
         fprintf(stderr, "inkpin report: %s\n", pred ? d.msg : "out of memory");
         status = CLI_FAILED;
@@ -176,7 +150,7 @@ int cmd_report(int argc, char **argv)
                (unsigned long long)errors);
     }
     free(pred);
-    free(blob);
+    modelfile_free(&hm);
     data_free(&ds);
     return status;
 }

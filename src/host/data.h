@@ -80,10 +80,12 @@ void data_free(dataset *ds);
 /* out[i] = pixels[i] > NET_INK_THRESHOLD ? 1 : 0, for DATA_PIXELS pixels. */
 void data_binarize(const uint8_t *pixels, uint8_t *out);
 
-/* ---- shared by idx.c and csv.c (not for other callers) ------------------ */
-
-/* Reads the whole file into a malloc'd buffer sized by the file's real size. */
+/* Reads a whole regular file into a malloc'd buffer sized by the file's real
+ * size (the one whole-file reader of the host tools: datasets, .inkm blobs,
+ * notes). 0, or -1 with d naming the file. */
 int data_read_file(const char *path, uint8_t **buf, size_t *len, inkpin_diag *d);
+
+/* ---- shared by idx.c and csv.c (not for other callers) ------------------ */
 
 /* Given the first `have` decoded bytes, returns how many bytes the whole
  * content should have, or SIZE_MAX when it cannot tell yet. */

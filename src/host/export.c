@@ -156,38 +156,6 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     return 0;
 }
 
-int export_read_file(const char *path, uint8_t **out, size_t *n, inkpin_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *p = NULL;
-    size_t len = 0, cap = 0;
-    if (!f)
-        return diag_fail(d, "%s: cannot open: %s", path, strerror(errno));
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *np = realloc(p, cap);
-            if (!np) {
-                free(p), fclose(f);
-                return diag_fail(d, "%s: out of memory", path);
-            }
-            p = np;
-        }
-        size_t got = fread(p + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(p);
-        return diag_fail(d, "%s: read error", path);
-    }
-    *out = p, *n = len;
-    return 0;
-}
-
 /* A growing string with printf. */
 typedef struct {
     char *s;

@@ -49,7 +49,4 @@ int export_blob(const quant_model *q, uint8_t **out, size_t *n, inkpin_diag *d);
 /* Writes default_model.c/.h of q into out_dir. */
 int export_c(const quant_model *q, const export_info *info, const char *out_dir, inkpin_diag *d);
 
-/* Reads a whole file (e.g. an .inkm) into a malloc'd buffer. 0 or -1. */
-int export_read_file(const char *path, uint8_t **out, size_t *n, inkpin_diag *d);
-
 #endif

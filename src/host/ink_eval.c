@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -18,26 +17,9 @@
 int inkeval_model_load(inkeval_model *em, const char *path, inkpin_diag *d)
 {
     memset(em, 0, sizeof *em);
-    if (!path) {
-        em->m = net_default_model();
-        em->name = "default (compiled in)";
-        if (!em->m)
-            return diag_fail(d, "this build has no default model (models/default is a "
-                                "placeholder); pass --model FILE.inkm");
-    } else {
-        size_t n;
-        if (export_read_file(path, &em->blob, &n, d) != 0)
-            return -1;
-        net_err e = net_model_from_blob(&em->bm, em->blob, n);
-        if (e != NET_OK) {
-            free(em->blob);
-            em->blob = NULL;
-            return diag_fail(d, "%s: %s (%d)", path, net_strerror(e), (int)e);
-        }
-        em->m = &em->bm.model;
-        em->name = path;
-    }
-    em->arena_size = net_arena_bytes(em->m);
+    if (modelfile_load(&em->model, path, d) != 0)
+        return -1;
+    em->arena_size = net_arena_bytes(em->model.m);
     em->arena = malloc(em->arena_size ? em->arena_size : 1);
     if (!em->arena) {
         inkeval_model_free(em);
@@ -48,7 +30,7 @@ int inkeval_model_load(inkeval_model *em, const char *path, inkpin_diag *d)
 
 void inkeval_model_free(inkeval_model *em)
 {
-    free(em->blob);
+    modelfile_free(&em->model);
     free(em->arena);
     memset(em, 0, sizeof *em);
 }
@@ -59,7 +41,7 @@ int inkeval_classify_image(const inkeval_model *em, const uint8_t image[NET_IMAG
                            inkeval_result *out)
 {
     net_result r;
-    net_err e = net_run(em->m, image, em->arena, em->arena_size, &r);
+    net_err e = net_run(em->model.m, image, em->arena, em->arena_size, &r);
     if (e != NET_OK)
         return e;
     out->pred = r.digit;

@@ -14,14 +14,13 @@
 
 #include "inkpin/ink.h"
 #include "inkpin/net.h"
+#include "modelfile.h"
 #include "strokes.h"
 
-/* A model to run: an .inkm blob from a file, or the compiled-in default. */
+/* A model to run (an .inkm blob from a file, or the compiled-in default;
+ * modelfile.h) with its arena. */
 typedef struct {
-    net_blob_model bm;
-    uint8_t *blob;
-    const net_model *m;
-    const char *name;
+    host_model model;
     void *arena;
     size_t arena_size;
 } inkeval_model;
