@@ -215,15 +215,6 @@ static void test_scribbles(void **state)
     assert_true(no_digit >= 80);
 }
 
-static int run_cli(const char *args)
-{
-    const char *cli = getenv("INKPIN_CLI");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_cli_exit_codes(void **state)
 {
     (void)state;
@@ -235,21 +226,21 @@ static void test_cli_exit_codes(void **state)
     snprintf(path, sizeof path, "%s/ok.ndjson", test_tmpdir());
     const char *good = "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n";
     test_write_file(path, good, strlen(good));
-    assert_int_equal(run_cli("classify"), 2);
-    assert_int_equal(run_cli("classify --help"), 0);
-    assert_int_equal(run_cli("demo --help"), 0);
+    assert_int_equal(test_run_cli("classify"), 2);
+    assert_int_equal(test_run_cli("classify --help"), 0);
+    assert_int_equal(test_run_cli("demo --help"), 0);
     snprintf(args, sizeof args, "classify '%s' --writers nobody", path);
-    assert_int_equal(run_cli(args), 2);
+    assert_int_equal(test_run_cli(args), 2);
     snprintf(args, sizeof args, "classify '%s' --reject-below 2", path);
-    assert_int_equal(run_cli(args), 2);
+    assert_int_equal(test_run_cli(args), 2);
     snprintf(args, sizeof args, "classify '%s' --model /nonexistent.inkm", path);
-    assert_int_equal(run_cli(args), 2);
+    assert_int_equal(test_run_cli(args), 2);
     snprintf(args, sizeof args, "classify '%s' --model '%s'", path, path); /* not a blob */
-    assert_int_equal(run_cli(args), 2);
-    assert_int_equal(run_cli("demo --digits x1"), 2);
+    assert_int_equal(test_run_cli(args), 2);
+    assert_int_equal(test_run_cli("demo --digits x1"), 2);
     /* with the compiled-in model (when this build has a trained one) it runs */
     snprintf(args, sizeof args, "classify '%s' --json", path);
-    assert_int_equal(run_cli(args), net_default_model() ? 0 : 2);
+    assert_int_equal(test_run_cli(args), net_default_model() ? 0 : 2);
 }
 
 int main(void)

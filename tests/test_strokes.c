@@ -247,15 +247,6 @@ static void test_writer_split_on_dev_data(void **state)
     strokes_free(&set);
 }
 
-static int run_cli(const char *args)
-{
-    const char *cli = getenv("INKPIN_CLI");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_render_cli_exit_codes(void **state)
 {
     (void)state;
@@ -266,14 +257,14 @@ static void test_render_cli_exit_codes(void **state)
     char args[3000];
     const char *bad = write_tmp("cli_bad.ndjson", "{\"strokes\":[[[1,2]]]}\n{\"strokes\":[[[nan,1]]]}\n");
     snprintf(args, sizeof args, "render '%s' --out '%s/x.png'", bad, test_tmpdir());
-    assert_int_equal(run_cli(args), 2);
-    assert_int_equal(run_cli("render"), 2);
-    assert_int_equal(run_cli("render --bogus x"), 2);
-    assert_int_equal(run_cli("render --help"), 0);
+    assert_int_equal(test_run_cli(args), 2);
+    assert_int_equal(test_run_cli("render"), 2);
+    assert_int_equal(test_run_cli("render --bogus x"), 2);
+    assert_int_equal(test_run_cli("render --help"), 0);
     const char *good = write_tmp("cli_good.ndjson", "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n"
                                                     "{\"strokes\":[[[5,5]]]}\n");
     snprintf(args, sizeof args, "render '%s' --out '%s/ok.png'", good, test_tmpdir());
-    assert_int_equal(run_cli(args), 0);
+    assert_int_equal(test_run_cli(args), 0);
     char png[1200];
     snprintf(png, sizeof png, "%s/ok.png", test_tmpdir());
     FILE *f = fopen(png, "rb");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -71,4 +72,15 @@ int test_sanitized(void)
 #else
     return getenv("INKPIN_SANITIZED") != NULL;
 #endif
+}
+
+int test_run_cli(const char *args)
+{
+    const char *cli = getenv("INKPIN_CLI");
+    char cmd[4096];
+    if (!cli)
+        return -1;
+    snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }

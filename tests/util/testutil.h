@@ -23,6 +23,10 @@ const char *test_tmpdir(void);
 /* Writes n bytes to path; returns 0 or fails the test. */
 void test_write_file(const char *path, const void *data, size_t n);
 
+/* Runs the inkpin CLI ($INKPIN_CLI, set by ctest) with args (shell words),
+ * output discarded; returns its exit code, or -1 if it did not exit normally. */
+int test_run_cli(const char *args);
+
 /* 1 under ASan/UBSan builds: heavy tests may shrink their workload. */
 int test_sanitized(void);
 
