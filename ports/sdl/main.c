@@ -22,6 +22,7 @@
 #include "inkpin/app.h"
 #include "inkpin/net.h"
 #include "kdf.h"
+#include "modelfile.h"
 #include "store_file.h"
 
 typedef struct {
@@ -149,26 +150,6 @@ static void usage(FILE *out)
             "  --export FILE    key E appends the drawing there as NDJSON\n");
 }
 
-static uint8_t *read_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long size;
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > (1L << 24) ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        if (f != NULL) fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)size + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *n = (size_t)size;
-    return buf;
-}
-
 static void setup_hal(void)
 {
     H.ctx = &S;
@@ -189,8 +170,7 @@ int main(int argc, char **argv)
     char default_store[1024];
     int scale = 2;
     bool lock_mode = false;
-    static net_blob_model blob_model;
-    uint8_t *blob = NULL;
+    static host_model loaded; /* --model: the blob stays alive while the app runs */
     app_config cfg;
     inkpin_diag d;
 
@@ -238,19 +218,11 @@ int main(int argc, char **argv)
     cfg.start_mode = lock_mode ? APP_MODE_LOCK : APP_MODE_DEMO;
     cfg.model = net_default_model();
     if (model_path != NULL) {
-        size_t n = 0;
-        net_err e;
-        blob = read_file(model_path, &n);
-        if (blob == NULL) {
-            fprintf(stderr, "inkpin-sim: cannot read model %s\n", model_path);
+        if (modelfile_load(&loaded, model_path, &d) != 0) {
+            fprintf(stderr, "inkpin-sim: %s\n", d.msg);
             return 2;
         }
-        e = net_model_from_blob(&blob_model, blob, n);
-        if (e != NET_OK) {
-            fprintf(stderr, "inkpin-sim: %s: %s\n", model_path, net_strerror(e));
-            return 2;
-        }
-        cfg.model = &blob_model.model;
+        cfg.model = loaded.m;
     }
     if (cfg.model == NULL) {
         fprintf(stderr, "inkpin-sim: no default model compiled in; pass --model FILE.inkm\n");
@@ -335,6 +307,6 @@ int main(int argc, char **argv)
     SDL_DestroyRenderer(ren);
     SDL_DestroyWindow(win);
     SDL_Quit();
-    free(blob);
+    modelfile_free(&loaded);
     return 0;
 }
