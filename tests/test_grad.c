@@ -308,6 +308,62 @@ static void test_softmax_xent_backward(void **state)
     check_param(xent_loss_v, &c, logits, du, 10, "xent uniform dlogits");
 }
 
+/* ---- knowledge distillation ----------------------------------------------------- */
+
+typedef struct {
+    float *logits, *probs, *soft;
+    int label;
+    float alpha, temp;
+} kd_case;
+
+static double kd_loss_v(void *p)
+{
+    kd_case *c = p;
+    return distill_forward(c->probs, c->logits, c->label, c->soft, c->alpha, c->temp, 10);
+}
+
+/* The distillation loss against its definition (computed here in double) and
+ * its gradient against finite differences, at two temperatures. */
+static void test_distill_backward(void **state)
+{
+    (void)state;
+    float logits[10], probs[10], soft[10], tlogits[10];
+    rng_t keep_rng = g_rng; /* the later tests keep their draws */
+    fill(logits, 10, -3, 3);
+    fill(tlogits, 10, -4, 4);
+    H_STEP = 1e-3f;
+    const float temps[2] = {1.0f, 4.0f};
+    for (int k = 0; k < 2; k++) {
+        float T = temps[k], d[10] = {0};
+        softmax_temp(soft, tlogits, T, 10);
+        kd_case c = {logits, probs, soft, 3, 0.7f, T};
+        double l = kd_loss_v(&c);
+        /* reference: (1-a) * -log softmax(z)[y] + a T^2 sum t log(t / softmax(z/T)) */
+        double m = logits[0], s1 = 0.0, sT = 0.0, kl = 0.0;
+        for (int i = 1; i < 10; i++)
+            m = logits[i] > m ? logits[i] : m;
+        for (int i = 0; i < 10; i++) {
+            s1 += exp(logits[i] - m);
+            sT += exp((logits[i] - m) / T);
+        }
+        for (int i = 0; i < 10; i++)
+            kl += soft[i] * (log(soft[i]) - ((logits[i] - m) / T - log(sT)));
+        double ref = 0.3 * -(logits[3] - m - log(s1)) + 0.7 * T * T * kl;
+        assert_true(fabs(l - ref) < 1e-4 * (1.0 + fabs(ref)));
+        distill_backward(d, probs, logits, 3, soft, 0.7f, T, 10, 1.0f);
+        check_param(kd_loss_v, &c, logits, d, 10, "distill dlogits");
+    }
+    /* the teacher's own logits at alpha 1 are a minimum: zero gradient */
+    float d0[10] = {0};
+    softmax_temp(soft, logits, 2.0f, 10);
+    kd_case c0 = {logits, probs, soft, 3, 1.0f, 2.0f};
+    kd_loss_v(&c0);
+    distill_backward(d0, probs, logits, 3, soft, 1.0f, 2.0f, 10, 1.0f);
+    for (int i = 0; i < 10; i++)
+        assert_true(fabsf(d0[i]) < 1e-5f);
+    g_rng = keep_rng;
+}
+
 /* ---- the whole network ----------------------------------------------------------- */
 
 typedef struct {
@@ -538,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_conv2d_backward),   cmocka_unit_test(test_dense_backward),
         cmocka_unit_test(test_maxpool_backward),  cmocka_unit_test(test_relu_backward),
         cmocka_unit_test(test_batchnorm_backward), cmocka_unit_test(test_softmax_xent_backward),
+        cmocka_unit_test(test_distill_backward),
         cmocka_unit_test(test_network_backward),  cmocka_unit_test(test_fold_matches_eval),
         cmocka_unit_test(test_arch_parse_errors),
     };

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -68,6 +69,41 @@ static void test_short_training_learns(void **state)
     fprintf(stderr, "smoke: folded float model %d/%d\n", correct, n_val);
     assert_true(abs(correct - (int)(r.val_accuracy * n_val + 0.5)) <= 1);
     train_float_model_free(&m);
+
+    /* distillation: a student whose training labels are all wrong (every one
+     * set to 0) and that weighs only the teacher's soft targets (alpha 1)
+     * still learns the digits, so the knowledge comes from the teacher */
+    uint8_t *wrong = malloc((size_t)train.n);
+    assert_non_null(wrong);
+    memcpy(wrong, train.labels, (size_t)train.n);
+    memset(wrong, 0, (size_t)c.limit);
+    dataset zeroed = {train.n, train.pixels, wrong};
+    train_data sd = {&zeroed, NULL, NULL};
+    train_config s = c;
+    s.arch = "c4p,d10";
+    s.teacher = r.best_path;
+    s.kd_alpha = 1.0f;
+    s.kd_temp = 2.0f;
+    s.out_dir = test_tmpdir();
+    train_result sr;
+    rc = train_run(&s, &sd, &sr, &d);
+    if (rc)
+        fprintf(stderr, "train_run (student): %s\n", d.msg);
+    assert_int_equal(rc, 0);
+    fprintf(stderr, "smoke: student of a %.2f%% teacher, labels all 0 -> held-out %.2f%%\n",
+            100.0 * r.val_accuracy, 100.0 * sr.val_accuracy);
+    assert_true(sr.val_accuracy > 0.7);
+    /* and with the labels alone (alpha 0) the same wrong labels teach nothing */
+    s.kd_alpha = 0.0f;
+    s.out_dir = test_tmpdir();
+    rc = train_run(&s, &sd, &sr, &d);
+    assert_int_equal(rc, 0);
+    assert_true(sr.val_accuracy < 0.2);
+    /* a missing teacher is a clear error */
+    s.teacher = "/nonexistent/teacher.ckpt";
+    assert_int_equal(train_run(&s, &sd, &sr, &d), -1);
+    assert_non_null(strstr(d.msg, "teacher.ckpt"));
+    free(wrong);
     data_free(&train);
 }
 

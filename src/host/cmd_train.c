@@ -54,12 +54,17 @@ static void usage(FILE *f, const train_config *def)
             "  --pen-thin K      see --pen-rotate (default 4)\n"
             "  --scribbles N     non-digit scribbles per epoch trained toward the uniform\n"
             "                    target (outlier exposure, for rejection; default %d)\n"
+            "  --teacher CKPT    distill from a larger trained network's checkpoint (its best\n"
+            "                    epoch): soft targets on the same augmented inputs (default: none)\n"
+            "  --kd-alpha X      weight of the teacher's soft targets, 0..1 (default %.2f)\n"
+            "  --kd-temp T       distillation temperature (default %.1f)\n"
             "  --patience N      stop after N epochs without better validation (default: off)\n"
             "  --resume CKPT     continue a run from its checkpoint (keeps its settings)\n"
             "  --json            print one JSON object with the results on stdout\n"
             "Ctrl-C saves the state to last.ckpt and exits; --resume .../last.ckpt continues.\n",
             def->epochs, (unsigned long long)def->seed, def->arch, def->batch, (double)def->lr,
-            (double)def->wd, (double)def->augment / 1000.0, def->pen_repeat, def->scribbles);
+            (double)def->wd, (double)def->augment / 1000.0, def->pen_repeat, def->scribbles,
+            (double)def->kd_alpha, (double)def->kd_temp);
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -142,7 +147,7 @@ int cmd_train(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        long n;
+        long n = 0;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout, &cfg);
             return CLI_OK;
@@ -173,6 +178,9 @@ int cmd_train(int argc, char **argv)
             else if (!strcmp(a, "--pen-rotate")) bad = parse_float(v, 0.0f, 90.0f, &cfg.pen_rotate);
             else if (!strcmp(a, "--pen-thin")) bad = parse_long(v, 1, 16, &n), cfg.pen_thin = (int)n;
             else if (!strcmp(a, "--scribbles")) bad = parse_long(v, 0, 1000000, &n), cfg.scribbles = (int)n;
+            else if (!strcmp(a, "--teacher")) cfg.teacher = v;
+            else if (!strcmp(a, "--kd-alpha")) bad = parse_float(v, 0.0f, 1.0f, &cfg.kd_alpha);
+            else if (!strcmp(a, "--kd-temp")) bad = parse_float(v, 0.1f, 100.0f, &cfg.kd_temp);
             else if (!strcmp(a, "--patience")) bad = parse_long(v, 0, 10000, &n), cfg.patience = (int)n;
             else if (!strcmp(a, "--lr")) bad = parse_float(v, 1e-6f, 1.0f, &cfg.lr);
             else if (!strcmp(a, "--wd")) bad = parse_float(v, 0.0f, 1.0f, &cfg.wd);

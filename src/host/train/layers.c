@@ -348,3 +348,43 @@ void softmax_xent_backward(float *dlogits, const float *probs, int label, int n,
         dlogits[i] += scale * (probs[i] - (label < 0 || label >= n ? 1.0f / (float)n
                                                                    : (i == label ? 1.0f : 0.0f)));
 }
+
+/* ---- knowledge distillation ------------------------------------------------- */
+
+void softmax_temp(float *out, const float *logits, float temp, int n)
+{
+    float m = logits[0];
+    for (int i = 1; i < n; i++)
+        if (logits[i] > m)
+            m = logits[i];
+    double s = 0.0;
+    for (int i = 0; i < n; i++) {
+        out[i] = expf((logits[i] - m) / temp);
+        s += out[i];
+    }
+    for (int i = 0; i < n; i++)
+        out[i] = (float)(out[i] / s);
+}
+
+float distill_forward(float *probs, const float *logits, int label, const float *soft, float alpha,
+                      float temp, int n)
+{
+    float hard = softmax_xent_forward(probs, logits, label, n);
+    float q[16];
+    double kl = 0.0;
+    softmax_temp(q, logits, temp, n);
+    for (int i = 0; i < n; i++)
+        if (soft[i] > 0.0f)
+            kl += soft[i] * (log(soft[i]) - log(q[i] > 1e-30f ? q[i] : 1e-30f));
+    return (1.0f - alpha) * hard + alpha * temp * temp * (float)kl;
+}
+
+void distill_backward(float *dlogits, const float *probs, const float *logits, int label,
+                      const float *soft, float alpha, float temp, int n, float scale)
+{
+    float q[16];
+    softmax_xent_backward(dlogits, probs, label, n, scale * (1.0f - alpha));
+    softmax_temp(q, logits, temp, n);
+    for (int i = 0; i < n; i++)
+        dlogits[i] += scale * alpha * temp * (q[i] - soft[i]);
+}

@@ -60,4 +60,20 @@ void batchnorm_forward_eval(float *out, const float *in, const float *mean, cons
 float softmax_xent_forward(float *probs, const float *logits, int label, int n);
 void softmax_xent_backward(float *dlogits, const float *probs, int label, int n, float scale);
 
+/* Knowledge distillation for one sample (Hinton et al. 2015): with q_T =
+ * softmax(logits / temp) and the teacher's soft target t (n values summing
+ * to 1, already at temperature temp),
+ *   loss = (1 - alpha) * xent(label) + alpha * temp^2 * KL(t || q_T).
+ * The temp^2 keeps the soft term's gradient scale independent of temp. probs
+ * gets softmax(logits) (temperature 1) as in softmax_xent_forward. The
+ * backward adds scale * ((1 - alpha) * (probs - onehot) + alpha * temp *
+ * (q_T - t)) to dlogits. n <= 16. */
+float distill_forward(float *probs, const float *logits, int label, const float *soft, float alpha,
+                      float temp, int n);
+void distill_backward(float *dlogits, const float *probs, const float *logits, int label,
+                      const float *soft, float alpha, float temp, int n, float scale);
+
+/* softmax(logits / temp) into out (n values). */
+void softmax_temp(float *out, const float *logits, float temp, int n);
+
 #endif

@@ -240,9 +240,27 @@ static void post_forward(const tnet_layer *L, const float *params, const float *
 static void loss_forward(const tnet *net, tnet_work *w, const uint8_t *labels, int b)
 {
     const float *logits = w->o[net->n_layers - 1];
-    float l = softmax_xent_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES,
-                                   labels ? labels[b] : 0, TNET_CLASSES);
+    float l;
+    if (w->soft && labels)
+        l = distill_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES, labels[b],
+                            w->soft + b * TNET_CLASSES, w->kd_alpha, w->kd_temp, TNET_CLASSES);
+    else
+        l = softmax_xent_forward(w->probs + b * TNET_CLASSES, logits + b * TNET_CLASSES,
+                                 labels ? labels[b] : 0, TNET_CLASSES);
     w->losses[b] = labels ? l : 0.0f;
+}
+
+/* d(mean loss)/d(logits) of sample b into dO of the last layer. */
+static void loss_backward(const tnet *net, tnet_work *w, const uint8_t *labels, int b, int B)
+{
+    float *dlogits = w->dO[net->n_layers - 1] + b * TNET_CLASSES;
+    const float *probs = w->probs + b * TNET_CLASSES;
+    if (w->soft)
+        distill_backward(dlogits, probs, w->o[net->n_layers - 1] + b * TNET_CLASSES, labels[b],
+                         w->soft + b * TNET_CLASSES, w->kd_alpha, w->kd_temp, TNET_CLASSES,
+                         1.0f / (float)B);
+    else
+        softmax_xent_backward(dlogits, probs, labels[b], TNET_CLASSES, 1.0f / (float)B);
 }
 
 int tnet_has_bn(const tnet *net)
@@ -352,7 +370,6 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
                    const float *x, const uint8_t *labels, int B)
 {
     long nchunks = chunks_for(B), np = net->n_params;
-    float *dlogits = w->dO[net->n_layers - 1];
     if (!tnet_has_bn(net)) {
         /* one parallel region: each chunk runs its samples through every layer */
 #pragma omp parallel for schedule(static)
@@ -362,8 +379,7 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
             int end = (int)((ch + 1) * TNET_CHUNK < B ? (ch + 1) * TNET_CHUNK : B);
             for (int b = (int)ch * TNET_CHUNK; b < end; b++) {
                 zero_sample_grads(net, w, b);
-                softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
-                                      TNET_CLASSES, 1.0f / (float)B);
+                loss_backward(net, w, labels, b, B);
                 for (int l = net->n_layers - 1; l >= 0; l--) {
                     post_backward(&net->layer[l], w, l, b);
                     pre_backward(net, params, g, w, x, l, b);
@@ -375,8 +391,7 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
 #pragma omp parallel for schedule(static)
         for (int b = 0; b < B; b++) {
             zero_sample_grads(net, w, b);
-            softmax_xent_backward(dlogits + b * TNET_CLASSES, w->probs + b * TNET_CLASSES, labels[b],
-                                  TNET_CLASSES, 1.0f / (float)B);
+            loss_backward(net, w, labels, b, B);
         }
         for (int l = net->n_layers - 1; l >= 0; l--) {
             const tnet_layer *L = &net->layer[l];

@@ -77,6 +77,11 @@ typedef struct {
     float *dz[TNET_MAX_LAYERS], *dy[TNET_MAX_LAYERS], *da[TNET_MAX_LAYERS], *dO[TNET_MAX_LAYERS];
     float *mean[TNET_MAX_LAYERS], *rstd[TNET_MAX_LAYERS];
     float *probs, *losses;
+    /* Distillation (set by the caller, NULL by default): soft targets of the
+     * teacher, B x 10 at temperature kd_temp; the loss becomes distill_forward
+     * (layers.h) with weight kd_alpha on the soft term. */
+    const float *soft;
+    float kd_alpha, kd_temp;
     float *chunk_grads; /* ceil(max_batch / TNET_CHUNK) * n_params */
     float *block;       /* one allocation behind all the above */
     long block_floats;

@@ -11,6 +11,7 @@
 
 #include "../ink_eval.h"
 #include "checkpoint.h"
+#include "layers.h"
 #include "tnet.h"
 
 #define EVAL_BATCH 250
@@ -28,6 +29,8 @@ void train_config_defaults(train_config *c)
     c->augment = 500;
     c->pen_repeat = 1;
     c->pen_thin = 4;
+    c->kd_alpha = 0.7f;
+    c->kd_temp = 4.0f;
 }
 
 static double now_seconds(void)
@@ -213,6 +216,51 @@ static int start_state(train_state *s, const train_config *cfg, inkpin_diag *d)
     return 0;
 }
 
+/* ---- distillation teacher ----------------------------------------------------------- */
+
+typedef struct {
+    train_state s;  /* its selected parameters are best_params / best_stats */
+    tnet_work w;
+    float *soft;    /* batch x 10 soft targets */
+    int loaded;
+} teacher_t;
+
+static int teacher_open(teacher_t *t, const char *path, int max_batch, inkpin_diag *d)
+{
+    memset(t, 0, sizeof *t);
+    if (!path)
+        return 0;
+    if (train_checkpoint_load(path, &t->s, d))
+        return -1;
+    t->loaded = 1;
+    if (t->s.best_epoch == 0)
+        return diag_fail(d, "train: teacher %s has no validated epoch yet", path);
+    t->soft = malloc(sizeof(float) * (size_t)max_batch * TNET_CLASSES);
+    if (!t->soft || tnet_work_alloc(&t->w, &t->s.net, max_batch))
+        return diag_fail(d, "train: out of memory (teacher)");
+    return 0;
+}
+
+/* The teacher's soft targets at temperature temp for the B samples in x. */
+static const float *teacher_targets(teacher_t *t, const float *x, int B, float temp)
+{
+    const float *logits;
+    tnet_forward(&t->s.net, t->s.best_params, t->s.best_stats, &t->w, x, NULL, B, 0);
+    logits = t->w.o[t->s.net.n_layers - 1];
+    for (int b = 0; b < B; b++)
+        softmax_temp(t->soft + b * TNET_CLASSES, logits + b * TNET_CLASSES, temp, TNET_CLASSES);
+    return t->soft;
+}
+
+static void teacher_close(teacher_t *t)
+{
+    tnet_work_free(&t->w);
+    free(t->soft);
+    if (t->loaded)
+        train_state_free(&t->s);
+    memset(t, 0, sizeof *t);
+}
+
 int train_run(const train_config *cfg, const train_data *data, train_result *res, inkpin_diag *d)
 {
     double t0 = now_seconds();
@@ -236,7 +284,9 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     int *order = NULL;
     float *x = NULL, *grads = NULL, *qparams = NULL;
     tnet_work w;
+    teacher_t teacher;
     memset(&w, 0, sizeof w);
+    memset(&teacher, 0, sizeof teacher);
 
     /* binarize MNIST train once */
     int n_all = tr->n, n_train_all = n_all - TRAIN_VAL_IMAGES;
@@ -297,6 +347,8 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         goto oom;
     for (long i = 0; i < s.net.n_params; i++)
         decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
+    if (teacher_open(&teacher, cfg->teacher, B, d))
+        goto done;
     augment_params augp;
     augment_defaults(&augp);
     augment_scale(&augp, (float)s.augment / 1000.0f);
@@ -310,9 +362,9 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     snprintf(last_path, sizeof last_path, "%s/last.ckpt", cfg->out_dir);
     snprintf(res->best_path, sizeof res->best_path, "%s/best.ckpt", cfg->out_dir);
     if (cfg->progress)
-        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads\n",
+        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads%s%s\n",
                 s.net.spec, s.net.n_params, n_train, pool.n_pen, pool.pen_repeat, pool.n_scribble, n_val, B, s.epochs,
-                omp_get_max_threads());
+                omp_get_max_threads(), cfg->teacher ? ", distilled from " : "", cfg->teacher ? cfg->teacher : "");
 
     /* quantization-aware training: 4-bit layers train fake-quantized for the
      * last third of the epochs; validation always measures the 4-bit weights */
@@ -348,6 +400,11 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
             if (has_qat && s.epoch >= qat_from) {
                 tnet_fake_quant(&s.net, s.params, qparams);
                 pp = qparams;
+            }
+            if (teacher.loaded) {
+                w.soft = teacher_targets(&teacher, x, B, cfg->kd_temp);
+                w.kd_alpha = cfg->kd_alpha;
+                w.kd_temp = cfg->kd_temp;
             }
             float loss = tnet_forward(&s.net, pp, s.stats, &w, x, ylab, B, 1);
             tnet_backward(&s.net, pp, grads, &w, x, ylab, B);
@@ -443,6 +500,7 @@ oom:
 done:
     res->seconds = now_seconds() - t0;
     tnet_work_free(&w);
+    teacher_close(&teacher);
     free(bin), free(pen_plain), free(val_lab), free(test_bin), free(rep_bin), free(rep_lab);
     free(ylab), free(decays), free(pen), free(order), free(x), free(grads), free(qparams);
     train_state_free(&s);

@@ -47,6 +47,10 @@ typedef struct {
     float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees, thinned to every
                            * k-th point with k uniform in 1..pen_thin (not stored in checkpoints) */
     int pen_thin;
+    const char *teacher;  /* checkpoint of a larger trained network to distill from, or NULL
+                           * (its selected parameters; not stored in checkpoints) */
+    float kd_alpha;       /* weight of the teacher's soft targets (distill_forward) */
+    float kd_temp;        /* distillation temperature */
     int patience;         /* stop after this many epochs without a better val (0: never) */
     const char *out_dir;  /* writes last.ckpt (every epoch / on interrupt) and best.ckpt */
     const char *resume;   /* checkpoint to continue from, or NULL */
