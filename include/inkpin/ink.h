@@ -56,8 +56,30 @@
  *   a tap, ink whose bounding box is smaller than INK_MIN_EXTENT pixels on
  *   its longer side (a dot), or ink whose strokes are longer in total than
  *   INK_MAX_PATH_RATIO times that side (scribbled over, crossed out): the
- *   engine is not asked to guess. Other non-digits are left to the engine's
- *   confidence threshold (NET_REJECT_CONF).
+ *   engine is not asked to guess. Other non-digits are caught after the
+ *   engine ran, by the shape check below together with its confidence.
+ *
+ * SHAPE CHECK (is this plausibly a digit?)
+ *   A softmax confidence alone accepts many scribbles (random walks, coils,
+ *   random lines) as confident digits. ink_shape_of measures, on the stored
+ *   points, what handwritten digits keep within bounds:
+ *     strokes  pen-down strokes (UNIPEN digits: 1-3; 1 in 5802 has 4);
+ *     turn     total absolute turning of the strokes, followed in steps of at
+ *              least 1/INK_TURN_STEPS of the digit's size, in 1/1024 of a full
+ *              turn (an "8" is about 2 turns; coils and scribbles go round more);
+ *     flips    how often a stroke changes the side it turns to (a wavy walk).
+ *   ink_conf_needed turns them into the engine confidence the drawing needs
+ *   to be accepted: `plain` (NET_REJECT_CONF on devices) for ordinary shapes;
+ *   at least INK_ODD_CONF for odd ones (turn > INK_ODD_TURN or flips >
+ *   INK_ODD_FLIPS); more than NET_CONF_ONE (never accepted) for shapes no
+ *   digit has (strokes > INK_MAX_STROKES or turn > INK_MAX_TURN). The device
+ *   rule, shared by the app, the browser, the MCU ports and `inkpin classify`:
+ *       accept  <=>  confidence[digit] >= ink_conf_needed(ink, NET_REJECT_CONF)
+ *   The shape limits were chosen on the tune writers of the UNIPEN file and on
+ *   generated scribbles (docs/ink.md, "Rejection"); they do not depend on the
+ *   model. NET_REJECT_CONF does and is re-derived by `inkpin classify
+ *   --robustness`. Cost: one pass over the points, one 32-bit division per
+ *   kept step (at most INK_MAX_POINTS), 48 bytes of stack on Cortex-M4.
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
@@ -68,6 +90,9 @@
  *   ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
  *                            uint8_t image[NET_IMAGE_BYTES]);    // host tuning/augmentation
  *   int     ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col); // preview
+ *   ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES],
+ *                            ink_shape *shape);                    // render + SHAPE CHECK
+ *   uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain); // see SHAPE CHECK
  *   Every function accepting a pointer returns INK_ERR_ARG for NULL.
  */
 #ifndef INKPIN_INK_H
@@ -94,6 +119,25 @@
  * 2.5, 99.9th percentile 5.0, largest 6.3 (docs/ink.md). */
 #ifndef INK_MAX_PATH_RATIO
 #define INK_MAX_PATH_RATIO 8
+#endif
+
+/* Shape check limits (SHAPE CHECK above; chosen in docs/ink.md). Turn in
+ * 1/1024 of a full turn. */
+#ifndef INK_MAX_STROKES
+#define INK_MAX_STROKES 3
+#endif
+#ifndef INK_MAX_TURN
+#define INK_MAX_TURN 3584 /* 3.5 full turns */
+#endif
+#ifndef INK_ODD_TURN
+#define INK_ODD_TURN 2816 /* 2.75 turns */
+#endif
+/* Confidence (units of 1/NET_CONF_ONE) an odd-shaped drawing needs: 0.98. */
+#ifndef INK_ODD_CONF
+#define INK_ODD_CONF 32113u
+#endif
+#ifndef INK_TURN_STEPS
+#define INK_TURN_STEPS 8 /* steps of >= 1/8 of the digit's size */
 #endif
 
 /* Default rendering style in 1/16 pixel of the 28x28 image (see docs/ink.md
@@ -128,6 +172,12 @@ typedef struct {
     int16_t pen_radius_q4; /* pen radius, 0..40 (0 = one pixel per stamp) */
 } ink_style;
 
+/* What ink_render_shape measures (SHAPE CHECK). */
+typedef struct {
+    int32_t strokes; /* pen-down strokes */
+    int32_t turn;    /* total absolute turning, 1/1024 of a full turn */
+} ink_shape;
+
 void ink_reset(ink_buffer *ink);
 ink_err ink_pen_down(ink_buffer *ink, int32_t x, int32_t y);
 ink_err ink_pen_move(ink_buffer *ink, int32_t x, int32_t y);
@@ -142,5 +192,17 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
 
 /* 1 if pixel (row, col) of a packed image is ink, 0 otherwise (also out of range). */
 int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col);
+
+/* ink_render, and the shape check's measurements of the same drawing into
+ * *shape (may be NULL; all zero unless INK_OK). The image is ink_render's. */
+ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES],
+                         ink_shape *shape);
+
+/* The confidence[digit] (units of 1/NET_CONF_ONE) the engine must reach for
+ * a drawing of this shape to be accepted, given the plain threshold: plain;
+ * INK_ODD_CONF when that is higher and the shape is odd; NET_CONF_ONE + 1
+ * when no digit is drawn like this (also for NULL or an empty shape).
+ * Always max(plain, ink_conf_needed(shape, 0)). */
+uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain);
 
 #endif

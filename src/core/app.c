@@ -319,14 +319,15 @@ static void log_line(const app *a, const char *line)
 
 /* Renders the ink and runs the engine. Returns the digit 0..9 with *permille,
  * -2 when the ink is not a digit (empty, tap, dot), -3 when there is no
- * usable model, -4 when the engine is unsure (confidence below
- * NET_REJECT_CONF, the threshold `inkpin classify` uses; a->result holds the
- * guess). */
+ * usable model, -4 when the engine is unsure (confidence below what the
+ * drawing's shape needs, ink_conf_needed(shape, NET_REJECT_CONF): the rule
+ * `inkpin classify` uses; a->result holds the guess). */
 static int recognize(app *a, uint16_t *permille)
 {
     uint32_t conf;
+    ink_shape shape;
     *permille = 0;
-    if (ink_render(&a->ink, a->image) != INK_OK) {
+    if (ink_render_shape(&a->ink, a->image, &shape) != INK_OK) {
         a->has_preview = false;
         return -2;
     }
@@ -337,7 +338,7 @@ static int recognize(app *a, uint16_t *permille)
     }
     conf = a->result.confidence[a->result.digit];
     *permille = (uint16_t)((conf * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
-    if (conf < NET_REJECT_CONF) {
+    if (conf < ink_conf_needed(&shape, NET_REJECT_CONF)) {
         return -4;
     }
     return a->result.digit;

@@ -100,20 +100,30 @@ void ink_reset(ink_buffer *ink)
         memset(ink, 0, sizeof *ink);
 }
 
+/* Stores a sample: a new stroke (after a pen lift when ink is stored) or the
+ * next point of the current one (ignored when it repeats the last point). */
+static ink_err store_sample(ink_buffer *ink, int32_t x, int32_t y, bool new_stroke)
+{
+    uint8_t cx = clamp_coord(x), cy = clamp_coord(y);
+    if (!new_stroke && ink->x[ink->n - 1] == cx && ink->y[ink->n - 1] == cy)
+        return INK_OK; /* no movement, nothing to store */
+    bool lift = new_stroke && ink->n > 0;
+    if (!make_room(ink, lift ? 2 : 1))
+        return INK_ERR_FULL;
+    if (lift)
+        append(ink, INK_PEN_LIFT, INK_PEN_LIFT);
+    append(ink, cx, cy);
+    ink->pen_is_down = true;
+    return INK_OK;
+}
+
 ink_err ink_pen_down(ink_buffer *ink, int32_t x, int32_t y)
 {
     if (!ink)
         return INK_ERR_ARG;
     if (ink->n < 0 || ink->n > INK_MAX_POINTS) /* corrupted by the caller: start over */
         ink_reset(ink);
-    int need = ink->n > 0 ? 2 : 1; /* a pen lift, then the point */
-    if (!make_room(ink, need))
-        return INK_ERR_FULL;
-    if (ink->n > 0)
-        append(ink, INK_PEN_LIFT, INK_PEN_LIFT);
-    append(ink, clamp_coord(x), clamp_coord(y));
-    ink->pen_is_down = true;
-    return INK_OK;
+    return store_sample(ink, x, y, true);
 }
 
 ink_err ink_pen_move(ink_buffer *ink, int32_t x, int32_t y)
@@ -122,13 +132,7 @@ ink_err ink_pen_move(ink_buffer *ink, int32_t x, int32_t y)
         return INK_ERR_ARG;
     if (!ink->pen_is_down || ink->n <= 0 || ink->n > INK_MAX_POINTS)
         return ink_pen_down(ink, x, y);
-    uint8_t cx = clamp_coord(x), cy = clamp_coord(y);
-    if (ink->x[ink->n - 1] == cx && ink->y[ink->n - 1] == cy)
-        return INK_OK; /* no movement, nothing to store */
-    if (!make_room(ink, 1))
-        return INK_ERR_FULL;
-    append(ink, cx, cy);
-    return INK_OK;
+    return store_sample(ink, x, y, false);
 }
 
 ink_err ink_pen_up(ink_buffer *ink)
@@ -163,6 +167,11 @@ typedef struct {
     bool clipped;       /* some pen pixel fell outside the 28x28 image */
     /* centre-of-mass accumulators of the pixels set so far */
     int32_t count, sum_row, sum_col;
+    /* shape check (SHAPE CHECK in ink.h) on the mapped points, Q4: each
+     * stroke followed in steps of at least `step` from an anchor; dir is the
+     * last step (0, 0 before the first) */
+    ink_shape *shape;
+    int32_t step, anchor_row, anchor_col, dir_row, dir_col;
 } raster;
 
 /* Right shifts below are applied to values made non-negative by a bias, so
@@ -237,6 +246,39 @@ static int32_t abs32(int32_t v)
     return v < 0 ? -v : v;
 }
 
+/* 8 x the length of (dx, dy) measured as max(|dx|,|dy|) + 3/8 min(|dx|,|dy|)
+ * (within 7% of Euclid, no sqrt). */
+static int32_t length_x8(int32_t dx, int32_t dy)
+{
+    dx = abs32(dx);
+    dy = abs32(dy);
+    return dx > dy ? 8 * dx + 3 * dy : 8 * dy + 3 * dx;
+}
+
+/* Shape check: the mapped point (row, col) of the current stroke. A point
+ * less than a step (L1 distance) from the anchor is skipped, so the pen's
+ * jitter and the sampling rate do not count as turning (a shorter tail is
+ * ignored). The turn between two steps is measured without trigonometry by
+ * the pseudo-angle 256 |cross| / (|cross| + |dot|): 0 straight on, 128 at 45
+ * degrees, 256 at a right angle, 512 when the stroke turns back (exact there,
+ * within 5 degrees between). */
+static void track_shape(raster *rs, int32_t row, int32_t col)
+{
+    int32_t dr = row - rs->anchor_row, dc = col - rs->anchor_col;
+    if (abs32(dr) + abs32(dc) < rs->step)
+        return;
+    if (rs->dir_row != 0 || rs->dir_col != 0) {
+        int32_t cross = abs32(rs->dir_row * dc - rs->dir_col * dr);
+        int32_t dot = rs->dir_row * dr + rs->dir_col * dc;
+        int32_t t = cross * 256 / (cross + abs32(dot));
+        rs->shape->turn += dot < 0 ? 512 - t : t;
+    }
+    rs->dir_row = dr;
+    rs->dir_col = dc;
+    rs->anchor_row = row;
+    rs->anchor_col = col;
+}
+
 /* Stamps the pen along the segment every half pixel (or less), ends included. */
 static void draw_segment(raster *rs, int32_t r0, int32_t c0, int32_t r1, int32_t c1)
 {
@@ -272,6 +314,7 @@ static void draw_all(const ink_buffer *ink, raster *rs)
     memset(rs->image, 0, NET_IMAGE_BYTES);
     rs->count = rs->sum_row = rs->sum_col = 0;
     rs->clipped = false;
+    rs->shape->strokes = rs->shape->turn = 0;
     bool have_prev = false;
     int32_t pr = 0, pc = 0;
     for (int i = 0; i < ink->n; i++) {
@@ -281,6 +324,13 @@ static void draw_all(const ink_buffer *ink, raster *rs)
         }
         int32_t r = map_axis((int32_t)ink->y[i] * 2 - rs->mid_y2, rs->mul, rs->off_row_q4);
         int32_t c = map_axis((int32_t)ink->x[i] * 2 - rs->mid_x2, rs->mul, rs->off_col_q4);
+        if (!have_prev) { /* a new stroke: r, c is its first anchor */
+            rs->shape->strokes++;
+            rs->anchor_row = r;
+            rs->anchor_col = c;
+            rs->dir_row = rs->dir_col = 0;
+        }
+        track_shape(rs, r, c);
         if (have_prev)
             draw_segment(rs, pr, pc, r, c);
         else if (i + 1 >= ink->n || is_lift(ink, i + 1))
@@ -317,18 +367,14 @@ static void shift_image(uint8_t *image, int16_t drow, int16_t dcol)
     }
 }
 
-/* 8 x the total length of the strokes in area pixels, each segment measured
- * as max(|dx|,|dy|) + 3/8 min(|dx|,|dy|) (within 7% of Euclid, no sqrt). */
+/* 8 x the total length of the strokes in area pixels. */
 static int32_t path_length_x8(const ink_buffer *ink)
 {
     int32_t total = 0;
     for (int i = 1; i < ink->n; i++) {
         if (is_lift(ink, i) || is_lift(ink, i - 1))
             continue;
-        int32_t dx = abs32((int32_t)ink->x[i] - ink->x[i - 1]);
-        int32_t dy = abs32((int32_t)ink->y[i] - ink->y[i - 1]);
-        int32_t hi = dx > dy ? dx : dy, lo = dx > dy ? dy : dx;
-        total += 8 * hi + 3 * lo;
+        total += length_x8((int32_t)ink->x[i] - ink->x[i - 1], (int32_t)ink->y[i] - ink->y[i - 1]);
     }
     return total;
 }
@@ -339,8 +385,10 @@ static int32_t div_round(int32_t num, int32_t den)
     return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
 }
 
-ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
-                         uint8_t image[NET_IMAGE_BYTES])
+/* ink_render_style, and the shape check's measurements into *shape (valid
+ * when INK_OK). */
+static ink_err render(const ink_buffer *ink, const ink_style *style,
+                      uint8_t image[NET_IMAGE_BYTES], ink_shape *shape)
 {
     if (!ink || !style || !image)
         return INK_ERR_ARG;
@@ -375,6 +423,8 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     rs.r = style->pen_radius_q4;
     rs.r2 = (int16_t)(rs.r * rs.r);
     rs.image = image;
+    rs.shape = shape;
+    rs.step = style->box_q4 / INK_TURN_STEPS;
 
     /* Pass 1: box centred, to find the centre of mass. */
     draw_all(ink, &rs);
@@ -398,8 +448,35 @@ ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
     return INK_OK;
 }
 
+ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
+                         uint8_t image[NET_IMAGE_BYTES])
+{
+    ink_shape unused;
+    return render(ink, style, image, &unused);
+}
+
+static const ink_style default_style = {INK_BOX_Q4, INK_PEN_RADIUS_Q4};
+
 ink_err ink_render(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES])
 {
-    ink_style style = {INK_BOX_Q4, INK_PEN_RADIUS_Q4};
-    return ink_render_style(ink, &style, image);
+    return ink_render_style(ink, &default_style, image);
 }
+
+ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES], ink_shape *shape)
+{
+    if (!shape)
+        return INK_ERR_ARG;
+    shape->strokes = shape->turn = 0;
+    return render(ink, &default_style, image, shape);
+}
+
+uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain)
+{
+    if (!shape || shape->strokes == 0 || shape->strokes > INK_MAX_STROKES ||
+        shape->turn > INK_MAX_TURN)
+        return (uint32_t)NET_CONF_ONE + 1u; /* no confidence is enough */
+    if (shape->turn > INK_ODD_TURN && plain < INK_ODD_CONF)
+        return INK_ODD_CONF;
+    return plain;
+}
+

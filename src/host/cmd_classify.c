@@ -20,7 +20,9 @@ typedef struct {
     const char *path, *model, *writers_name;
     int writers; /* STROKES_TUNE, STROKES_REPORT or -1 (all) */
     double threshold, min_accuracy;
-    int json, predictions, robustness, scribbles;
+    uint32_t plain; /* threshold as the device's integer (inkeval_plain) */
+    int json, predictions, robustness, rejection_only, scribbles;
+    uint32_t scribble_seed;
 } classify_opts;
 
 static void classify_usage(FILE *f)
@@ -29,7 +31,9 @@ static void classify_usage(FILE *f)
             "usage: inkpin classify FILE.ndjson [options]\n"
             "  Runs every line through the ink module and the int8 engine exactly as the\n"
             "  device does (pen events -> ink_render -> net_run). A sample is rejected when\n"
-            "  the ink is no digit (empty, tap, dot) or the confidence is below the threshold.\n"
+            "  the ink is no digit (empty, tap, dot), or the confidence is below what the\n"
+            "  drawing's shape needs: the threshold for ordinary shapes, %.2f for odd ones,\n"
+            "  never enough for shapes no digit has (ink_conf_needed, include/inkpin/ink.h).\n"
             "  accuracy = correct top-1 predictions / labelled samples (no digit = wrong).\n\n"
             "  --model FILE.inkm    model blob (default: the compiled-in default model)\n"
             "  --writers W          all (default) | tune | report: writer-disjoint part of the\n"
@@ -42,8 +46,11 @@ static void classify_usage(FILE *f)
             "  --robustness         instead: the robustness and calibration report (Markdown)\n"
             "                       of docs/ink.md; --writers defaults to report here, and the\n"
             "                       rejection threshold is chosen on the tune writers\n"
-            "  --scribbles N        scribbles per kind for --robustness (default 500)\n",
-            (double)NET_REJECT_CONF / NET_CONF_ONE);
+            "  --scribbles N        scribbles per kind for --robustness (default 500)\n"
+            "  --scribble-seed S    first scribble seed (default 0; seeds >= 2000000 are the\n"
+            "                       ones reserved for tuning)\n"
+            "  --rejection-only     --robustness without the transform tables\n",
+            (double)INK_ODD_CONF / NET_CONF_ONE, (double)NET_REJECT_CONF / NET_CONF_ONE);
 }
 
 static int parse_args(int argc, char **argv, classify_opts *o)
@@ -91,6 +98,16 @@ static int parse_args(int argc, char **argv, classify_opts *o)
                 fprintf(stderr, "inkpin classify: --scribbles must be 1..100000\n");
                 return -1;
             }
+        } else if (!strcmp(a, "--scribble-seed") && has) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || v > 4000000000ul) {
+                fprintf(stderr, "inkpin classify: --scribble-seed must be 0..4000000000\n");
+                return -1;
+            }
+            o->scribble_seed = (uint32_t)v;
+        } else if (!strcmp(a, "--rejection-only")) {
+            o->rejection_only = o->robustness = 1;
         } else if (!strcmp(a, "--json")) {
             o->json = 1;
         } else if (!strcmp(a, "--predictions")) {
@@ -122,6 +139,7 @@ static int parse_args(int argc, char **argv, classify_opts *o)
         o->writers_name = o->writers == STROKES_REPORT ? "report" : "all";
     if (o->threshold < 0)
         o->threshold = (double)NET_REJECT_CONF / NET_CONF_ONE;
+    o->plain = inkeval_plain(o->threshold); /* NET_REJECT_CONF exactly by default */
     return 0;
 }
 
@@ -147,7 +165,8 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
 {
     metrics m;
     metrics_init(&m);
-    int n = 0, labelled = 0, correct = 0, no_digit = 0, low_conf = 0, acc_n = 0, acc_ok = 0;
+    int n = 0, labelled = 0, correct = 0, no_digit = 0, shape_no = 0, low_conf = 0, acc_n = 0,
+        acc_ok = 0;
     cJSON *root = o->json ? cJSON_CreateObject() : NULL;
     cJSON *preds = o->json ? cJSON_CreateArray() : NULL;
     for (int i = 0; i < set->n; i++) {
@@ -164,9 +183,11 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
             return CLI_FAILED;
         }
         n++;
-        int rejected = r.pred < 0 || r.confidence < o->threshold;
+        int rejected = inkeval_rejected(&r, o->plain);
+        int not_shaped = r.pred >= 0 && ink_conf_needed(&r.shape, 0) > NET_CONF_ONE;
         no_digit += r.pred < 0;
-        low_conf += r.pred >= 0 && r.confidence < o->threshold;
+        shape_no += not_shaped;
+        low_conf += rejected && r.pred >= 0 && !not_shaped;
         if (s->label >= 0) {
             labelled++;
             correct += r.pred == s->label;
@@ -205,8 +226,9 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
             cJSON_AddNumberToObject(root, "accuracy", accuracy);
             cJSON_AddNumberToObject(root, "accepted_accuracy", acc_n ? (double)acc_ok / acc_n : 0);
         }
-        cJSON_AddNumberToObject(root, "rejected", no_digit + low_conf);
+        cJSON_AddNumberToObject(root, "rejected", no_digit + shape_no + low_conf);
         cJSON_AddNumberToObject(root, "no_digit", no_digit);
+        cJSON_AddNumberToObject(root, "not_digit_shaped", shape_no);
         cJSON_AddNumberToObject(root, "threshold", o->threshold);
         cJSON_AddStringToObject(root, "writers", o->writers_name);
         cJSON_AddStringToObject(root, "model", em->model.name);
@@ -218,9 +240,12 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
         cJSON_Delete(root);
     } else {
         printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n, em->model.name);
-        printf("rejected: %d (%.2f%%): %d no digit, %d with confidence < %.4f\n",
-               no_digit + low_conf, n ? 100.0 * (no_digit + low_conf) / n : 0.0, no_digit,
-               low_conf, o->threshold);
+        int rej = no_digit + shape_no + low_conf;
+        printf("rejected: %d (%.2f%%): %d no digit, %d not shaped like a digit, %d with confidence\n"
+               "  below what the shape needs (%.4f; %.4f for odd shapes)\n",
+               rej, n ? 100.0 * rej / n : 0.0, no_digit, shape_no, low_conf,
+               (double)o->plain / NET_CONF_ONE,
+               (double)(o->plain > INK_ODD_CONF ? o->plain : INK_ODD_CONF) / NET_CONF_ONE);
         if (labelled) {
             printf("accuracy: %.2f%% (%d of %d labelled; no digit counts as wrong)\n",
                    100 * accuracy, correct, labelled);
@@ -320,47 +345,65 @@ static void row(const char *what, const tally t[2])
     printf("| %s | %.2f%% | %.2f%% |\n", what, pct(t[0]), pct(t[1]));
 }
 
-/* Confidences of the ink path on real digits: conf[i] (0 when no digit), ok[i]. */
-static int collect_confidences(const classify_opts *o, const strokes_set *set,
-                               const inkeval_model *em, int part, double **conf, int **ok)
+/* One drawing through the device path, as the rejection tables need it:
+ * conf = confidence[pred] (units of 1/NET_CONF_ONE; 0 when no digit), need =
+ * ink_conf_needed(shape, 0) (NET_CONF_ONE + 1 when no digit), ok = correct. */
+typedef struct {
+    uint32_t conf, need;
+    int ok;
+} judged;
+
+static judged judge(const inkeval_model *em, const strokes_sample *s)
+{
+    inkeval_result r;
+    judged j = {0, NET_CONF_ONE + 1u, 0};
+    if (inkeval_classify(em, s, &r) == 0 && r.pred >= 0) {
+        j.conf = r.conf_q;
+        j.need = ink_conf_needed(&r.shape, 0);
+        j.ok = r.pred == s->label;
+    }
+    return j;
+}
+
+/* The device's decision on a judged drawing at the plain threshold; with
+ * shape = 0, the confidence threshold alone (the rule before the shape check). */
+static int judged_rejected(const judged *j, uint32_t plain, int shape)
+{
+    if (j->conf == 0)
+        return 1; /* no digit */
+    if (shape && j->need > plain)
+        plain = j->need; /* = ink_conf_needed(shape, plain) */
+    return j->conf < plain;
+}
+
+/* Real digits of one writer part through the device path; returns the count. */
+static int collect_digits(const strokes_set *set, const inkeval_model *em, int part, judged **out)
 {
     int n = 0;
-    *conf = malloc((size_t)set->n * sizeof **conf);
-    *ok = malloc((size_t)set->n * sizeof **ok);
-    if (!*conf || !*ok)
+    *out = malloc((size_t)(set->n ? set->n : 1) * sizeof **out);
+    if (!*out)
         return -1;
-    (void)o;
     for (int i = 0; i < set->n; i++) {
         const strokes_sample *s = &set->samples[i];
-        if (strokes_part(s) != part || s->label < 0)
-            continue;
-        double c = 0;
-        int p = predict(em, s, PATH_INK, &c);
-        (*conf)[n] = p < 0 ? 0 : c;
-        (*ok)[n] = p == s->label;
-        n++;
+        if (strokes_part(s) == part && s->label >= 0)
+            (*out)[n++] = judge(em, s);
     }
     return n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void calibration(const double *conf, const int *ok, int n)
+static void calibration(const judged *d, int n)
 {
     enum { BINS = 10 };
     int cnt[BINS] = {0}, good[BINS] = {0};
     double sum[BINS] = {0};
     for (int i = 0; i < n; i++) {
-        int b = (int)(conf[i] * BINS);
+        double c = (double)d[i].conf / NET_CONF_ONE;
+        int b = (int)(c * BINS);
         if (b >= BINS) b = BINS - 1;
         if (b < 0) b = 0;
         cnt[b]++;
-        good[b] += ok[i];
-        sum[b] += conf[i];
+        good[b] += d[i].ok;
+        sum[b] += c;
     }
     double ece = 0;
     printf("| confidence bin | samples | mean confidence | accuracy |\n|---|---:|---:|---:|\n");
@@ -376,7 +419,127 @@ static void calibration(const double *conf, const int *ok, int n)
            ece, n);
 }
 
-static int run_robustness(const classify_opts *o, const strokes_set *set, const inkeval_model *em)
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The largest threshold (rounded down to 0.001) that rejects at most 1% of
+ * the tune digits together with the rejections it does not control (no
+ * digit; with shape = 1 also the shape check). Returned as a confidence
+ * 0..1; 0 when those alone exceed the 1%. */
+static double choose_threshold(const judged *t, int nt, int shape)
+{
+    uint32_t *free_conf = malloc((size_t)(nt ? nt : 1) * sizeof *free_conf);
+    int m = 0, fixed = 0;
+    if (!free_conf)
+        return 0;
+    for (int i = 0; i < nt; i++) {
+        if (judged_rejected(&t[i], 0, shape))
+            fixed++; /* rejected whatever the plain threshold */
+        else
+            free_conf[m++] = t[i].conf;
+    }
+    qsort(free_conf, (size_t)m, sizeof *free_conf, cmp_u32);
+    int budget = nt / 100 - fixed; /* the digits the threshold may still reject */
+    double chosen = budget < 0 || m == 0 ? 0
+                    : floor((double)free_conf[budget < m ? budget : m - 1] / NET_CONF_ONE * 1000) / 1000;
+    free(free_conf);
+    return chosen;
+}
+
+/* One row of the rejection table. */
+static void rejection_row(const char *what, uint32_t plain, int shape, const judged *r, int nr,
+                          const judged *sc, int ns)
+{
+    int rej = 0, acc_n = 0, acc_ok = 0, all = 0;
+    for (int i = 0; i < nr; i++) {
+        if (judged_rejected(&r[i], plain, shape)) {
+            rej++;
+        } else {
+            acc_n++;
+            acc_ok += r[i].ok;
+        }
+    }
+    printf("| %s | %.2f%% | %.2f%% |", what, nr ? 100.0 * rej / nr : 0,
+           acc_n ? 100.0 * acc_ok / acc_n : 0);
+    for (int k = 0; k < SCRIBBLE_KINDS; k++) {
+        int n = 0;
+        for (int i = 0; i < ns; i++)
+            n += judged_rejected(&sc[k * ns + i], plain, shape);
+        all += n;
+        printf(" %.1f%% |", 100.0 * n / ns);
+    }
+    printf(" %.1f%% |\n", 100.0 * all / (ns * SCRIBBLE_KINDS));
+}
+
+static void rejection_report(const classify_opts *o, const judged *r, int nr, int part_r,
+                             const judged *t, int nt, const judged *sc, int ns)
+{
+    double before = choose_threshold(t, nt, 0), chosen = choose_threshold(t, nt, 1);
+    uint32_t chosen_q = inkeval_plain(chosen);
+    printf("### Rejection\n\n"
+           "A drawing is rejected when the ink module says no digit, or when the engine's\n"
+           "confidence is below what the drawing's shape needs (ink_conf_needed,\n"
+           "include/inkpin/ink.h): the threshold for ordinary shapes, %.2f for odd shapes\n"
+           "(total turning > %.2f turns), never enough for shapes no digit has (> %d\n"
+           "strokes or > %.2f turns). The threshold is chosen on the tune writers (%d\n"
+           "digits) as the largest one (rounded down to 0.001) that rejects at most 1%%\n"
+           "of them, shape check included: **%.3f**, i.e. NET_REJECT_CONF = %u\n"
+           "(include/inkpin/net.h; this build: %u%s).\n"
+           "Without the shape check (confidence only, the rule before it) the same rule\n"
+           "gives %.3f.\n"
+           "Scribbles: %d of each kind, generated (inkeval_scribble, seeds %u..%u).\n\n",
+           (double)INK_ODD_CONF / NET_CONF_ONE, INK_ODD_TURN / 1024.0, INK_MAX_STROKES,
+           INK_MAX_TURN / 1024.0, nt, chosen, chosen_q, (unsigned)NET_REJECT_CONF,
+           chosen_q == NET_REJECT_CONF ? ", the same" : ", DIFFERENT: update it", before, ns,
+           o->scribble_seed, o->scribble_seed + (uint32_t)ns - 1u);
+    printf("| rule | real digits rejected (%s) | accepted accuracy |",
+           part_r == STROKES_TUNE ? "tune" : "report");
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        printf(" %s rejected |", inkeval_scribble_names[k]);
+    printf(" all scribbles rejected |\n|---|---:|---:|");
+    for (int k = 0; k <= SCRIBBLE_KINDS; k++)
+        printf("---:|");
+    printf("\n");
+    char what[96];
+    snprintf(what, sizeof what, "confidence only, %.3f (before)", before);
+    rejection_row(what, inkeval_plain(before), 0, r, nr, sc, ns);
+    snprintf(what, sizeof what, "confidence only, %.3f", chosen);
+    rejection_row(what, chosen_q, 0, r, nr, sc, ns);
+    static const double more[] = {0.5, 0.7, 0.9};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        snprintf(what, sizeof what, "shape check + %.3f", more[i]);
+        rejection_row(what, inkeval_plain(more[i]), 1, r, nr, sc, ns);
+    }
+    snprintf(what, sizeof what, "**shape check + %.3f (chosen)**", chosen);
+    rejection_row(what, chosen_q, 1, r, nr, sc, ns);
+
+    int nodigit[SCRIBBLE_KINDS] = {0}, noshape[SCRIBBLE_KINDS] = {0}, odd[SCRIBBLE_KINDS] = {0};
+    int real_noshape = 0, real_odd = 0;
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        for (int i = 0; i < ns; i++) {
+            const judged *j = &sc[k * ns + i];
+            nodigit[k] += j->conf == 0 && j->need > NET_CONF_ONE;
+            noshape[k] += j->conf > 0 && j->need > NET_CONF_ONE;
+            odd[k] += j->need == INK_ODD_CONF;
+        }
+    for (int i = 0; i < nr; i++) {
+        real_noshape += r[i].conf > 0 && r[i].need > NET_CONF_ONE;
+        real_odd += r[i].need == INK_ODD_CONF;
+    }
+    printf("\nBy cause (%s digits: %d not shaped like a digit, %d odd-shaped;",
+           part_r == STROKES_TUNE ? "tune" : "report", real_noshape, real_odd);
+    printf(" scribbles, no digit by the ink module / not shaped like a digit / odd-shaped:");
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        printf("%s %s %d/%d/%d", k ? "," : "", inkeval_scribble_names[k], nodigit[k], noshape[k],
+               odd[k]);
+    printf(")\n");
+}
+
+/* The accuracy tables: as drawn, size, position, rotation, sampling rate. */
+static void transform_tables(const classify_opts *o, const strokes_set *set, const inkeval_model *em)
 {
     tally t[2];
     char label[96];
@@ -435,102 +598,39 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
         snprintf(label, sizeof label, "1 in %d", k);
         row(label, t);
     }
+}
 
-    /* ---- calibration on the selected writers ---- */
-    double *conf_r = NULL, *conf_t = NULL;
-    int *ok_r = NULL, *ok_t = NULL;
+static int run_robustness(const classify_opts *o, const strokes_set *set, const inkeval_model *em)
+{
+    if (!o->rejection_only)
+        transform_tables(o, set, em);
+    /* ---- calibration and rejection: threshold chosen on the tune writers ---- */
+    judged *real = NULL, *tune = NULL, *sc = NULL;
     int part_r = o->writers < 0 ? STROKES_REPORT : o->writers;
-    int nr = collect_confidences(o, set, em, part_r, &conf_r, &ok_r);
-    int nt = collect_confidences(o, set, em, STROKES_TUNE, &conf_t, &ok_t);
-    if (nr < 0 || nt < 0) {
-        free(conf_r), free(ok_r), free(conf_t), free(ok_t);
+    int nr = collect_digits(set, em, part_r, &real);
+    int nt = collect_digits(set, em, STROKES_TUNE, &tune);
+    int ns = o->scribbles;
+    sc = malloc((size_t)ns * SCRIBBLE_KINDS * sizeof *sc);
+    if (nr < 0 || nt < 0 || !sc) {
+        free(real), free(tune), free(sc);
         fprintf(stderr, "inkpin classify: out of memory\n");
         return CLI_FAILED;
     }
-    printf("\n### Calibration (ink path, %s writers)\n\n", part_r == STROKES_TUNE ? "tune" : "report");
-    if (nr > 0)
-        calibration(conf_r, ok_r, nr);
-
-    /* ---- threshold: chosen on the tune writers, reported on the others ---- */
-    double chosen = 0;
-    if (nt > 0) {
-        double *sorted = malloc((size_t)nt * sizeof *sorted);
-        if (sorted) {
-            memcpy(sorted, conf_t, (size_t)nt * sizeof *sorted);
-            qsort(sorted, (size_t)nt, sizeof *sorted, cmp_double);
-            /* the largest threshold that rejects at most 1% of tune digits */
-            int k = nt / 100;
-            chosen = sorted[k];
-            chosen = floor(chosen * 1000) / 1000; /* a round number at or below it */
-            free(sorted);
-        }
-    }
-
-    /* scribbles */
-    int ns = o->scribbles;
-    double *sconf = malloc((size_t)ns * SCRIBBLE_KINDS * sizeof *sconf);
-    if (!sconf) {
-        free(conf_r), free(ok_r), free(conf_t), free(ok_t);
-        return CLI_FAILED;
-    }
-    int sc_nodigit[SCRIBBLE_KINDS] = {0};
     for (int kind = 0; kind < SCRIBBLE_KINDS; kind++)
         for (int i = 0; i < ns; i++) {
-            strokes_sample sc;
-            double c = 0;
-            sconf[kind * ns + i] = 0;
-            if (inkeval_scribble(kind, (uint32_t)i, &sc))
+            strokes_sample s;
+            judged none = {0, NET_CONF_ONE + 1u, 0};
+            sc[kind * ns + i] = none;
+            if (inkeval_scribble(kind, o->scribble_seed + (uint32_t)i, &s))
                 continue;
-            int p = predict(em, &sc, PATH_INK, &c);
-            sconf[kind * ns + i] = p < 0 ? 0 : c;
-            sc_nodigit[kind] += p < 0;
-            strokes_sample_free(&sc);
+            sc[kind * ns + i] = judge(em, &s);
+            strokes_sample_free(&s);
         }
-
-    printf("### Rejection threshold\n\n"
-           "Chosen on the tune writers (%d digits) as the largest confidence threshold\n"
-           "(rounded down to 0.001) that rejects at most 1%% of their digits: **%.3f**.\n"
-           "Rejected = the ink module says no digit, or confidence < threshold.\n"
-           "Scribbles: %d of each kind, generated (inkeval_scribble, seeds 0..%d).\n\n",
-           nt, chosen, ns, ns - 1);
-    double thresholds[] = {0.5, 0.7, 0.9, 0.95, chosen};
-    printf("| threshold | real digits rejected (%s) | accepted accuracy |", 
-           part_r == STROKES_TUNE ? "tune" : "report");
-    for (int k = 0; k < SCRIBBLE_KINDS; k++)
-        printf(" %s rejected |", inkeval_scribble_names[k]);
-    printf(" all scribbles rejected |\n|---|---:|---:|");
-    for (int k = 0; k <= SCRIBBLE_KINDS; k++)
-        printf("---:|");
-    printf("\n");
-    for (size_t ti = 0; ti < sizeof thresholds / sizeof *thresholds; ti++) {
-        double th = thresholds[ti];
-        int rej = 0, acc_n = 0, acc_ok = 0;
-        for (int i = 0; i < nr; i++) {
-            if (conf_r[i] < th || conf_r[i] == 0) {
-                rej++;
-            } else {
-                acc_n++;
-                acc_ok += ok_r[i];
-            }
-        }
-        printf("| %.3f%s | %.2f%% | %.2f%% |", th, ti + 1 == sizeof thresholds / sizeof *thresholds ? " (chosen)" : "",
-               nr ? 100.0 * rej / nr : 0, acc_n ? 100.0 * acc_ok / acc_n : 0);
-        int all = 0;
-        for (int k = 0; k < SCRIBBLE_KINDS; k++) {
-            int r = 0;
-            for (int i = 0; i < ns; i++)
-                r += sconf[k * ns + i] < th || sconf[k * ns + i] == 0;
-            all += r;
-            printf(" %.1f%% |", 100.0 * r / ns);
-        }
-        printf(" %.1f%% |\n", 100.0 * all / (ns * SCRIBBLE_KINDS));
-    }
-    printf("\n(no-digit results from the ink module among scribbles:");
-    for (int k = 0; k < SCRIBBLE_KINDS; k++)
-        printf(" %s %d", inkeval_scribble_names[k], sc_nodigit[k]);
-    printf(")\n");
-    free(sconf);
-    free(conf_r), free(ok_r), free(conf_t), free(ok_t);
+    printf("\n### Calibration (ink path, %s writers)\n\n", part_r == STROKES_TUNE ? "tune" : "report");
+    if (nr > 0)
+        calibration(real, nr);
+    rejection_report(o, real, nr, part_r, tune, nt, sc, ns);
+    free(real), free(tune), free(sc);
     return CLI_OK;
 }
 

@@ -46,6 +46,7 @@ int inkeval_classify_image(const inkeval_model *em, const uint8_t image[NET_IMAG
         return e;
     out->pred = r.digit;
     out->runner_up = r.runner_up;
+    out->conf_q = r.confidence[r.digit];
     out->confidence = (double)r.confidence[r.digit] / NET_CONF_ONE;
     if (out->image != image)
         memcpy(out->image, image, NET_IMAGE_BYTES);
@@ -56,15 +57,28 @@ int inkeval_classify_image(const inkeval_model *em, const uint8_t image[NET_IMAG
 int inkeval_classify(const inkeval_model *em, const strokes_sample *s, inkeval_result *out)
 {
     ink_buffer ink;
+    ink_shape shape;
     memset(out, 0, sizeof *out);
     strokes_feed(s, &ink);
-    out->ink = ink_render(&ink, out->image);
+    out->ink = ink_render_shape(&ink, out->image, &shape);
     if (out->ink != INK_OK) {
         out->pred = out->runner_up = -1;
         out->confidence = 0;
         return 0;
     }
-    return inkeval_classify_image(em, out->image, out);
+    int e = inkeval_classify_image(em, out->image, out);
+    out->shape = shape;
+    return e;
+}
+
+int inkeval_rejected(const inkeval_result *r, uint32_t plain)
+{
+    return r->pred < 0 || r->conf_q < ink_conf_needed(&r->shape, plain);
+}
+
+uint32_t inkeval_plain(double threshold)
+{
+    return (uint32_t)ceil(threshold * NET_CONF_ONE);
 }
 
 void inkeval_naive(const strokes_sample *s, uint8_t image[NET_IMAGE_BYTES])

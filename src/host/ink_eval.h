@@ -4,8 +4,9 @@
  * for comparison, and generated scribbles that are not digits.
  *
  * The device path is: ink_pen_down/move/up for every sample (strokes_feed),
- * ink_render (INK_NO_DIGIT -> rejected without running the net), net_run,
- * reject when confidence[digit] < the threshold (NET_REJECT_CONF by default).
+ * ink_render_shape (INK_NO_DIGIT -> rejected without running the net),
+ * net_run, reject when confidence[digit] < ink_conf_needed(shape, plain)
+ * with plain = NET_REJECT_CONF by default (inkeval_rejected).
  */
 #ifndef INKPIN_HOST_INK_EVAL_H
 #define INKPIN_HOST_INK_EVAL_H
@@ -35,11 +36,22 @@ typedef struct {
     int pred;              /* 0..9, or -1 when the ink module said "no digit" */
     double confidence;     /* 0..1 (confidence[pred] / NET_CONF_ONE); 0 for no digit */
     int runner_up;
+    uint32_t conf_q;       /* confidence[pred] in units of 1/NET_CONF_ONE; 0 for no digit */
+    ink_shape shape;       /* the shape check's measurements (inkeval_classify only) */
     uint8_t image[NET_IMAGE_BYTES];
 } inkeval_result;
 
 /* The device path for one sample. Returns 0 or a net_err (a model fault). */
 int inkeval_classify(const inkeval_model *em, const strokes_sample *s, inkeval_result *out);
+
+/* The device's decision for a result of inkeval_classify: 1 when rejected
+ * (no digit, or confidence below ink_conf_needed(&shape, plain)), 0 when the
+ * digit is accepted. plain: NET_REJECT_CONF on devices (inkeval_plain). */
+int inkeval_rejected(const inkeval_result *r, uint32_t plain);
+
+/* A threshold 0..1 as the integer plain threshold: the smallest confidence
+ * in units of 1/NET_CONF_ONE that is >= threshold. */
+uint32_t inkeval_plain(double threshold);
 
 /* The same from a packed image already rendered (e.g. by inkeval_naive). */
 int inkeval_classify_image(const inkeval_model *em, const uint8_t image[NET_IMAGE_BYTES],
