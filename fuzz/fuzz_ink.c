@@ -6,7 +6,11 @@
  * reset. After every event the buffer invariants are checked: n within
  * 0..INK_MAX_POINTS, every entry a pen lift or a point inside the 240x240
  * area, no two pen lifts in a row; render returns only OK or NO_DIGIT (or ARG
- * for an out-of-range style) and, under ASan, never writes outside 98 bytes. */
+ * for an out-of-range style) and, under ASan, never writes outside 98 bytes.
+ * Op 6 renders through ink_render_shape and checks the shape check: the same
+ * image as ink_render, a stroke count within the buffer, a turn within what
+ * the buffer can hold (at most 512/1024 turn per stored point), and
+ * ink_conf_needed returning plain, INK_ODD_CONF or "never". */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,12 +63,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             e = INK_OK;
             break;
         }
-        case 6:
-            e = ink_render(&ink, img);
+        case 6: {
+            uint8_t plain_img[NET_IMAGE_BYTES];
+            ink_shape shape;
+            e = ink_render_shape(&ink, img, &shape);
             if (e != INK_OK && e != INK_NO_DIGIT)
+                abort();
+            if (ink_render(&ink, plain_img) != e || memcmp(plain_img, img, NET_IMAGE_BYTES) != 0)
+                abort();
+            if (shape.strokes < 0 || shape.strokes > INK_MAX_POINTS || shape.turn < 0 ||
+                shape.turn > 512 * INK_MAX_POINTS || (e != INK_OK && (shape.strokes || shape.turn)))
+                abort();
+            uint32_t plain = (uint32_t)x & 0x7FFFu, need = ink_conf_needed(&shape, plain);
+            if (need != plain && need != INK_ODD_CONF && need != NET_CONF_ONE + 1u)
                 abort();
             e = INK_OK;
             break;
+        }
         default: ink_reset(&ink); break;
         }
         if (e != INK_OK && e != INK_ERR_FULL)

@@ -61,25 +61,30 @@
  *
  * SHAPE CHECK (is this plausibly a digit?)
  *   A softmax confidence alone accepts many scribbles (random walks, coils,
- *   random lines) as confident digits. ink_shape_of measures, on the stored
- *   points, what handwritten digits keep within bounds:
- *     strokes  pen-down strokes (UNIPEN digits: 1-3; 1 in 5802 has 4);
- *     turn     total absolute turning of the strokes, followed in steps of at
- *              least 1/INK_TURN_STEPS of the digit's size, in 1/1024 of a full
- *              turn (an "8" is about 2 turns; coils and scribbles go round more);
- *     flips    how often a stroke changes the side it turns to (a wavy walk).
+ *   random lines) as confident digits. ink_render_shape renders exactly like
+ *   ink_render and, in the same pass over the mapped points, measures what
+ *   handwritten digits keep within bounds:
+ *     strokes  pen-down strokes (UNIPEN tune writers: 1-3; 1 in 5802 has 4);
+ *     turn     total absolute turning of the strokes in 1/1024 of a full turn
+ *              (a "0" is about 1024, an "8" about 2048; coils and scribbles go
+ *              round more). Each stroke is followed in steps of at least 1/8
+ *              of the digit's size (INK_TURN_STEPS), so the pen's jitter and
+ *              the sampling rate do not count, only the drawn shape; the angle
+ *              between steps is the pseudo-angle 256|cross|/(|cross|+|dot|)
+ *              per right angle (exact at 0/45/90/180 degrees, within 5 between).
  *   ink_conf_needed turns them into the engine confidence the drawing needs
  *   to be accepted: `plain` (NET_REJECT_CONF on devices) for ordinary shapes;
- *   at least INK_ODD_CONF for odd ones (turn > INK_ODD_TURN or flips >
- *   INK_ODD_FLIPS); more than NET_CONF_ONE (never accepted) for shapes no
- *   digit has (strokes > INK_MAX_STROKES or turn > INK_MAX_TURN). The device
- *   rule, shared by the app, the browser, the MCU ports and `inkpin classify`:
- *       accept  <=>  confidence[digit] >= ink_conf_needed(ink, NET_REJECT_CONF)
+ *   at least INK_ODD_CONF for odd ones (turn > INK_ODD_TURN); more than
+ *   NET_CONF_ONE (never accepted) for shapes no digit has (strokes >
+ *   INK_MAX_STROKES or turn > INK_MAX_TURN). The device rule, shared by the
+ *   app (so the browser and the SDL simulator) and `inkpin classify`:
+ *       accept  <=>  confidence[digit] >= ink_conf_needed(&shape, NET_REJECT_CONF)
  *   The shape limits were chosen on the tune writers of the UNIPEN file and on
- *   generated scribbles (docs/ink.md, "Rejection"); they do not depend on the
- *   model. NET_REJECT_CONF does and is re-derived by `inkpin classify
- *   --robustness`. Cost: one pass over the points, one 32-bit division per
- *   kept step (at most INK_MAX_POINTS), 48 bytes of stack on Cortex-M4.
+ *   generated scribbles with seeds reserved for tuning (docs/ink.md,
+ *   "Rejection"); they do not depend on the model. NET_REJECT_CONF does and
+ *   is re-derived by `inkpin classify --robustness`. Cost: one 32-bit
+ *   division per kept step, no extra pass; +168 B of Cortex-M4 code (-Os),
+ *   +32 B of peak stack (bench/footprint.sh method, docs/ink.md).
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
