@@ -33,12 +33,13 @@ static const uint8_t BLACK[3] = {0, 0, 0}, WHITE[3] = {255, 255, 255}, GREY[3] =
                      GREEN[3] = {60, 150, 60}, RED[3] = {220, 40, 40}, YELLOW[3] = {230, 200, 40},
                      BG[3] = {30, 30, 40};
 
-/* Frame colour: yellow = rejected (no digit or confidence below the
- * threshold), red = wrong, green = right, grey = no prediction/label. */
+/* Frame colour: yellow = rejected (no digit, or confidence below what the
+ * shape needs: inkeval_rejected, the device rule), red = wrong, green =
+ * right, grey = no prediction/label. */
 static void draw_cell(image *im, int x0, int y0, const strokes_sample *s, const inkeval_result *r,
                       int have_model)
 {
-    int rejected = r->ink != INK_OK || (have_model && r->confidence * NET_CONF_ONE < NET_REJECT_CONF);
+    int rejected = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
     const uint8_t *frame = rejected                                  ? YELLOW
                            : !have_model || s->label < 0              ? GREY
                            : r->pred == s->label                      ? GREEN
@@ -69,7 +70,7 @@ static void render_usage(FILE *f)
             "Draws, for each line of the strokes file, the 28x28 image the engine sees\n"
             "(the ink module, as on the device), captioned label>prediction confidence%%.\n"
             "Frames: green right, red wrong, yellow rejected (no digit, or confidence below\n"
-            "NET_REJECT_CONF), grey when there is no model or no label.\n\n"
+            "what the shape needs, as on the device), grey when there is no model or no label.\n\n"
             "options:\n"
             "  --out PATH          PNG to write (required)\n"
             "  --model FILE.inkm   model for the predictions (default: the compiled-in model;\n"
@@ -303,7 +304,7 @@ int cmd_render(int argc, char **argv)
             r->ink = ink_render(&ink, r->image);
             r->pred = -1;
         }
-        int rej = r->ink != INK_OK || (have_model && r->confidence * NET_CONF_ONE < NET_REJECT_CONF);
+        int rej = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
         int bad = have_model && s->label >= 0 && r->pred != s->label;
         if (errors_only && !rej && !bad)
             continue;
