@@ -58,12 +58,16 @@ int main(void)
     ink_pen_down(&ink, 60, 40);
     ink_pen_move(&ink, 120, 200);
     ink_pen_up(&ink);
-    ink_render(&ink, bits);
+    ink_shape shape; /* render + shape check, as src/core/app.c does */
+    ink_render_shape(&ink, bits, &shape);
 #else
     bits[40] = 0xFF;
 #endif
     sink = net_run(net_default_model(), bits, arena, sizeof arena, &r);
     sink += r.digit + r.confidence[r.digit];
+#ifdef WITH_INK
+    sink += r.confidence[r.digit] < ink_conf_needed(&shape, NET_REJECT_CONF); /* accept? */
+#endif
     return 0;
 }
 EOF

@@ -108,6 +108,15 @@ static void test_device_path_equals_manual_path(void **state)
         assert_int_equal(net_run(&model, img, em.arena, em.arena_size, &nr), NET_OK);
         assert_int_equal(r.pred, nr.digit);
         assert_int_equal(r.runner_up, nr.runner_up);
+        /* the device's decision, by hand: shape check of the same drawing */
+        ink_shape shape;
+        assert_int_equal(ink_render_shape(&ink, img, &shape), INK_OK);
+        assert_int_equal(r.shape.strokes, shape.strokes);
+        assert_int_equal(r.shape.turn, shape.turn);
+        assert_int_equal(r.conf_q, nr.confidence[nr.digit]);
+        for (uint32_t plain = 0; plain <= NET_CONF_ONE; plain += NET_CONF_ONE / 8)
+            assert_int_equal(inkeval_rejected(&r, plain),
+                             nr.confidence[nr.digit] < ink_conf_needed(&shape, plain));
         assert_true(fabs(r.confidence - (double)nr.confidence[nr.digit] / NET_CONF_ONE) < 1e-12);
         strokes_sample_free(&s);
     }
@@ -174,6 +183,38 @@ static void test_naive_mapping(void **state)
     inkeval_naive(&s, img);
     assert_false(ink_pixel(img, 14, 14));
     strokes_sample_free(&s);
+}
+
+/* A coil of loops is never accepted, whatever the model's confidence; a
+ * plain stroke is accepted at threshold 0 (the hand-made model's confidence
+ * is arbitrary, the shape check is not). */
+static void test_shape_rejection_is_model_independent(void **state)
+{
+    (void)state;
+    inkeval_model em;
+    make_model(&em);
+    strokes_sample s;
+    inkeval_result r;
+    int coils = 0;
+    for (uint32_t seed = 2000000; seed < 2000020; seed++) {
+        assert_int_equal(inkeval_scribble(SCRIBBLE_COIL, seed, &s), 0);
+        assert_int_equal(inkeval_classify(&em, &s, &r), 0);
+        if (r.pred >= 0 && r.shape.turn > INK_MAX_TURN) {
+            coils++;
+            assert_true(inkeval_rejected(&r, 0));
+        }
+        strokes_sample_free(&s);
+    }
+    assert_true(coils > 0);
+    parse("{\"label\":1,\"strokes\":[[[120,20],[119,120],[118,219]]]}", &s);
+    assert_int_equal(inkeval_classify(&em, &s, &r), 0);
+    assert_int_equal(r.shape.strokes, 1);
+    assert_false(inkeval_rejected(&r, 0));
+    assert_true(inkeval_rejected(&r, NET_CONF_ONE + 1u)); /* nothing reaches that */
+    strokes_sample_free(&s);
+    assert_int_equal(inkeval_plain(0.5), NET_CONF_ONE / 2);
+    assert_int_equal(inkeval_plain((double)NET_REJECT_CONF / NET_CONF_ONE), NET_REJECT_CONF);
+    free(em.arena);
 }
 
 static void test_scribbles(void **state)
@@ -249,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_device_path_equals_manual_path),
         cmocka_unit_test(test_transforms),
         cmocka_unit_test(test_naive_mapping),
+        cmocka_unit_test(test_shape_rejection_is_model_independent),
         cmocka_unit_test(test_scribbles),
         cmocka_unit_test(test_cli_exit_codes),
     };

@@ -351,16 +351,18 @@ static void row(const char *what, const tally t[2])
 typedef struct {
     uint32_t conf, need;
     int ok;
+    ink_shape shape; /* all zero when no digit */
 } judged;
 
 static judged judge(const inkeval_model *em, const strokes_sample *s)
 {
     inkeval_result r;
-    judged j = {0, NET_CONF_ONE + 1u, 0};
+    judged j = {0, NET_CONF_ONE + 1u, 0, {0, 0}};
     if (inkeval_classify(em, s, &r) == 0 && r.pred >= 0) {
         j.conf = r.conf_q;
         j.need = ink_conf_needed(&r.shape, 0);
         j.ok = r.pred == s->label;
+        j.shape = r.shape;
     }
     return j;
 }
@@ -472,6 +474,50 @@ static void rejection_row(const char *what, uint32_t plain, int shape, const jud
         printf(" %.1f%% |", 100.0 * n / ns);
     }
     printf(" %.1f%% |\n", 100.0 * all / (ns * SCRIBBLE_KINDS));
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One row of the shape table: drawings the ink module rendered (no digit left
+ * out), share with more strokes than INK_MAX_STROKES, turning percentiles. */
+static void shape_row(const char *what, const judged *d, int n)
+{
+    int32_t *turn = malloc((size_t)(n ? n : 1) * sizeof *turn);
+    int m = 0, many = 0;
+    if (!turn)
+        return;
+    for (int i = 0; i < n; i++)
+        if (d[i].conf > 0) {
+            turn[m++] = d[i].shape.turn;
+            many += d[i].shape.strokes > INK_MAX_STROKES;
+        }
+    qsort(turn, (size_t)m, sizeof *turn, cmp_i32);
+    printf("| %s | %d | %.2f%% |", what, m, m ? 100.0 * many / m : 0);
+    static const double pcts[] = {50, 99, 99.9, 100};
+    for (size_t k = 0; k < sizeof pcts / sizeof *pcts; k++) {
+        int idx = m ? (int)(pcts[k] / 100 * (m - 1) + 0.5) : 0;
+        printf(" %.2f |", m ? turn[idx] / 1024.0 : 0);
+    }
+    printf("\n");
+    free(turn);
+}
+
+static void shape_table(const judged *r, int nr, int part_r, const judged *t, int nt,
+                        const judged *sc, int ns)
+{
+    printf("\nShape measurements (ink_render_shape) of the drawings the ink module renders:\n\n"
+           "| drawings | n | > %d strokes | turns: median | 99th pct | 99.9th pct | largest |\n"
+           "|---|---:|---:|---:|---:|---:|---:|\n",
+           INK_MAX_STROKES);
+    shape_row("tune-writer digits", t, nt);
+    if (part_r != STROKES_TUNE)
+        shape_row("report-writer digits", r, nr);
+    for (int k = 0; k < SCRIBBLE_KINDS; k++)
+        shape_row(inkeval_scribble_names[k], sc + k * ns, ns);
 }
 
 static void rejection_report(const classify_opts *o, const judged *r, int nr, int part_r,
@@ -619,7 +665,7 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
     for (int kind = 0; kind < SCRIBBLE_KINDS; kind++)
         for (int i = 0; i < ns; i++) {
             strokes_sample s;
-            judged none = {0, NET_CONF_ONE + 1u, 0};
+            judged none = {0, NET_CONF_ONE + 1u, 0, {0, 0}};
             sc[kind * ns + i] = none;
             if (inkeval_scribble(kind, o->scribble_seed + (uint32_t)i, &s))
                 continue;
@@ -630,6 +676,7 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
     if (nr > 0)
         calibration(real, nr);
     rejection_report(o, real, nr, part_r, tune, nt, sc, ns);
+    shape_table(real, nr, part_r, tune, nt, sc, ns);
     free(real), free(tune), free(sc);
     return CLI_OK;
 }
