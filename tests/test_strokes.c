@@ -244,6 +244,32 @@ static void test_writer_split_on_dev_data(void **state)
     assert_int_equal(set.n, 8352);
     assert_int_equal(n[STROKES_TUNE], 5802);
     assert_int_equal(n[STROKES_REPORT], 2550);
+    /* cross-validation folds: exactly the TUNE samples, every fold used,
+     * and a writer never in two folds */
+    int in_fold[3] = {0, 0, 0}, none = 0;
+    for (int i = 0; i < set.n; i++) {
+        const strokes_sample *si = &set.samples[i];
+        int f = strokes_tune_fold(si, 3);
+        if (f < 0) {
+            none++;
+            assert_int_equal(strokes_part(si), STROKES_REPORT);
+            continue;
+        }
+        assert_true(f < 3);
+        in_fold[f]++;
+        for (int j = i + 1; j < set.n && j < i + 400; j++) {
+            char ki[512], kj[512];
+            strokes_writer_key(si->group, si->writer, ki, sizeof ki);
+            strokes_writer_key(set.samples[j].group, set.samples[j].writer, kj, sizeof kj);
+            if (!strcmp(ki, kj))
+                assert_int_equal(strokes_tune_fold(&set.samples[j], 3), f);
+        }
+    }
+    fprintf(stderr, "tune folds: %d %d %d\n", in_fold[0], in_fold[1], in_fold[2]);
+    assert_int_equal(none, 2550);
+    assert_int_equal(in_fold[0] + in_fold[1] + in_fold[2], 5802);
+    assert_true(in_fold[0] > 0 && in_fold[1] > 0 && in_fold[2] > 0);
+    assert_int_equal(strokes_tune_fold(&set.samples[0], 0), -1);
     strokes_free(&set);
 }
 

@@ -54,6 +54,9 @@ static void usage(FILE *f, const train_config *def)
             "  --pen-thin K      see --pen-rotate (default 4)\n"
             "  --scribbles N     non-digit scribbles per epoch trained toward the uniform\n"
             "                    target (outlier exposure, for rejection; default %d)\n"
+            "  --pen-fold K/N    hold the TUNE writers of fold K of N out of training and\n"
+            "                    report accuracy on them (writer-disjoint cross-validation for\n"
+            "                    choosing a recipe; default: train on every TUNE writer)\n"
             "  --teacher CKPT    distill from a larger trained network's checkpoint (its best\n"
             "                    epoch): soft targets on the same augmented inputs (default: none)\n"
             "  --kd-alpha X      weight of the teacher's soft targets, 0..1 (default %.2f)\n"
@@ -178,6 +181,11 @@ int cmd_train(int argc, char **argv)
             else if (!strcmp(a, "--pen-rotate")) bad = parse_float(v, 0.0f, 90.0f, &cfg.pen_rotate);
             else if (!strcmp(a, "--pen-thin")) bad = parse_long(v, 1, 16, &n), cfg.pen_thin = (int)n;
             else if (!strcmp(a, "--scribbles")) bad = parse_long(v, 0, 1000000, &n), cfg.scribbles = (int)n;
+            else if (!strcmp(a, "--pen-fold")) {
+                int k = -1, nf = 0, used = 0;
+                bad = sscanf(v, "%d/%d%n", &k, &nf, &used) != 2 || v[used] || nf < 2 || nf > 10 || k < 0 || k >= nf;
+                cfg.pen_fold = k, cfg.pen_folds = nf;
+            }
             else if (!strcmp(a, "--teacher")) cfg.teacher = v;
             else if (!strcmp(a, "--kd-alpha")) bad = parse_float(v, 0.0f, 1.0f, &cfg.kd_alpha);
             else if (!strcmp(a, "--kd-temp")) bad = parse_float(v, 0.1f, 100.0f, &cfg.kd_temp);
@@ -279,6 +287,9 @@ int cmd_train(int argc, char **argv)
         if (res.pen_tune_accuracy >= 0)
             fprintf(stderr, "train: pen strokes, TUNE writers (trained on, plain renders, float): %.2f%%\n",
                     100.0 * res.pen_tune_accuracy);
+        if (res.pen_holdout_accuracy >= 0)
+            fprintf(stderr, "train: pen strokes, held-out TUNE fold %d/%d (selection, float): %.2f%% of %d\n",
+                    cfg.pen_fold, cfg.pen_folds, 100.0 * res.pen_holdout_accuracy, res.pen_holdout_n);
     }
     if (json) {
         cJSON *o = cJSON_CreateObject();
@@ -296,6 +307,10 @@ int cmd_train(int argc, char **argv)
         }
         if (res.pen_tune_accuracy >= 0)
             cJSON_AddNumberToObject(o, "pen_tune_accuracy_float", res.pen_tune_accuracy);
+        if (res.pen_holdout_accuracy >= 0) {
+            cJSON_AddNumberToObject(o, "pen_holdout_accuracy_float", res.pen_holdout_accuracy);
+            cJSON_AddNumberToObject(o, "pen_holdout_n", res.pen_holdout_n);
+        }
         cJSON_AddStringToObject(o, "checkpoint", res.best_path);
         char *s = cJSON_PrintUnformatted(o);
         if (s)

@@ -340,11 +340,23 @@ void strokes_writer_key(const char *group, const char *writer, char *buf, size_t
     snprintf(buf, size, "%s/%s", g, w);
 }
 
+static uint32_t writer_hash(const strokes_sample *s)
+{
+    char key[512];
+    strokes_writer_key(s->group, s->writer, key, sizeof key);
+    return strokes_fnv1a(key);
+}
+
 int strokes_part(const strokes_sample *s)
 {
     if (!s->writer)
         return STROKES_REPORT;
-    char key[512];
-    strokes_writer_key(s->group, s->writer, key, sizeof key);
-    return strokes_fnv1a(key) % 3 == 0 ? STROKES_REPORT : STROKES_TUNE;
+    return writer_hash(s) % 3 == 0 ? STROKES_REPORT : STROKES_TUNE;
+}
+
+int strokes_tune_fold(const strokes_sample *s, int folds)
+{
+    if (folds < 1 || strokes_part(s) != STROKES_TUNE)
+        return -1;
+    return (int)((writer_hash(s) / 3u) % (uint32_t)folds);
 }

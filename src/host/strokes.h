@@ -85,5 +85,9 @@ uint32_t strokes_fnv1a(const char *s);
 /* Writes the writer key of (group, writer) to buf (truncated to size). */
 void strokes_writer_key(const char *group, const char *writer, char *buf, size_t size);
 int strokes_part(const strokes_sample *s);
+/* For cross-validation inside the TUNE part: the fold 0..folds-1 of a TUNE
+ * sample's writer, (hash / 3) % folds (independent of the TUNE/REPORT bit);
+ * -1 for REPORT samples or folds < 1. */
+int strokes_tune_fold(const strokes_sample *s, int folds);
 
 #endif

@@ -266,6 +266,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     double t0 = now_seconds();
     memset(res, 0, sizeof *res);
     res->test_accuracy = res->pen_report_accuracy = res->pen_tune_accuracy = -1.0;
+    res->pen_holdout_accuracy = -1.0;
     if (cfg->threads > 0)
         omp_set_num_threads(cfg->threads);
     const dataset *tr = data->train;
@@ -279,7 +280,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         return -1;
     int rc = -1;
     uint8_t *bin = NULL, *pen_plain = NULL, *val_lab = NULL, *test_bin = NULL, *rep_bin = NULL;
-    uint8_t *rep_lab = NULL, *ylab = NULL, *decays = NULL;
+    uint8_t *rep_lab = NULL, *ylab = NULL, *decays = NULL, *hold_bin = NULL, *hold_lab = NULL;
     const strokes_sample **pen = NULL;
     int *order = NULL;
     float *x = NULL, *grads = NULL, *qparams = NULL;
@@ -305,20 +306,25 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
 
     /* pen strokes: TUNE writers train, REPORT writers are only reported */
     sample_pool pool = {bin, tr->labels, n_train, NULL, NULL, 0, (int)s.pen_repeat, (int)s.scribbles};
-    int n_rep = 0;
+    int n_rep = 0, n_hold = 0;
     if (data->pen && data->pen->n > 0) {
         pen = malloc(sizeof *pen * (size_t)data->pen->n);
         pen_plain = malloc((size_t)data->pen->n * DATA_PIXELS);
         rep_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
         rep_lab = malloc((size_t)data->pen->n);
-        if (!pen || !pen_plain || !rep_bin || !rep_lab)
+        hold_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
+        hold_lab = malloc((size_t)data->pen->n);
+        if (!pen || !pen_plain || !rep_bin || !rep_lab || !hold_bin || !hold_lab)
             goto oom;
         for (int i = 0; i < data->pen->n; i++) {
             const strokes_sample *sm = &data->pen->samples[i];
             uint8_t img[DATA_PIXELS];
             if (sm->label < 0 || sm->label > 9 || augment_strokes(img, sm, NULL, NULL) != 0)
                 continue; /* unlabelled, or no digit to render */
-            if (strokes_part(sm) == STROKES_TUNE) {
+            if (cfg->pen_folds > 0 && strokes_tune_fold(sm, cfg->pen_folds) == cfg->pen_fold) {
+                memcpy(hold_bin + (size_t)n_hold * DATA_PIXELS, img, DATA_PIXELS);
+                hold_lab[n_hold++] = (uint8_t)sm->label;
+            } else if (strokes_part(sm) == STROKES_TUNE) {
                 memcpy(pen_plain + (size_t)pool.n_pen * DATA_PIXELS, img, DATA_PIXELS);
                 pen[pool.n_pen++] = sm;
             } else {
@@ -485,6 +491,10 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         res->pen_tune_accuracy = train_accuracy(&s.net, qparams, s.best_stats, pool.pen_plain01, tl, pool.n_pen);
         free(tl);
     }
+    if (n_hold > 0) {
+        res->pen_holdout_accuracy = train_accuracy(&s.net, qparams, s.best_stats, hold_bin, hold_lab, n_hold);
+        res->pen_holdout_n = n_hold;
+    }
     if (n_rep > 0) {
         res->pen_report_accuracy = train_accuracy(&s.net, qparams, s.best_stats, rep_bin, rep_lab, n_rep);
         res->pen_report_n = n_rep;
@@ -502,6 +512,7 @@ done:
     tnet_work_free(&w);
     teacher_close(&teacher);
     free(bin), free(pen_plain), free(val_lab), free(test_bin), free(rep_bin), free(rep_lab);
+    free(hold_bin), free(hold_lab);
     free(ylab), free(decays), free(pen), free(order), free(x), free(grads), free(qparams);
     train_state_free(&s);
     return rc;

@@ -47,6 +47,9 @@ typedef struct {
     float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees, thinned to every
                            * k-th point with k uniform in 1..pen_thin (not stored in checkpoints) */
     int pen_thin;
+    int pen_fold, pen_folds; /* pen_folds > 0: TUNE writers of fold pen_fold (strokes_tune_fold)
+                              * are held out of training and measured (recipe selection
+                              * by writer-disjoint cross-validation); 0: train on all TUNE */
     const char *teacher;  /* checkpoint of a larger trained network to distill from, or NULL
                            * (its selected parameters; not stored in checkpoints) */
     float kd_alpha;       /* weight of the teacher's soft targets (distill_forward) */
@@ -68,6 +71,8 @@ typedef struct {
     double test_accuracy;  /* float model on MNIST test (-1 if not given) */
     double pen_report_accuracy; /* float model on REPORT writers (-1 if none) */
     double pen_tune_accuracy;   /* float model on TUNE writers' plain renders (trained on) */
+    double pen_holdout_accuracy; /* held-out TUNE fold (pen_folds > 0), else -1 */
+    int pen_holdout_n;
     int pen_report_n;
     int interrupted;       /* 1 if *stop ended the run early */
     char best_path[4096];  /* the best checkpoint */
