@@ -59,4 +59,4 @@ web: deps
 # rv32imc size): prints it and writes bench/results/mcu.json (bench/mcu_report.sh, docs/mcu.md).
 .PHONY: mcu-report
 mcu-report: deps
-	bash bench/mcu_report.sh $(BUILD)/mcu-report
+	bash bench/mcu_report.sh $(abspath $(BUILD))/mcu-report
