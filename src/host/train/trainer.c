@@ -22,10 +22,10 @@ void train_config_defaults(train_config *c)
     /* the shipped model's settings (docs/training.md) */
     c->arch = "c8p,c16pq,c32q,d10q";
     c->epochs = 15;
-    c->seed = 1;
+    c->seed = 2;
     c->batch = 64;
     c->lr = 0.01f;
-    c->wd = 1e-4f;
+    c->wd = 0.05f;
     c->augment = 500;
     c->pen_repeat = 1;
     c->pen_thin = 4;
