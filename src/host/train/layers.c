@@ -320,7 +320,9 @@ void batchnorm_forward_eval(float *out, const float *in, const float *mean, cons
 
 /* ---- softmax cross-entropy --------------------------------------------------- */
 
-float softmax_xent_forward(float *probs, const float *logits, int label, int n)
+/* out = softmax(logits / temp); returns the sum of exp((logits - max) / temp)
+ * and the max in *max_out, which the cross-entropy needs for log-sum-exp. */
+static double softmax_core(float *out, const float *logits, float temp, int n, float *max_out)
 {
     float m = logits[0];
     for (int i = 1; i < n; i++)
@@ -328,11 +330,19 @@ float softmax_xent_forward(float *probs, const float *logits, int label, int n)
             m = logits[i];
     double s = 0.0;
     for (int i = 0; i < n; i++) {
-        probs[i] = expf(logits[i] - m);
-        s += probs[i];
+        out[i] = expf((logits[i] - m) / temp);
+        s += out[i];
     }
     for (int i = 0; i < n; i++)
-        probs[i] = (float)(probs[i] / s);
+        out[i] = (float)(out[i] / s);
+    *max_out = m;
+    return s;
+}
+
+float softmax_xent_forward(float *probs, const float *logits, int label, int n)
+{
+    float m;
+    double s = softmax_core(probs, logits, 1.0f, n, &m);
     if (label < 0 || label >= n) { /* uniform target (outlier exposure) */
         double t = 0.0;
         for (int i = 0; i < n; i++)
@@ -353,17 +363,8 @@ void softmax_xent_backward(float *dlogits, const float *probs, int label, int n,
 
 void softmax_temp(float *out, const float *logits, float temp, int n)
 {
-    float m = logits[0];
-    for (int i = 1; i < n; i++)
-        if (logits[i] > m)
-            m = logits[i];
-    double s = 0.0;
-    for (int i = 0; i < n; i++) {
-        out[i] = expf((logits[i] - m) / temp);
-        s += out[i];
-    }
-    for (int i = 0; i < n; i++)
-        out[i] = (float)(out[i] / s);
+    float m;
+    softmax_core(out, logits, temp, n, &m);
 }
 
 float distill_forward(float *probs, const float *logits, int label, const float *soft, float alpha,
