@@ -137,9 +137,10 @@
 #ifndef INK_ODD_TURN
 #define INK_ODD_TURN 2816 /* 2.75 turns */
 #endif
-/* Confidence (units of 1/NET_CONF_ONE) an odd-shaped drawing needs: 0.98. */
+/* Confidence (units of 1/NET_CONF_ONE) an odd-shaped drawing needs: 0.99
+ * (re-chosen on the tune side for the session-2 model, docs/ink.md). */
 #ifndef INK_ODD_CONF
-#define INK_ODD_CONF 32113u
+#define INK_ODD_CONF 32440u
 #endif
 #ifndef INK_TURN_STEPS
 #define INK_TURN_STEPS 8 /* steps of >= 1/8 of the digit's size */
