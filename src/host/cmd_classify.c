@@ -299,14 +299,8 @@ typedef struct {
 
 static int apply(const strokes_sample *s, const tf_spec *t, strokes_sample *out)
 {
-    double minx = 1e30, maxx = -1e30, miny = 1e30, maxy = -1e30;
-    for (int i = 0; i < s->n_points; i++) {
-        minx = fmin(minx, s->points[i].x);
-        maxx = fmax(maxx, s->points[i].x);
-        miny = fmin(miny, s->points[i].y);
-        maxy = fmax(maxy, s->points[i].y);
-    }
-    double side = fmax(maxx - minx, maxy - miny), cx = (minx + maxx) / 2, cy = (miny + maxy) / 2;
+    double side, cx, cy;
+    inkeval_box(s, &side, &cx, &cy);
     switch (t->kind) {
     case TF_SIZE: return inkeval_transform(s, t->a * (INK_AREA - 1), 119.5, 119.5, 0, out);
     case TF_POSITION: return inkeval_transform(s, t->a, t->b, t->c, 0, out);

@@ -113,13 +113,8 @@ static int copy_shape(const strokes_sample *s, int n_points, strokes_sample *out
     return 0;
 }
 
-int inkeval_transform(const strokes_sample *s, double side, double cx, double cy,
-                      double degrees, strokes_sample *out)
+void inkeval_box(const strokes_sample *s, double *side, double *cx, double *cy)
 {
-    if (copy_shape(s, s->n_points, out))
-        return -1;
-    memcpy(out->stroke_len, s->stroke_len, (size_t)s->n_strokes * sizeof *s->stroke_len);
-    out->n_points = s->n_points;
     double minx = 1e30, maxx = -1e30, miny = 1e30, maxy = -1e30;
     for (int i = 0; i < s->n_points; i++) {
         minx = fmin(minx, s->points[i].x);
@@ -127,10 +122,22 @@ int inkeval_transform(const strokes_sample *s, double side, double cx, double cy
         miny = fmin(miny, s->points[i].y);
         maxy = fmax(maxy, s->points[i].y);
     }
-    double ext = fmax(maxx - minx, maxy - miny);
+    *side = fmax(maxx - minx, maxy - miny);
+    *cx = (minx + maxx) / 2;
+    *cy = (miny + maxy) / 2;
+}
+
+int inkeval_transform(const strokes_sample *s, double side, double cx, double cy,
+                      double degrees, strokes_sample *out)
+{
+    if (copy_shape(s, s->n_points, out))
+        return -1;
+    memcpy(out->stroke_len, s->stroke_len, (size_t)s->n_strokes * sizeof *s->stroke_len);
+    out->n_points = s->n_points;
+    double ext, mx, my;
+    inkeval_box(s, &ext, &mx, &my);
     double k = ext > 0 ? side / ext : 1;
     double a = degrees * M_PI / 180, ca = cos(a), sa = sin(a);
-    double mx = (minx + maxx) / 2, my = (miny + maxy) / 2;
     for (int i = 0; i < s->n_points; i++) {
         double x = (s->points[i].x - mx) * k, y = (s->points[i].y - my) * k;
         out->points[i].x = (float)(cx + x * ca - y * sa);

@@ -64,6 +64,9 @@ void inkeval_naive(const strokes_sample *s, uint8_t image[NET_IMAGE_BYTES]);
 
 /* ---- transforms (out is a new sample; free with strokes_sample_free) ---- */
 
+/* The sample's ink box: its longer side and its centre, in canvas pixels. */
+void inkeval_box(const strokes_sample *s, double *side, double *cx, double *cy);
+
 /* Scales the ink so its longer side is `side` px and puts its bounding-box
  * centre at (cx, cy); then rotates by `degrees` about that centre. */
 int inkeval_transform(const strokes_sample *s, double side, double cx, double cy,
