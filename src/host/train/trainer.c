@@ -312,9 +312,13 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         pen_plain = malloc((size_t)data->pen->n * DATA_PIXELS);
         rep_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
         rep_lab = malloc((size_t)data->pen->n);
-        hold_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
-        hold_lab = malloc((size_t)data->pen->n);
-        if (!pen || !pen_plain || !rep_bin || !rep_lab || !hold_bin || !hold_lab)
+        if (cfg->pen_folds > 0) { /* cross-validation: the held-out fold */
+            hold_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
+            hold_lab = malloc((size_t)data->pen->n);
+            if (!hold_bin || !hold_lab)
+                goto oom;
+        }
+        if (!pen || !pen_plain || !rep_bin || !rep_lab)
             goto oom;
         for (int i = 0; i < data->pen->n; i++) {
             const strokes_sample *sm = &data->pen->samples[i];
