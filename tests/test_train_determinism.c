@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "data.h"
+#include "quant.h"
 #include "strokes.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
@@ -163,10 +164,10 @@ static void test_threads_do_not_change_the_bn_model(void **state)
     train_config c;
     train_result r1, r2;
     config(&c, d1, 1);
-    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN folds when 4-bit training starts */
+    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN kept through 4-bit training */
     run(&c, &r1);
     config(&c, d2, 2);
-    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN folds when 4-bit training starts */
+    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN kept through 4-bit training */
     run(&c, &r2);
     train_state a, b;
     snprintf(p1, sizeof p1, "%s/last.ckpt", d1);
@@ -285,11 +286,65 @@ static void test_checkpoint_rejects_damage(void **state)
     train_state_free(&s);
 }
 
+/* Batch norm stays through 4-bit training and folds only at export. That is
+ * exact because the weight scale is per output channel: the folded channel is
+ * the trained one times gamma/sigma, so the exporter's 4-bit integers are the
+ * trained fake-quantized ones (sign flipped where gamma < 0). */
+static void test_bn_fold_keeps_the_trained_4bit_weights(void **state)
+{
+    (void)state;
+    char dir[1024], path[1100], flipped[1100];
+    dir_for(dir, sizeof dir, "bnfold");
+    train_config c;
+    train_result r;
+    config(&c, dir, 2);
+    c.arch = "c4bp,c6bpq,c8bq,d10q";
+    run(&c, &r);
+    snprintf(path, sizeof path, "%s/best.ckpt", dir);
+    train_state s;
+    load(path, &s);
+    /* a negative gamma must survive the fold too */
+    const tnet_layer *L1 = &s.net.layer[1];
+    s.best_params[L1->g_off] = -s.best_params[L1->g_off];
+    snprintf(flipped, sizeof flipped, "%s/flipped.ckpt", dir);
+    inkpin_diag d;
+    assert_int_equal(train_checkpoint_save(flipped, &s, &d), 0);
+
+    float_model m;
+    assert_int_equal(train_checkpoint_to_float_model(flipped, &m, &d), 0);
+    float act_max[MODEL_MAX_LAYERS];
+    for (int l = 0; l < MODEL_MAX_LAYERS; l++)
+        act_max[l] = 4.0f;
+    quant_model q;
+    assert_int_equal(quant_build(&q, &m, act_max, &d), 0);
+    int checked = 0;
+    for (int l = 0; l < s.net.n_layers; l++) {
+        const tnet_layer *L = &s.net.layer[l];
+        if (L->wbits != 4)
+            continue;
+        assert_int_equal(q.layer[l].wbits, 4);
+        int per_out = (int)(L->n_w / L->out_c);
+        for (int ch = 0; ch < L->out_c; ch++) {
+            const float *w = s.best_params + L->w_off + (long)ch * per_out;
+            float sc = quant_weight_scale_bits(w, per_out, 4);
+            int sign = L->bn && s.best_params[L->g_off + ch] < 0 ? -1 : 1;
+            for (int i = 0; i < per_out; i++, checked++)
+                assert_int_equal(q.layer[l].w[(long)ch * per_out + i],
+                                 sign * quant_round((double)w[i] / sc, -7, 7));
+        }
+    }
+    assert_true(checked > 100);
+    quant_free(&q);
+    train_float_model_free(&m);
+    train_state_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_do_not_change_the_model),
         cmocka_unit_test(test_threads_do_not_change_the_bn_model),
+        cmocka_unit_test(test_bn_fold_keeps_the_trained_4bit_weights),
         cmocka_unit_test(test_resume_continues_bit_for_bit),
         cmocka_unit_test(test_checkpoint_rejects_damage),
     };

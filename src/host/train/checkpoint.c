@@ -28,39 +28,6 @@ int train_state_alloc(train_state *s, const char *arch, inkpin_diag *d)
     return 0;
 }
 
-int train_state_fold_bn(train_state *s, inkpin_diag *d)
-{
-    char spec[sizeof s->net.spec];
-    size_t k = 0;
-    for (const char *p = s->net.spec; *p; p++)
-        if (*p != 'b') /* 'b' only ever appears as the batch-norm flag */
-            spec[k++] = *p;
-    spec[k] = 0;
-    train_state n;
-    if (train_state_alloc(&n, spec, d))
-        return -1;
-    float *storage = malloc(sizeof(float) * (size_t)s->net.n_params);
-    if (!storage) {
-        train_state_free(&n);
-        return diag_fail(d, "out of memory");
-    }
-    float_model fm;
-    tnet_to_float_model(&s->net, s->params, s->stats, storage, &fm);
-    for (int l = 0; l < n.net.n_layers; l++) {
-        const tnet_layer *L = &n.net.layer[l];
-        memcpy(n.params + L->w_off, fm.layer[l].w, sizeof(float) * (size_t)L->n_w);
-        memcpy(n.params + L->b_off, fm.layer[l].b, sizeof(float) * (size_t)L->out_c);
-    }
-    free(storage);
-    n.seed = s->seed, n.epochs = s->epochs, n.batch = s->batch, n.lr = s->lr, n.wd = s->wd;
-    n.pen_repeat = s->pen_repeat, n.augment = s->augment, n.limit = s->limit;
-    n.scribbles = s->scribbles;
-    n.epoch = s->epoch, n.batch_index = s->batch_index, n.step = s->step;
-    train_state_free(s);
-    *s = n;
-    return 0;
-}
-
 void train_state_free(train_state *s)
 {
     free(s->block);
@@ -278,10 +245,7 @@ int train_checkpoint_to_float_model(const char *path, float_model *out, inkpin_d
         train_state_free(&s);
         return diag_fail(d, "%s: out of memory", path);
     }
-    if (tnet_has_bn(&s.net)) /* interrupted before the fold: the exporter quantizes */
-        memcpy(q, p, sizeof(float) * (size_t)s.net.n_params);
-    else
-        tnet_fake_quant(&s.net, p, q);
+    tnet_fake_quant(&s.net, p, q);
     tnet_to_float_model(&s.net, q, st, storage, out);
     free(q);
     train_state_free(&s);

@@ -66,12 +66,6 @@ typedef struct {
 int train_state_alloc(train_state *s, const char *arch, inkpin_diag *d);
 void train_state_free(train_state *s);
 
-/* Replaces s by the same network without batch norm: BN folded into the conv
- * weights/biases with its running statistics, the spec's 'b' flags dropped,
- * Adam moments reset, the best-so-far cleared (its layout is gone). The
- * schedule position is kept. 0 or -1 with d filled. */
-int train_state_fold_bn(train_state *s, inkpin_diag *d);
-
 /* Writes to path.tmp then renames, so a crash never leaves half a file. */
 int train_checkpoint_save(const char *path, const train_state *s, inkpin_diag *d);
 /* Loads into a fresh state (allocates; train_state_free it). */

@@ -7,8 +7,10 @@
  *   dN[r]      dense with N outputs, ReLU if 'r'. The last layer must be "d10".
  *   A 'q' flag on any layer makes its weights 4-bit in the engine (packed);
  *   the trainer then fake-quantizes them (quantization-aware training). With
- *   'b' and 'q' together, the trainer folds batch norm into the weights when
- *   quantization-aware training starts (trainer.c) and continues without it.
+ *   'b' and 'q' together, batch norm stays through quantization-aware
+ *   training: per-output-channel weight scales make fake quantization and the
+ *   export fold commute (the folded channel is the quantized one times
+ *   gamma/sigma), so the exporter's 4-bit values are the ones trained.
  * The input is 1 x 28 x 28 of 0/1.
  *
  * Memory: parameters, gradients and both Adam moments are flat float blocks

@@ -384,19 +384,6 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     uint64_t step0 = s.step;
     int since_best = 0;
     while (s.epoch < s.epochs) {
-        if (has_qat && s.epoch >= qat_from && tnet_has_bn(&s.net)) {
-            /* batch norm folds into the weights before 4-bit training starts */
-            if (train_state_fold_bn(&s, d))
-                goto done;
-            tnet_work_free(&w);
-            if (tnet_work_alloc(&w, &s.net, B))
-                goto oom;
-            for (long i = 0; i < s.net.n_params; i++)
-                decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
-            since_best = 0;
-            if (cfg->progress)
-                fprintf(stderr, "train: batch norm folded; quantization-aware training as %s\n", s.net.spec);
-        }
         shuffle(order, n_pool, s.seed, s.epoch);
         double loss_sum = 0.0;
         int loss_n = 0;
@@ -442,10 +429,7 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         s.batch_index = 0;
         s.epoch++;
         res->epochs_run++;
-        if (tnet_has_bn(&s.net)) /* before the fold: the float network */
-            memcpy(qparams, s.params, sizeof(float) * (size_t)s.net.n_params);
-        else
-            tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
+        tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
         double val = train_accuracy(&s.net, qparams, s.stats, val01, val_lab, n_val);
         int improved = val > s.best_val;
         if (improved) {
