@@ -9,8 +9,10 @@
  * for an out-of-range style) and, under ASan, never writes outside 98 bytes.
  * Op 6 renders through ink_render_shape and checks the shape check: the same
  * image as ink_render, a stroke count within the buffer, a turn within what
- * the buffer can hold (at most 512/1024 turn per stored point), and
- * ink_conf_needed returning plain, INK_ODD_CONF or "never". */
+ * the buffer can hold (at most 512/1024 turn per stored point), sharp turns
+ * within the points and each more than 256/1024 turn of the total, joined
+ * strokes at most strokes - 1, and ink_conf_needed returning plain,
+ * INK_ODD_CONF or "never". */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -72,7 +74,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (ink_render(&ink, plain_img) != e || memcmp(plain_img, img, NET_IMAGE_BYTES) != 0)
                 abort();
             if (shape.strokes < 0 || shape.strokes > INK_MAX_POINTS || shape.turn < 0 ||
-                shape.turn > 512 * INK_MAX_POINTS || (e != INK_OK && (shape.strokes || shape.turn)))
+                shape.turn > 512 * INK_MAX_POINTS || shape.sharp < 0 ||
+                shape.sharp > INK_MAX_POINTS || shape.joined < 0 ||
+                (shape.strokes > 0 && shape.joined > shape.strokes - 1) ||
+                shape.turn < 256 * shape.sharp || /* a sharp turn is > 256/1024 */
+                (e != INK_OK && (shape.strokes || shape.turn || shape.sharp || shape.joined)))
                 abort();
             uint32_t plain = (uint32_t)x & 0x7FFFu, need = ink_conf_needed(&shape, plain);
             if (need != plain && need != INK_ODD_CONF && need != NET_CONF_ONE + 1u)

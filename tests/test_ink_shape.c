@@ -1,11 +1,15 @@
 /* test_ink_shape.c - the shape check (ink_render_shape, ink_conf_needed).
  *
  * Hand-made drawings on the 240x240 area: handwriting-like digits ("0", "1",
- * "2", "4" in three strokes, "8") must keep the plain threshold; a jagged
- * random walk, a coil, a crossed-out blob and too many strokes must not be
- * accepted at any confidence. The turning is compared with an independent
- * floating-point reference (atan2 of consecutive steps), the image with
- * ink_render's (the shape check must not change what the engine sees). */
+ * "2", "4" in two and in three strokes, "5" with its bar touching or apart,
+ * "7" with a crossbar, "1" with flag and base, "8") must keep the plain
+ * threshold; a jagged random walk, a coil, a crossed-out blob and too many
+ * strokes must not be accepted at any confidence; three lines that do not
+ * touch and a wandering stroke with many sharp turns need the odd-shape
+ * confidence. The turning and the sharp turns are compared with an
+ * independent floating-point reference (atan2 of consecutive steps), the
+ * strokes' contact with the distance between their centre lines, the image
+ * with ink_render's (the shape check must not change what the engine sees). */
 #define _USE_MATH_DEFINES
 #include <math.h>
 #ifndef M_PI
@@ -169,6 +173,158 @@ static void test_four_in_three_strokes_accepted(void **state)
     assert_int_equal(j.needed, PLAIN);
 }
 
+static void test_four_in_two_strokes_accepted(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    ink_reset(&ink);
+    add(&ink, 100, 30, 1);
+    line_to(&ink, 60, 150, 12);
+    line_to(&ink, 180, 150, 12); /* stroke 1: down-left and across */
+    add(&ink, 145, 60, 1);
+    line_to(&ink, 145, 210, 15); /* stroke 2: the stem, crossing the bar */
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.strokes, 2);
+    assert_int_equal(j.shape.joined, 1);
+    assert_int_equal(j.needed, PLAIN);
+}
+
+/* A "5": stem and bowl in one stroke, then the bar from the top of the stem
+ * (gap = how far right of the stem the bar starts, area pixels). */
+static void draw_five(ink_buffer *ink, double gap)
+{
+    ink_reset(ink);
+    add(ink, 80, 30, 1);
+    line_to(ink, 75, 110, 8);
+    arc(ink, 115, 150, 50, 45, -0.75 * M_PI, 0.8 * M_PI, 20, 0); /* the bowl */
+    add(ink, 80 + gap, 30, 1);
+    line_to(ink, 180, 28, 10);
+}
+
+static void test_five_with_bar_accepted(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    draw_five(&ink, 0);
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.strokes, 2);
+    assert_int_equal(j.shape.joined, 1);
+    assert_int_equal(j.needed, PLAIN);
+    /* many writers leave the bar floating: two strokes are never odd for it */
+    draw_five(&ink, 40);
+    j = judge(&ink);
+    assert_int_equal(j.shape.strokes, 2);
+    assert_int_equal(j.shape.joined, 0);
+    assert_int_equal(j.needed, PLAIN);
+}
+
+static void test_seven_with_crossbar_accepted(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    ink_reset(&ink);
+    add(&ink, 50, 30, 1);
+    line_to(&ink, 190, 30, 10);  /* the top bar */
+    add(&ink, 190, 30, 1);
+    line_to(&ink, 100, 210, 15); /* the diagonal, from the bar's end */
+    add(&ink, 100, 120, 1);
+    line_to(&ink, 180, 120, 8);  /* the crossbar across the diagonal */
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.strokes, 3);
+    assert_int_equal(j.shape.joined, 2);
+    assert_int_equal(j.needed, PLAIN);
+}
+
+static void test_one_with_flag_and_base_accepted(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    ink_reset(&ink);
+    add(&ink, 80, 70, 1);
+    line_to(&ink, 125, 30, 6);   /* the flag, up to the top of the stem */
+    add(&ink, 125, 30, 1);
+    line_to(&ink, 125, 205, 15); /* the stem */
+    add(&ink, 85, 205, 1);
+    line_to(&ink, 165, 205, 8);  /* the base, through the stem's foot */
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.strokes, 3);
+    assert_int_equal(j.shape.joined, 2);
+    assert_int_equal(j.shape.sharp, 0); /* the flag is its own stroke here */
+    assert_int_equal(j.needed, PLAIN);
+    /* the same "1" in one stroke (flag up, then down the stem): one sharp turn */
+    ink_reset(&ink);
+    add(&ink, 80, 70, 1);
+    line_to(&ink, 125, 30, 6);
+    line_to(&ink, 125, 205, 15);
+    j = judge(&ink);
+    assert_int_equal(j.shape.sharp, 1);
+    assert_int_equal(j.needed, PLAIN);
+}
+
+/* ---- odd shapes: only a very confident engine accepts them ----------------------------- */
+
+static void test_lines_apart_need_odd_conf(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    /* three straight strokes at random-looking places, none touching another */
+    static const int lines[3][4] = {{20, 30, 220, 60}, {40, 135, 210, 110}, {30, 210, 200, 190}};
+    ink_reset(&ink);
+    for (int k = 0; k < 3; k++) {
+        add(&ink, lines[k][0], lines[k][1], 1);
+        line_to(&ink, lines[k][2], lines[k][3], 8);
+    }
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.strokes, 3);
+    assert_int_equal(j.shape.joined, 0);
+    assert_int_equal(j.needed, INK_ODD_CONF);
+    /* the third crossing the second: still one stroke apart (the first) */
+    ink_reset(&ink);
+    for (int k = 0; k < 2; k++) {
+        add(&ink, lines[k][0], lines[k][1], 1);
+        line_to(&ink, lines[k][2], lines[k][3], 8);
+    }
+    add(&ink, 120, 90, 1);
+    line_to(&ink, 130, 215, 8);
+    j = judge(&ink);
+    assert_int_equal(j.shape.joined, 1);
+    assert_int_equal(j.needed, INK_ODD_CONF);
+    /* two such lines alone: an ordinary shape (a "5" with its bar apart, a "=") */
+    ink_reset(&ink);
+    for (int k = 0; k < 2; k++) {
+        add(&ink, lines[k][0], lines[k][1], 1);
+        line_to(&ink, lines[k][2], lines[k][3], 8);
+    }
+    j = judge(&ink);
+    assert_int_equal(j.shape.joined, 0);
+    assert_int_equal(j.needed, PLAIN);
+}
+
+static void test_wandering_stroke_needs_odd_conf(void **state)
+{
+    (void)state;
+    ink_buffer ink;
+    /* a staircase of 45 px steps turning 105 degrees left and right in turn:
+     * 8 turns of 0.29 turn, 2.33 turns in all, would pass on its turning
+     * alone (<= INK_ODD_TURN); its 8 sharp turns make it odd */
+    static const int pts[][2] = {{40, 40},   {85, 40},   {73, 83},   {118, 83},  {107, 127},
+                                 {152, 127}, {140, 170}, {185, 170}, {173, 214}, {218, 214}};
+    ink_reset(&ink);
+    for (size_t i = 0; i < sizeof pts / sizeof *pts; i++)
+        add(&ink, pts[i][0], pts[i][1], i == 0);
+    judged j = judge(&ink);
+    assert_int_equal(j.err, INK_OK);
+    assert_int_equal(j.shape.sharp, 8);
+    assert_in_range(j.shape.turn, 2389 - 8 * 15, INK_ODD_TURN); /* 5 degrees per turn */
+    assert_true(j.shape.turn + (int32_t)INK_SHARP_TURN * j.shape.sharp > INK_ODD_TURN);
+    assert_int_equal(j.needed, INK_ODD_CONF);
+}
+
 /* ---- not digits: never accepted ----------------------------------------------------- */
 
 static void test_jagged_walk_rejected(void **state)
@@ -266,6 +422,7 @@ static void test_turn_matches_float_reference(void **state)
         ink_buffer ink;
         ink_reset(&ink);
         double ref = 0;
+        int ref_sharp = 0;
         for (int v = 0; v < 5; v++) {
             add(&ink, shapes[s][2 * v], shapes[s][2 * v + 1], v == 0);
             if (v >= 2) {
@@ -273,7 +430,9 @@ static void test_turn_matches_float_reference(void **state)
                 double ay = shapes[s][2 * v - 1] - shapes[s][2 * v - 3];
                 double bx = shapes[s][2 * v] - shapes[s][2 * v - 2];
                 double by = shapes[s][2 * v + 1] - shapes[s][2 * v - 1];
-                ref += fabs(atan2(ax * by - ay * bx, ax * bx + ay * by));
+                double a = fabs(atan2(ax * by - ay * bx, ax * bx + ay * by));
+                ref += a;
+                ref_sharp += a > M_PI / 2 + 0.05; /* none of them within 3 degrees of 90 */
             }
         }
         judged j = judge(&ink);
@@ -281,6 +440,35 @@ static void test_turn_matches_float_reference(void **state)
         double ref_units = ref / (2 * M_PI) * 1024; /* 1/1024 turn */
         double tol = 3 * (5.0 / 360 * 1024) + 4;    /* 5 degrees per vertex + rounding */
         assert_true(fabs(j.shape.turn - ref_units) <= tol);
+        assert_int_equal(j.shape.sharp, ref_sharp);
+    }
+}
+
+/* Two parallel strokes d image pixels apart (centre lines): they share a pen
+ * pixel when a pixel centre lies within the pen radius (1.75 px) of both,
+ * which needs d <= 3.5 px and always happens for d <= 2.5 px (some pixel
+ * centre is within 0.5 px of the midline). Independent of the renderer's
+ * stamping: only the pen radius and the pixel grid. */
+static void test_joined_matches_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(INK_PEN_RADIUS_Q4, 28);
+    static const double d_px[] = {0, 1.0, 2.0, 2.5, 3.6, 4.0, 6.0, 10.0};
+    for (size_t i = 0; i < sizeof d_px / sizeof *d_px; i++) {
+        /* 200 area px long = INK_BOX_Q4 / 16 image px */
+        double gap = d_px[i] * 200.0 / (INK_BOX_Q4 / 16.0);
+        ink_buffer ink;
+        ink_reset(&ink);
+        add(&ink, 20, 100, 1);
+        line_to(&ink, 220, 100, 10);
+        add(&ink, 20, 100 + gap, 1);
+        line_to(&ink, 220, 100 + gap, 10);
+        judged j = judge(&ink);
+        assert_int_equal(j.err, INK_OK);
+        assert_int_equal(j.shape.strokes, 2);
+        /* area pixels are whole numbers: the actual distance may be 1/2 area
+         * px (0.04 image px) off; the test distances keep clear of 2.5/3.5 */
+        assert_int_equal(j.shape.joined, d_px[i] <= 2.5 ? 1 : 0);
     }
 }
 
@@ -303,11 +491,27 @@ static void test_scale_and_sampling_invariant(void **state)
 static void test_odd_shape_needs_odd_conf(void **state)
 {
     (void)state;
-    ink_shape odd = {1, INK_ODD_TURN + 1};
-    ink_shape plain = {2, INK_ODD_TURN};
-    ink_shape nothing = {0, 0};
-    ink_shape strokes = {INK_MAX_STROKES + 1, 0};
-    ink_shape turns = {1, INK_MAX_TURN + 1};
+    /* {strokes, turn, sharp, joined} */
+    ink_shape odd = {1, INK_ODD_TURN + 1, 0, 0};
+    ink_shape plain = {2, INK_ODD_TURN, 0, 1};
+    ink_shape nothing = {0, 0, 0, 0};
+    ink_shape strokes = {INK_MAX_STROKES + 1, 0, 0, INK_MAX_STROKES};
+    ink_shape turns = {1, INK_MAX_TURN + 1, 0, 0};
+    /* sharp turns count INK_SHARP_TURN each towards INK_ODD_TURN */
+    ink_shape sharp_odd = {1, INK_ODD_TURN - 3 * (int32_t)INK_SHARP_TURN + 1, 3, 0};
+    ink_shape sharp_plain = {1, INK_ODD_TURN - 3 * (int32_t)INK_SHARP_TURN, 3, 0};
+    ink_shape sharp_max = {1, INK_MAX_TURN, INT32_MAX, 0}; /* any values: defined */
+    /* strokes apart: odd from INK_APART_STROKES strokes on */
+    ink_shape three_joined = {3, 100, 0, 2};
+    ink_shape three_apart = {3, 100, 0, 1};
+    ink_shape two_apart = {2, 100, 0, 0};
+    assert_int_equal(INK_APART_STROKES, 3);
+    assert_int_equal(ink_conf_needed(&sharp_odd, PLAIN), INK_ODD_CONF);
+    assert_int_equal(ink_conf_needed(&sharp_plain, PLAIN), PLAIN);
+    assert_true(ink_conf_needed(&sharp_max, 0) >= INK_ODD_CONF);
+    assert_int_equal(ink_conf_needed(&three_joined, PLAIN), PLAIN);
+    assert_int_equal(ink_conf_needed(&three_apart, PLAIN), INK_ODD_CONF);
+    assert_int_equal(ink_conf_needed(&two_apart, PLAIN), PLAIN);
     assert_int_equal(ink_conf_needed(&odd, PLAIN), INK_ODD_CONF);
     assert_int_equal(ink_conf_needed(&odd, INK_ODD_CONF + 5u), INK_ODD_CONF + 5u);
     assert_int_equal(ink_conf_needed(&plain, PLAIN), PLAIN);
@@ -324,15 +528,17 @@ static void test_bad_arguments_and_no_digit(void **state)
     (void)state;
     ink_buffer ink;
     uint8_t img[NET_IMAGE_BYTES];
-    ink_shape s = {7, 7};
+    ink_shape s = {7, 7, 7, 7};
     ink_reset(&ink);
     assert_int_equal(ink_render_shape(&ink, img, NULL), INK_ERR_ARG);
     assert_int_equal(ink_render_shape(NULL, img, &s), INK_ERR_ARG);
     assert_int_equal(ink_render_shape(&ink, NULL, &s), INK_ERR_ARG);
-    s.strokes = s.turn = 7;
+    s.strokes = s.turn = s.sharp = s.joined = 7;
     assert_int_equal(ink_render_shape(&ink, img, &s), INK_NO_DIGIT); /* empty */
     assert_int_equal(s.strokes, 0);
     assert_int_equal(s.turn, 0);
+    assert_int_equal(s.sharp, 0);
+    assert_int_equal(s.joined, 0);
     assert_int_equal(ink_conf_needed(&s, PLAIN), NOT_ACCEPTED);
     add(&ink, 100, 100, 1); /* a tap */
     ink_pen_up(&ink);
@@ -348,11 +554,18 @@ int main(void)
         cmocka_unit_test(test_smooth_two_accepted),
         cmocka_unit_test(test_eight_accepted),
         cmocka_unit_test(test_four_in_three_strokes_accepted),
+        cmocka_unit_test(test_four_in_two_strokes_accepted),
+        cmocka_unit_test(test_five_with_bar_accepted),
+        cmocka_unit_test(test_seven_with_crossbar_accepted),
+        cmocka_unit_test(test_one_with_flag_and_base_accepted),
+        cmocka_unit_test(test_lines_apart_need_odd_conf),
+        cmocka_unit_test(test_wandering_stroke_needs_odd_conf),
         cmocka_unit_test(test_jagged_walk_rejected),
         cmocka_unit_test(test_coil_rejected),
         cmocka_unit_test(test_blob_rejected),
         cmocka_unit_test(test_too_many_strokes_rejected),
         cmocka_unit_test(test_turn_matches_float_reference),
+        cmocka_unit_test(test_joined_matches_distance),
         cmocka_unit_test(test_scale_and_sampling_invariant),
         cmocka_unit_test(test_odd_shape_needs_odd_conf),
         cmocka_unit_test(test_bad_arguments_and_no_digit),

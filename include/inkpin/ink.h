@@ -72,19 +72,30 @@
  *              the sampling rate do not count, only the drawn shape; the angle
  *              between steps is the pseudo-angle 256|cross|/(|cross|+|dot|)
  *              per right angle (exact at 0/45/90/180 degrees, within 5 between).
+ *     sharp    turns of more than a right angle between two such steps (a
+ *              "1" with a flag has one; a random walk many);
+ *     joined   strokes after the first that ink a pixel an earlier stroke
+ *              inked (the pen's pixels, so strokes whose centre lines come
+ *              within ~3.5 px of each other touch): the bar of a "4", "5" or
+ *              "7" touches the rest of the digit, random lines mostly do not.
  *   ink_conf_needed turns them into the engine confidence the drawing needs
  *   to be accepted: `plain` (NET_REJECT_CONF on devices) for ordinary shapes;
- *   at least INK_ODD_CONF for odd ones (turn > INK_ODD_TURN); more than
- *   NET_CONF_ONE (never accepted) for shapes no digit has (strokes >
- *   INK_MAX_STROKES or turn > INK_MAX_TURN). The device rule, shared by the
+ *   at least INK_ODD_CONF for odd ones: turn + INK_SHARP_TURN * sharp >
+ *   INK_ODD_TURN, or INK_APART_STROKES (3) or more strokes one of which
+ *   touches none drawn before it (joined < strokes - 1; two strokes are never
+ *   odd for this: many a "5" has its bar apart); more than NET_CONF_ONE
+ *   (never accepted) for shapes no digit has (strokes > INK_MAX_STROKES or
+ *   turn > INK_MAX_TURN). The device rule, shared by the
  *   app (so the browser and the SDL simulator) and `inkpin classify`:
  *       accept  <=>  confidence[digit] >= ink_conf_needed(&shape, NET_REJECT_CONF)
  *   The shape limits were chosen on the tune writers of the UNIPEN file and on
  *   generated scribbles with seeds reserved for tuning (docs/ink.md,
  *   "Rejection"); they do not depend on the model. NET_REJECT_CONF does and
  *   is re-derived by `inkpin classify --robustness`. Cost: one 32-bit
- *   division per kept step, no extra pass; +168 B of Cortex-M4 code (-Os),
- *   +32 B of peak stack (bench/footprint.sh method, docs/ink.md).
+ *   division per kept step and a 98-byte copy of the image per stroke, no
+ *   extra pass; +300 B of Cortex-M4 code (-Os; ink 2020 B vs 1720 B without
+ *   the check), +144 B of peak stack, 98 of them the pixels of the earlier
+ *   strokes (bench/footprint.sh method, docs/ink.md).
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
@@ -142,6 +153,16 @@
 #ifndef INK_ODD_CONF
 #define INK_ODD_CONF 32440u
 #endif
+/* Each sharp turn (more than a right angle between two steps) counts this
+ * much extra towards INK_ODD_TURN: 1/8 turn. */
+#ifndef INK_SHARP_TURN
+#define INK_SHARP_TURN 128u
+#endif
+/* A drawing of at least this many strokes is odd when a stroke after the
+ * first shares no pen pixel with the strokes drawn before it (apart). */
+#ifndef INK_APART_STROKES
+#define INK_APART_STROKES 3
+#endif
 #ifndef INK_TURN_STEPS
 #define INK_TURN_STEPS 8 /* steps of >= 1/8 of the digit's size */
 #endif
@@ -182,6 +203,9 @@ typedef struct {
 typedef struct {
     int32_t strokes; /* pen-down strokes */
     int32_t turn;    /* total absolute turning, 1/1024 of a full turn */
+    int32_t sharp;   /* sharp turns: more than a right angle between two steps */
+    int32_t joined;  /* strokes after the first that share a pen pixel with a
+                        stroke drawn before them (strokes - 1 when all touch) */
 } ink_shape;
 
 void ink_reset(ink_buffer *ink);

@@ -172,6 +172,10 @@ typedef struct {
      * last step (0, 0 before the first) */
     ink_shape *shape;
     int32_t step, anchor_row, anchor_col, dir_row, dir_col;
+    /* ink_shape.joined: the pixels of the strokes drawn before the current
+     * one, and whether the current one has inked one of them again yet */
+    uint8_t before[NET_IMAGE_BYTES];
+    bool met;
 } raster;
 
 /* Right shifts below are applied to values made non-negative by a bias, so
@@ -193,8 +197,13 @@ static void set_pixel(raster *rs, int16_t row, int16_t col)
     int16_t k = (int16_t)(row * SIDE + col);
     uint8_t bit = (uint8_t)(1u << (k & 7));
     uint8_t *byte = &rs->image[k >> 3];
-    if (*byte & bit)
+    if (*byte & bit) {
+        if ((rs->before[k >> 3] & bit) && !rs->met) { /* an earlier stroke's pixel: joined */
+            rs->met = true;
+            rs->shape->joined++;
+        }
         return;
+    }
     *byte = (uint8_t)(*byte | bit);
     rs->count++;
     rs->sum_row += row;
@@ -261,7 +270,7 @@ static int32_t length_x8(int32_t dx, int32_t dy)
  * ignored). The turn between two steps is measured without trigonometry by
  * the pseudo-angle 256 |cross| / (|cross| + |dot|): 0 straight on, 128 at 45
  * degrees, 256 at a right angle, 512 when the stroke turns back (exact there,
- * within 5 degrees between). */
+ * within 5 degrees between). A turn of more than a right angle is sharp. */
 static void track_shape(raster *rs, int32_t row, int32_t col)
 {
     int32_t dr = row - rs->anchor_row, dc = col - rs->anchor_col;
@@ -272,6 +281,7 @@ static void track_shape(raster *rs, int32_t row, int32_t col)
         int32_t dot = rs->dir_row * dr + rs->dir_col * dc;
         int32_t t = cross * 256 / (cross + abs32(dot));
         rs->shape->turn += dot < 0 ? 512 - t : t;
+        rs->shape->sharp += dot < 0; /* turned by more than a right angle */
     }
     rs->dir_row = dr;
     rs->dir_col = dc;
@@ -314,7 +324,7 @@ static void draw_all(const ink_buffer *ink, raster *rs)
     memset(rs->image, 0, NET_IMAGE_BYTES);
     rs->count = rs->sum_row = rs->sum_col = 0;
     rs->clipped = false;
-    rs->shape->strokes = rs->shape->turn = 0;
+    rs->shape->strokes = rs->shape->turn = rs->shape->joined = rs->shape->sharp = 0;
     bool have_prev = false;
     int32_t pr = 0, pc = 0;
     for (int i = 0; i < ink->n; i++) {
@@ -329,6 +339,8 @@ static void draw_all(const ink_buffer *ink, raster *rs)
             rs->anchor_row = r;
             rs->anchor_col = c;
             rs->dir_row = rs->dir_col = 0;
+            memmove(rs->before, rs->image, NET_IMAGE_BYTES); /* memmove: linked already */
+            rs->met = false;
         }
         track_shape(rs, r, c);
         if (have_prev)
@@ -466,7 +478,7 @@ ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES], 
 {
     if (!shape)
         return INK_ERR_ARG;
-    shape->strokes = shape->turn = 0;
+    shape->strokes = shape->turn = shape->joined = shape->sharp = 0;
     return render(ink, &default_style, image, shape);
 }
 
@@ -475,7 +487,10 @@ uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain)
     if (!shape || shape->strokes == 0 || shape->strokes > INK_MAX_STROKES ||
         shape->turn > INK_MAX_TURN)
         return (uint32_t)NET_CONF_ONE + 1u; /* no confidence is enough */
-    if (shape->turn > INK_ODD_TURN && plain < INK_ODD_CONF)
+    /* unsigned: defined for any values a caller may pass */
+    uint32_t bent = (uint32_t)shape->turn + INK_SHARP_TURN * (uint32_t)shape->sharp;
+    bool apart = shape->strokes >= INK_APART_STROKES && shape->joined < shape->strokes - 1;
+    if ((bent > INK_ODD_TURN || apart) && plain < INK_ODD_CONF)
         return INK_ODD_CONF;
     return plain;
 }

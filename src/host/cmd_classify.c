@@ -351,7 +351,7 @@ typedef struct {
 static judged judge(const inkeval_model *em, const strokes_sample *s)
 {
     inkeval_result r;
-    judged j = {0, NET_CONF_ONE + 1u, 0, {0, 0}};
+    judged j = {0, NET_CONF_ONE + 1u, 0, {0, 0, 0, 0}};
     if (inkeval_classify(em, s, &r) == 0 && r.pred >= 0) {
         j.conf = r.conf_q;
         j.need = ink_conf_needed(&r.shape, 0);
@@ -476,37 +476,57 @@ static int cmp_i32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int32_t percentile(const int32_t *sorted, int m, double pct)
+{
+    return m ? sorted[(int)(pct / 100 * (m - 1) + 0.5)] : 0;
+}
+
 /* One row of the shape table: drawings the ink module rendered (no digit left
- * out), share with more strokes than INK_MAX_STROKES, turning percentiles. */
+ * out), share with more strokes than INK_MAX_STROKES, share with
+ * INK_APART_STROKES..INK_MAX_STROKES strokes one of which touches none drawn
+ * before it, sharp-turn and turning percentiles. */
 static void shape_row(const char *what, const judged *d, int n)
 {
     int32_t *turn = malloc((size_t)(n ? n : 1) * sizeof *turn);
-    int m = 0, many = 0;
-    if (!turn)
+    int32_t *sharp = malloc((size_t)(n ? n : 1) * sizeof *sharp);
+    int m = 0, many = 0, apart = 0;
+    if (!turn || !sharp) {
+        free(turn), free(sharp);
         return;
+    }
     for (int i = 0; i < n; i++)
         if (d[i].conf > 0) {
-            turn[m++] = d[i].shape.turn;
-            many += d[i].shape.strokes > INK_MAX_STROKES;
+            const ink_shape *s = &d[i].shape;
+            sharp[m] = s->sharp;
+            turn[m++] = s->turn;
+            many += s->strokes > INK_MAX_STROKES;
+            apart += s->strokes >= INK_APART_STROKES && s->strokes <= INK_MAX_STROKES &&
+                     s->joined < s->strokes - 1;
         }
     qsort(turn, (size_t)m, sizeof *turn, cmp_i32);
-    printf("| %s | %d | %.2f%% |", what, m, m ? 100.0 * many / m : 0);
+    qsort(sharp, (size_t)m, sizeof *sharp, cmp_i32);
+    printf("| %s | %d | %.2f%% | %.2f%% | %d | %d |", what, m, m ? 100.0 * many / m : 0,
+           m ? 100.0 * apart / m : 0, (int)percentile(sharp, m, 50), (int)percentile(sharp, m, 99));
     static const double pcts[] = {50, 99, 99.9, 100};
-    for (size_t k = 0; k < sizeof pcts / sizeof *pcts; k++) {
-        int idx = m ? (int)(pcts[k] / 100 * (m - 1) + 0.5) : 0;
-        printf(" %.2f |", m ? turn[idx] / 1024.0 : 0);
-    }
+    for (size_t k = 0; k < sizeof pcts / sizeof *pcts; k++)
+        printf(" %.2f |", percentile(turn, m, pcts[k]) / 1024.0);
     printf("\n");
-    free(turn);
+    free(turn), free(sharp);
 }
 
 static void shape_table(const judged *r, int nr, int part_r, const judged *t, int nt,
                         const judged *sc, int ns)
 {
+    char apart[32];
+    if (INK_APART_STROKES == INK_MAX_STROKES)
+        snprintf(apart, sizeof apart, "%d", INK_MAX_STROKES);
+    else
+        snprintf(apart, sizeof apart, "%d-%d", INK_APART_STROKES, INK_MAX_STROKES);
     printf("\nShape measurements (ink_render_shape) of the drawings the ink module renders:\n\n"
-           "| drawings | n | > %d strokes | turns: median | 99th pct | 99.9th pct | largest |\n"
-           "|---|---:|---:|---:|---:|---:|---:|\n",
-           INK_MAX_STROKES);
+           "| drawings | n | > %d strokes | %s strokes, one apart | sharp turns: median |"
+           " 99th pct | turns: median | 99th pct | 99.9th pct | largest |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+           INK_MAX_STROKES, apart);
     shape_row("tune-writer digits", t, nt);
     if (part_r != STROKES_TUNE)
         shape_row("report-writer digits", r, nr);
@@ -523,16 +543,18 @@ static void rejection_report(const classify_opts *o, const judged *r, int nr, in
            "A drawing is rejected when the ink module says no digit, or when the engine's\n"
            "confidence is below what the drawing's shape needs (ink_conf_needed,\n"
            "include/inkpin/ink.h): the threshold for ordinary shapes, %.2f for odd shapes\n"
-           "(total turning > %.2f turns), never enough for shapes no digit has (> %d\n"
-           "strokes or > %.2f turns). The threshold is chosen on the tune writers (%d\n"
+           "(total turning, each sharp turn counting %.3f turn extra, > %.2f turns; or\n"
+           "%d or more strokes, one of which touches none drawn before it), never enough\n"
+           "for shapes no digit has (> %d strokes or > %.2f turns).\n"
+           "The threshold is chosen on the tune writers (%d\n"
            "digits) as the largest one (rounded down to 0.001) that rejects at most 1%%\n"
            "of them, shape check included: **%.3f**, i.e. NET_REJECT_CONF = %u\n"
            "(include/inkpin/net.h; this build: %u%s).\n"
            "Without the shape check (confidence only, the rule before it) the same rule\n"
            "gives %.3f.\n"
            "Scribbles: %d of each kind, generated (inkeval_scribble, seeds %u..%u).\n\n",
-           (double)INK_ODD_CONF / NET_CONF_ONE, INK_ODD_TURN / 1024.0, INK_MAX_STROKES,
-           INK_MAX_TURN / 1024.0, nt, chosen, chosen_q, (unsigned)NET_REJECT_CONF,
+           (double)INK_ODD_CONF / NET_CONF_ONE, INK_SHARP_TURN / 1024.0, INK_ODD_TURN / 1024.0,
+           INK_APART_STROKES, INK_MAX_STROKES, INK_MAX_TURN / 1024.0, nt, chosen, chosen_q, (unsigned)NET_REJECT_CONF,
            chosen_q == NET_REJECT_CONF ? ", the same" : ", DIFFERENT: update it", before, ns,
            o->scribble_seed, o->scribble_seed + (uint32_t)ns - 1u);
     printf("| rule | real digits rejected (%s) | accepted accuracy |",
@@ -659,7 +681,7 @@ static int run_robustness(const classify_opts *o, const strokes_set *set, const 
     for (int kind = 0; kind < SCRIBBLE_KINDS; kind++)
         for (int i = 0; i < ns; i++) {
             strokes_sample s;
-            judged none = {0, NET_CONF_ONE + 1u, 0, {0, 0}};
+            judged none = {0, NET_CONF_ONE + 1u, 0, {0, 0, 0, 0}};
             sc[kind * ns + i] = none;
             if (inkeval_scribble(kind, o->scribble_seed + (uint32_t)i, &s))
                 continue;
