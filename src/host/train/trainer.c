@@ -20,9 +20,9 @@ void train_config_defaults(train_config *c)
 {
     memset(c, 0, sizeof *c);
     /* the shipped model's settings (docs/training.md) */
-    c->arch = "c8p,c16pq,c32q,d10q";
+    c->arch = "c8bp,c16bpq,c32bq,d10q";
     c->epochs = 15;
-    c->seed = 2;
+    c->seed = 3;
     c->batch = 64;
     c->lr = 0.01f;
     c->wd = 0.05f;
