@@ -9,6 +9,9 @@
  *        pen width) keeping the aspect ratio, so a "1" stays thin;
  *     3. strokes drawn as connected lines (fast strokes leave no gaps) with a
  *        round pen whose radius matches binarized MNIST strokes (docs/ink.md);
+ *        where two samples are more than 2 px apart (a touch controller that
+ *        samples slowly) the line is the Catmull-Rom curve through the
+ *        neighbouring samples, so loops stay round instead of polygons;
  *     4. translated by whole pixels so the centre of mass of the ink pixels is
  *        at (row 14, column 14) within half a pixel (pixel (i,j) has its
  *        centre at (i,j));
@@ -41,13 +44,13 @@
  *   stays valid.
  *
  * COST
- *   Events: O(1), or O(INK_MAX_POINTS) when the buffer is full. Render: one
- *   pass over the segments stamping the pen every half pixel of 28x28 stroke
- *   length (5x5 = 25 16-bit distance tests per stamp with the default 1.75 px
- *   pen), then a 784-pixel bitmap shift for the centre of mass (a second pass
- *   instead, only when a custom style made the first pass clip); one 32-bit
- *   multiply per stored point, two 32-bit divisions per segment. No floating
- *   point, no recursion, no tables, no division in pixel loops. Measured:
+ *   Events: O(1), or O(INK_MAX_POINTS) when the buffer is full. Render: two
+ *   passes over the segments (the second at the whole-pixel offset that puts
+ *   the centre of mass at (14,14); skipped when that offset is 0), each
+ *   stamping the pen every half pixel of 28x28 stroke length (5x5 = 25 16-bit
+ *   distance tests per stamp with the default 1.75 px pen); one 32-bit
+ *   multiply per stored point, two 32-bit divisions per straight piece. No
+ *   floating point, no recursion, no tables, no division in pixel loops. Measured:
  *   ATmega328P @16 MHz 0.46 M cycles = 29 ms mean per UNIPEN digit; Cortex-M4
  *   ~100 k instructions; 1.6 KB of Thumb-2 code (-Os).
  *
@@ -128,6 +131,13 @@
 /* Ink whose bounding box is smaller than this (longer side, area pixels) is "no digit". */
 #ifndef INK_MIN_EXTENT
 #define INK_MIN_EXTENT 12
+#endif
+
+/* A segment between two samples longer than this (1/16 px of the 28x28
+ * image; 32 = 2 px) is drawn as a curve through the neighbouring samples
+ * (Catmull-Rom) instead of a straight chord: slow touch controllers. */
+#ifndef INK_CURVE_STEP_Q4
+#define INK_CURVE_STEP_Q4 32
 #endif
 
 /* Ink whose total stroke length exceeds this many times its bounding-box
