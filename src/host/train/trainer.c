@@ -21,8 +21,8 @@ void train_config_defaults(train_config *c)
     memset(c, 0, sizeof *c);
     /* the shipped model's settings (docs/training.md) */
     c->arch = "c8bp,c16bpq,c32bq,d10q";
-    c->epochs = 15;
-    c->seed = 3;
+    c->epochs = 30;
+    c->seed = 2;
     c->batch = 64;
     c->lr = 0.01f;
     c->wd = 0.05f;
