@@ -29,8 +29,9 @@
  *   Everything lives in the caller-owned ink_buffer (no malloc, no globals):
  *   INK_MAX_POINTS entries of 2 bytes (x, y as uint8_t) + 4 bytes, i.e. 260 B
  *   with the default 128. A pen lift between strokes takes one entry (a marker
- *   with x = 0xFF, never a valid x). ink_render uses 189 bytes of stack on an
- *   ATmega328P (measured by tests/mcu_avr.sh), no other memory.
+ *   with x = 0xFF, never a valid x). ink_render uses 413 bytes of stack on an
+ *   ATmega328P, 492 on a Cortex-M4 (measured by make mcu-report), no other
+ *   memory.
  *   Override the bound with -DINK_MAX_POINTS=N (16 <= N <= 32767).
  *
  * WHEN THE BUFFER IS FULL
@@ -51,8 +52,8 @@
  *   distance tests per stamp with the default 1.75 px pen); one 32-bit
  *   multiply per stored point, two 32-bit divisions per straight piece. No
  *   floating point, no recursion, no tables, no division in pixel loops. Measured:
- *   ATmega328P @16 MHz 0.46 M cycles = 29 ms mean per UNIPEN digit; Cortex-M4
- *   ~100 k instructions; 1.6 KB of Thumb-2 code (-Os).
+ *   ATmega328P @16 MHz 0.80 M cycles = 50 ms mean per UNIPEN digit; Cortex-M4
+ *   ~120 k instructions; 2.3 KB of Thumb-2 code (-Os) (make mcu-report).
  *
  * NO DIGIT
  *   ink_render returns INK_NO_DIGIT (and an all-zero image) for empty input,
