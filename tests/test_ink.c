@@ -564,7 +564,8 @@ static void test_centre_of_mass_at_14(void **state)
     }
 }
 
-/* Samples far apart (a slow touch controller) are joined by lines. */
+/* Samples far apart (a slow touch controller) leave no gaps; straight ink
+ * stays straight (curves: test_sparse_samples_follow_the_curve). */
 static void test_fast_strokes_leave_no_gaps(void **state)
 {
     (void)state;
