@@ -407,6 +407,7 @@ static void draw_all(const ink_buffer *ink, raster *rs)
     }
 }
 
+/* 8 x the total length of the strokes in area pixels. */
 static int32_t path_length_x8(const ink_buffer *ink)
 {
     int32_t total = 0;
@@ -419,7 +420,6 @@ static int32_t path_length_x8(const ink_buffer *ink)
 }
 
 /* round(num / den) for den > 0. */
-
 static int32_t div_round(int32_t num, int32_t den)
 {
     return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
