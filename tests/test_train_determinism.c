@@ -83,7 +83,8 @@ static void config(train_config *c, const char *out, int threads)
     c->val_limit = 200;
     c->pen_repeat = 2;
     c->scribbles = 12;   /* outlier exposure samples (uniform target) */
-    c->pen_rotate = 20;  /* the k-of-n thinning pen rule */
+    c->pen_rotate = 20;  /* pen rotation beyond the image range */
+    c->pen_thin = 4;     /* the k-of-n thinning pen rule */
     c->out_dir = out;
 }
 

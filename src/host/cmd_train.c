@@ -49,9 +49,9 @@ static void usage(FILE *f, const train_config *def)
             "  --pen FILE        pen-stroke NDJSON whose TUNE writers are trained on\n"
             "                    (default: <data>/unipen/dev.ndjson if present)\n"
             "  --pen-repeat N    uses of each pen sample per epoch (default %d; 0 = no pen data)\n"
-            "  --pen-rotate DEG  pen strokes: rotation +-DEG and thinning to every k-th point,\n"
-            "                    k in 1..--pen-thin (default 0: rotation as MNIST, 1 in 4 thinned)\n"
-            "  --pen-thin K      see --pen-rotate (default 4)\n"
+            "  --pen-rotate DEG  pen strokes: rotation +-DEG (default 0: as MNIST images)\n"
+            "  --pen-thin K      pen strokes: every k-th point kept, k in 1..K (default 0:\n"
+            "                    1 sample in 4 thinned to every 2nd..4th point)\n"
             "  --scribbles N     non-digit scribbles per epoch trained toward the uniform\n"
             "                    target (outlier exposure, for rejection; default %d)\n"
             "  --pen-fold K/N    hold the TUNE writers of fold K of N out of training and\n"
@@ -179,7 +179,7 @@ int cmd_train(int argc, char **argv)
             else if (!strcmp(a, "--val-limit")) bad = parse_long(v, 1, TRAIN_VAL_IMAGES, &n), cfg.val_limit = (int)n;
             else if (!strcmp(a, "--pen-repeat")) bad = parse_long(v, 0, 100, &n), cfg.pen_repeat = (int)n;
             else if (!strcmp(a, "--pen-rotate")) bad = parse_float(v, 0.0f, 90.0f, &cfg.pen_rotate);
-            else if (!strcmp(a, "--pen-thin")) bad = parse_long(v, 1, 16, &n), cfg.pen_thin = (int)n;
+            else if (!strcmp(a, "--pen-thin")) bad = parse_long(v, 0, 16, &n), cfg.pen_thin = (int)n;
             else if (!strcmp(a, "--scribbles")) bad = parse_long(v, 0, 1000000, &n), cfg.scribbles = (int)n;
             else if (!strcmp(a, "--pen-fold")) {
                 int k = -1, nf = 0, used = 0;

@@ -24,8 +24,8 @@ void augment_defaults(augment_params *p)
     p->pen_jitter = 1.0f;
     p->pen_radius = 0.5f;
     p->pen_box = 0.10f;
-    p->pen_rot_deg = 0.0f; /* 0: the first release's rule, see augment_strokes */
-    p->pen_thin_max = 4;
+    p->pen_rot_deg = 0.0f; /* 0: the image rotation range */
+    p->pen_thin_max = 0;   /* 0: the first release's rule, see augment_strokes */
 }
 
 void augment_scale(augment_params *p, float k)
@@ -147,18 +147,19 @@ int augment_strokes(uint8_t *out01, const strokes_sample *s, const augment_param
         unpack(out01, packed);
         return 0;
     }
-    /* pen_rot_deg 0: the first release's rule (the image rotation range, and
-     * 1 in 4 samples thinned to every 2nd..4th point) */
+    /* pen_rot_deg 0: the image rotation range */
     float rot = p->pen_rot_deg > 0 ? p->pen_rot_deg : p->rot_deg;
     float th = rng_range(r, -rot, rot) * 0.01745329252f;
     float an = 1.0f + rng_range(r, -p->aniso, p->aniso);
     float sh = rng_range(r, -p->shear, p->shear);
     float c = cosf(th), si = sinf(th), sx = sqrtf(an), sy = 1.0f / sqrtf(an);
     float a00 = c * sx, a01 = (c * sh - si) * sy, a10 = si * sx, a11 = (si * sh + c) * sy;
-    /* sampling-rate robustness: sometimes keep only every k-th point (ends kept) */
+    /* sampling-rate robustness: keep only every k-th point (ends kept), k in
+     * 1..pen_thin_max; pen_thin_max 0: the first release's rule, 1 sample in 4
+     * thinned to every 2nd..4th point */
     int keep_every;
-    if (p->pen_rot_deg > 0)
-        keep_every = p->pen_thin_max > 1 ? 1 + (int)rng_below(r, (uint32_t)p->pen_thin_max) : no_thin;
+    if (p->pen_thin_max > 0)
+        keep_every = 1 + (int)rng_below(r, (uint32_t)p->pen_thin_max);
     else
         keep_every = rng_uniform(r) < 0.25f ? 2 + (int)rng_below(r, 3) : no_thin;
     float *px = malloc(sizeof(float) * (size_t)(s->n_points + 1) * 2);

@@ -45,8 +45,9 @@ typedef struct {
     float pen_radius;  /* strokes: pen radius uniform in default +- this, 28x28 pixels */
     float pen_box;     /* strokes: box side uniform in default * (1 +- this) */
     float pen_rot_deg; /* strokes: rotation uniform in +-this (not scaled by augment_scale);
-                        * 0: rotation as rot_deg and 1 sample in 4 thinned to every 2nd..4th point */
-    int pen_thin_max;  /* strokes (pen_rot_deg > 0): keep every k-th point, k uniform in 1..this */
+                        * 0: rotation as rot_deg */
+    int pen_thin_max;  /* strokes: keep every k-th point, k uniform in 1..this;
+                        * 0: 1 sample in 4 thinned to every 2nd..4th point */
 } augment_params;
 
 /* The parameters the shipped model was trained with. */

@@ -28,7 +28,6 @@ void train_config_defaults(train_config *c)
     c->wd = 0.05f;
     c->augment = 500;
     c->pen_repeat = 1;
-    c->pen_thin = 4;
     c->kd_alpha = 0.7f;
     c->kd_temp = 4.0f;
 }
@@ -362,10 +361,8 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     augment_params augp;
     augment_defaults(&augp);
     augment_scale(&augp, (float)s.augment / 1000.0f);
-    if (cfg->pen_rotate > 0) {
-        augp.pen_rot_deg = cfg->pen_rotate;
-        augp.pen_thin_max = cfg->pen_thin;
-    }
+    augp.pen_rot_deg = cfg->pen_rotate;
+    augp.pen_thin_max = cfg->pen_thin;
     const augment_params *aug = s.augment ? &augp : NULL;
 
     char last_path[4096];

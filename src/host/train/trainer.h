@@ -44,9 +44,10 @@ typedef struct {
     int augment;          /* strength in 1/1000 of augment_defaults (1000), 0: none */
     int pen_repeat;       /* times each TUNE pen sample is used per epoch (0: none) */
     int scribbles;        /* non-digit scribbles per epoch, trained toward the uniform target */
-    float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees, thinned to every
-                           * k-th point with k uniform in 1..pen_thin (not stored in checkpoints) */
-    int pen_thin;
+    float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees (0: as MNIST images) */
+    int pen_thin;         /* > 0: pen strokes thinned to every k-th point, k uniform in
+                           * 1..pen_thin (0: 1 sample in 4 thinned to every 2nd..4th);
+                           * neither is stored in checkpoints */
     int pen_fold, pen_folds; /* pen_folds > 0: TUNE writers of fold pen_fold (strokes_tune_fold)
                               * are held out of training and measured (recipe selection
                               * by writer-disjoint cross-validation); 0: train on all TUNE */
