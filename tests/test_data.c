@@ -643,36 +643,32 @@ static int parse_csv_str(const char *s, size_t n, const char *name, dataset *ds,
     return data_parse_csv_mem((const uint8_t *)s, n, name, ds, d);
 }
 
-static void test_csv_train_file(void **state)
+/* Writes a generated CSV file of `rows` rows and loads it from disk. */
+static void check_csv_file(const char *name, int labelled, int rows)
 {
-    (void)state;
-    sbuf b = csv_text(1, 12, "\n");
-    const char *p = tmp_path("train.csv");
+    sbuf b = csv_text(labelled, rows, "\n");
+    const char *p = tmp_path(name);
     test_write_file(p, b.s, b.n);
     dataset ds;
     inkpin_diag d = {{0}};
     int rc = data_load_csv(p, &ds, &d);
     if (rc)
         fail_msg("%s", d.msg);
-    assert_csv_rows(&ds, 12, 1);
+    assert_csv_rows(&ds, rows, labelled);
     data_free(&ds);
     free(b.s);
+}
+
+static void test_csv_train_file(void **state)
+{
+    (void)state;
+    check_csv_file("train.csv", 1, 12);
 }
 
 static void test_csv_unlabelled_test_file(void **state)
 {
     (void)state;
-    sbuf b = csv_text(0, 3, "\n");
-    const char *p = tmp_path("test.csv");
-    test_write_file(p, b.s, b.n);
-    dataset ds;
-    inkpin_diag d = {{0}};
-    int rc = data_load_csv(p, &ds, &d);
-    if (rc)
-        fail_msg("%s", d.msg);
-    assert_csv_rows(&ds, 3, 0);
-    data_free(&ds);
-    free(b.s);
+    check_csv_file("test.csv", 0, 3);
 }
 
 static void test_csv_crlf_bom_and_ends(void **state)
