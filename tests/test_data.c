@@ -173,18 +173,25 @@ static void expect_bad_labels(const char *fname, const uint8_t *lb, size_t ll, c
 
 /* ---- IDX: good files ---------------------------------------------------------- */
 
+/* Loads an image/label pair that must parse and hold the 3 known digits. */
+static void assert_loads_good_pair(const char *images, const char *labels)
+{
+    dataset ds;
+    inkpin_diag d = {{0}};
+    if (data_load_idx(images, labels, &ds, &d))
+        fail_msg("%s", d.msg);
+    assert_good_dataset(&ds);
+    data_free(&ds); /* and leaves an empty dataset behind */
+    assert_null(ds.pixels);
+    assert_int_equal(ds.n, 0);
+}
+
 static void test_idx_raw(void **state)
 {
     (void)state;
     const char *ip, *lp;
     write_good_pair("raw", 0, &ip, &lp);
-    dataset ds;
-    inkpin_diag d = {{0}};
-    assert_int_equal(data_load_idx(ip, lp, &ds, &d), 0);
-    assert_good_dataset(&ds);
-    data_free(&ds);
-    assert_null(ds.pixels);
-    assert_int_equal(ds.n, 0);
+    assert_loads_good_pair(ip, lp);
 }
 
 static void test_idx_gz(void **state)
@@ -192,13 +199,7 @@ static void test_idx_gz(void **state)
     (void)state;
     const char *ip, *lp;
     write_good_pair("gz", 1, &ip, &lp);
-    dataset ds;
-    inkpin_diag d = {{0}};
-    int rc = data_load_idx(ip, lp, &ds, &d);
-    if (rc)
-        fail_msg("%s", d.msg);
-    assert_good_dataset(&ds);
-    data_free(&ds);
+    assert_loads_good_pair(ip, lp);
 }
 
 /* gzip is detected by magic bytes, not by name: a gz file without .gz, a raw
@@ -212,13 +213,7 @@ static void test_idx_detect_by_magic(void **state)
     const char *gi_plain = tmp_path("gz-named-plain"), *rl_gz = tmp_path("raw-named.gz");
     assert_int_equal(rename(gi, gi_plain), 0);
     assert_int_equal(rename(rl, rl_gz), 0);
-    dataset ds;
-    inkpin_diag d = {{0}};
-    int rc = data_load_idx(gi_plain, rl_gz, &ds, &d);
-    if (rc)
-        fail_msg("%s", d.msg);
-    assert_good_dataset(&ds);
-    data_free(&ds);
+    assert_loads_good_pair(gi_plain, rl_gz);
 }
 
 /* Two concatenated gzip members decode as one stream (gzip -c a b > c). */
