@@ -124,25 +124,32 @@ static void dir_for(char *buf, size_t n, const char *name)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Trains the test configuration with `threads` threads (arch: NULL for the
+ * default) in a fresh directory `name` and loads its last checkpoint. */
+static void train_and_load(const char *name, int threads, const char *arch, train_config *c,
+                           train_result *r, train_state *s)
+{
+    char dir[1024], path[1100];
+    dir_for(dir, sizeof dir, name);
+    config(c, dir, threads);
+    if (arch)
+        c->arch = arch;
+    run(c, r);
+    c->out_dir = NULL; /* dir goes out of scope */
+    snprintf(path, sizeof path, "%s/last.ckpt", dir);
+    load(path, s);
+}
+
 static void test_threads_do_not_change_the_model(void **state)
 {
     (void)state;
-    char d1[1024], d2[1024], p1[1100], p2[1100];
-    dir_for(d1, sizeof d1, "threads1");
-    dir_for(d2, sizeof d2, "threads2");
     train_config c;
     train_result r1, r2;
-    config(&c, d1, 1);
-    run(&c, &r1);
-    config(&c, d2, 2);
-    run(&c, &r2);
+    train_state a, b;
+    train_and_load("threads1", 1, NULL, &c, &r1, &a);
+    train_and_load("threads2", 2, NULL, &c, &r2, &b);
     assert_int_equal(r1.epochs_run, 2);
     assert_true(r1.val_accuracy == r2.val_accuracy);
-    train_state a, b;
-    snprintf(p1, sizeof p1, "%s/last.ckpt", d1);
-    snprintf(p2, sizeof p2, "%s/last.ckpt", d2);
-    load(p1, &a);
-    load(p2, &b);
     assert_same_state(&a, &b);
     /* and training did move the parameters away from the initialization */
     train_state init;
@@ -159,22 +166,12 @@ static void test_threads_do_not_change_the_model(void **state)
 static void test_threads_do_not_change_the_bn_model(void **state)
 {
     (void)state;
-    char d1[1024], d2[1024], p1[1100], p2[1100];
-    dir_for(d1, sizeof d1, "bn1");
-    dir_for(d2, sizeof d2, "bn2");
+    const char *arch = "c4bp,c6bpq,c8bq,d10q"; /* BN kept through 4-bit training */
     train_config c;
     train_result r1, r2;
-    config(&c, d1, 1);
-    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN kept through 4-bit training */
-    run(&c, &r1);
-    config(&c, d2, 2);
-    c.arch = "c4bp,c6bpq,c8bq,d10q"; /* BN kept through 4-bit training */
-    run(&c, &r2);
     train_state a, b;
-    snprintf(p1, sizeof p1, "%s/last.ckpt", d1);
-    snprintf(p2, sizeof p2, "%s/last.ckpt", d2);
-    load(p1, &a);
-    load(p2, &b);
+    train_and_load("bn1", 1, arch, &c, &r1, &a);
+    train_and_load("bn2", 2, arch, &c, &r2, &b);
     assert_same_state(&a, &b);
     train_state_free(&a);
     train_state_free(&b);
