@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # train_cli.sh CLI SRC BUILD - `inkpin train` on the command line: bad flags
-# exit 2 naming the flag; Ctrl-C (SIGINT) in the middle of a run saves
+# exit 2 naming the flag; progress is a line per epoch when piped and a bar
+# with an ETA on a terminal (script(1) gives it one); Ctrl-C (SIGINT) in the middle of a run saves
 # last.ckpt and exits 0; `--resume` from it (with another thread count) ends
 # with checkpoints identical, byte for byte, to those of a run that was never
 # interrupted.
@@ -37,6 +38,19 @@ expect_exit 2 "$tmp/none.ckpt: cannot open" --data "$data" --out "$tmp/x" --resu
 args=(--data "$data" --limit 2000 --val-limit 300 --epochs 4 --seed 7 --pen-repeat 0 --threads 1 --no-export)
 "$cli" train "${args[@]}" --out "$tmp/full" >/dev/null 2>"$tmp/full.err" ||
   fail "uninterrupted run failed: $(cat "$tmp/full.err")"
+
+# Piped, progress is one plain line per epoch; on a terminal, a bar with an ETA.
+[ "$(grep -cE '^epoch [1-4]/4 loss [0-9.]+ val [0-9.]+%' "$tmp/full.err")" -eq 4 ] ||
+  fail "piped progress is not one line per epoch: $(cat "$tmp/full.err")"
+grep -q $'\r' "$tmp/full.err" && fail "piped progress contains carriage returns"
+if command -v script >/dev/null; then
+  cmd=$(printf '%q ' "$cli" train --data "$data" --limit 300 --val-limit 100 --epochs 1 --pen-repeat 0 --no-export --out "$tmp/tty")
+  bar=$(script -qec "$cmd" /dev/null) || fail "train on a terminal failed: $bar"
+  grep -qE $'\r epoch 1/1 \\[#*\\.*\\] [0-9]+/[0-9]+ loss [0-9.]+ best val [0-9.]+% ETA [0-9]+:[0-9]{2}' <<<"$bar" ||
+    fail "no progress bar on a terminal: $bar"
+else
+  echo "note: no script(1), terminal progress bar not checked"
+fi
 
 # The same run, interrupted by SIGINT once its first epoch is saved.
 "$cli" train "${args[@]}" --out "$tmp/part" --json >"$tmp/part.json" 2>"$tmp/part.err" &
