@@ -1,6 +1,7 @@
 /* test_report.c - PNG writing and the two report pictures, read back with
- * libpng (an independent decoder) and checked by size and by sampling pixels
- * of cells and tiles whose colours are known. */
+ * libpng (an independent decoder; test_read_png_rgb in tests/util) and
+ * checked by size and by sampling pixels of cells and tiles whose colours
+ * are known. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,46 +12,12 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <png.h>
 
 #include "data.h"
 #include "image.h"
 #include "metrics.h"
 #include "report.h"
 #include "util/testutil.h"
-
-typedef struct {
-    int w, h;
-    uint8_t *rgb;
-} decoded;
-
-static decoded read_png_rgb(const char *path)
-{
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&img, path))
-        fail_msg("%s: %s", path, img.message);
-    img.format = PNG_FORMAT_RGB;
-    decoded out = {(int)img.width, (int)img.height, malloc(PNG_IMAGE_SIZE(img))};
-    assert_non_null(out.rgb);
-    if (!png_image_finish_read(&img, NULL, out.rgb, 0, NULL))
-        fail_msg("%s: %s", path, img.message);
-    return out;
-}
-
-static const uint8_t *at(const decoded *p, int x, int y)
-{
-    assert_true(x >= 0 && x < p->w && y >= 0 && y < p->h);
-    return p->rgb + ((size_t)y * (size_t)p->w + (size_t)x) * 3;
-}
-
-static void assert_rgb(const decoded *p, int x, int y, int r, int g, int b)
-{
-    const uint8_t *c = at(p, x, y);
-    if (c[0] != r || c[1] != g || c[2] != b)
-        fail_msg("pixel (%d,%d) is (%d,%d,%d), expected (%d,%d,%d)", x, y, c[0], c[1], c[2], r, g, b);
-}
 
 static const char *tmp(const char *name)
 {
@@ -73,11 +40,11 @@ static void test_png_grey_and_rgb_round_trip(void **state)
         g.px[i] = (uint8_t)(i * 7);
     const char *gp = tmp("grey.png");
     assert_int_equal(image_write_png(&g, gp, &d), 0);
-    decoded dg = read_png_rgb(gp);
+    test_png dg = test_read_png_rgb(gp);
     assert_int_equal(dg.w, 7);
     assert_int_equal(dg.h, 5);
     for (int i = 0; i < 35; i++)
-        assert_rgb(&dg, i % 7, i / 7, i * 7, i * 7, i * 7);
+        test_assert_rgb(&dg, i % 7, i / 7, i * 7, i * 7, i * 7);
     free(dg.rgb);
     image_free(&g);
 
@@ -88,14 +55,14 @@ static void test_png_grey_and_rgb_round_trip(void **state)
     image_fill_rect(&c, -5, -5, 6, 6, yellow);
     const char *cp = tmp("rgb.png");
     assert_int_equal(image_write_png(&c, cp, &d), 0);
-    decoded dc = read_png_rgb(cp);
+    test_png dc = test_read_png_rgb(cp);
     assert_int_equal(dc.w, 20);
     assert_int_equal(dc.h, 10);
-    assert_rgb(&dc, 14, 4, 0, 128, 128);
-    assert_rgb(&dc, 15, 5, 250, 220, 10);
-    assert_rgb(&dc, 19, 9, 250, 220, 10);
-    assert_rgb(&dc, 0, 0, 250, 220, 10);
-    assert_rgb(&dc, 1, 1, 0, 128, 128);
+    test_assert_rgb(&dc, 14, 4, 0, 128, 128);
+    test_assert_rgb(&dc, 15, 5, 250, 220, 10);
+    test_assert_rgb(&dc, 19, 9, 250, 220, 10);
+    test_assert_rgb(&dc, 0, 0, 250, 220, 10);
+    test_assert_rgb(&dc, 1, 1, 0, 128, 128);
     free(dc.rgb);
     image_free(&c);
 }
@@ -156,32 +123,32 @@ static void test_confusion_png(void **state)
     const char *path = tmp("confusion.png");
     inkpin_diag d = {{0}};
     assert_int_equal(report_confusion_png(&m, path, &d), 0);
-    decoded p = read_png_rgb(path);
+    test_png p = test_read_png_rgb(path);
     assert_int_equal(p.w, REPORT_GRID_X + 10 * REPORT_CELL_W + 16);
     assert_int_equal(p.h, REPORT_GRID_Y + 10 * REPORT_CELL_H + 40);
 
     /* Cell corners (inside the grid lines, away from the digits). */
     /* (2,2): the whole row is correct -> full blue. */
-    assert_rgb(&p, cell_x(2) + 3, cell_y(2) + 3, 8, 48, 107);
+    test_assert_rgb(&p, cell_x(2) + 3, cell_y(2) + 3, 8, 48, 107);
     /* (3,3) share 100/107 blue; (3,5) share 7/107 red. */
     double s33 = 100.0 / 107.0, s35 = 7.0 / 107.0;
-    assert_rgb(&p, cell_x(3) + 3, cell_y(3) + 3, expected_channel(s33, 8), expected_channel(s33, 48),
+    test_assert_rgb(&p, cell_x(3) + 3, cell_y(3) + 3, expected_channel(s33, 8), expected_channel(s33, 48),
                expected_channel(s33, 107));
-    assert_rgb(&p, cell_x(5) + 3, cell_y(3) + 3, expected_channel(s35, 165), expected_channel(s35, 15),
+    test_assert_rgb(&p, cell_x(5) + 3, cell_y(3) + 3, expected_channel(s35, 165), expected_channel(s35, 15),
                expected_channel(s35, 21));
     /* (0,1) is zero: white, and no digits anywhere in it. */
     for (int y = cell_y(0) + 1; y < cell_y(1); y++)
         for (int x = cell_x(1) + 1; x < cell_x(2); x++)
-            assert_rgb(&p, x, y, 255, 255, 255);
+            test_assert_rgb(&p, x, y, 255, 255, 255);
 
     /* Non-zero cells carry their count: white digits on dark blue, black on light red. */
     int white = 0, black = 0;
     for (int y = cell_y(2) + 1; y < cell_y(3); y++)
         for (int x = cell_x(2) + 1; x < cell_x(3); x++)
-            white += !memcmp(at(&p, x, y), "\xff\xff\xff", 3);
+            white += !memcmp(test_png_at(&p, x, y), "\xff\xff\xff", 3);
     for (int y = cell_y(3) + 1; y < cell_y(4); y++)
         for (int x = cell_x(5) + 1; x < cell_x(6); x++)
-            black += !memcmp(at(&p, x, y), "\0\0\0", 3);
+            black += !memcmp(test_png_at(&p, x, y), "\0\0\0", 3);
     /* "100" at scale 2 and "7" at scale 2: count the lit glyph pixels of the font. */
     assert_int_equal(white, 4 * (10 + 19 + 19)); /* glyph '1' 10 px, '0' 19 px each, 2x2 blocks */
     assert_int_equal(black, 4 * 11);             /* glyph '7' 11 px */
@@ -211,34 +178,34 @@ static void test_errors_png(void **state)
     inkpin_diag d = {{0}};
     const char *path = tmp("errors.png");
     assert_int_equal(report_errors_png(errs, 25, 12, path, &d), 0); /* 12 of 25 shown */
-    decoded p = read_png_rgb(path);
+    test_png p = test_read_png_rgb(path);
     assert_int_equal(p.w, 10 * REPORT_TILE_W);
     assert_int_equal(p.h, REPORT_GALLERY_TOP + 2 * REPORT_TILE_H + 4);
     /* Tile 11 (row 1, column 1): image origin, a bar pixel, its faint top row, background. */
     int ox = 1 * REPORT_TILE_W + (REPORT_TILE_W - 28 * REPORT_TILE_SCALE) / 2;
     int oy = REPORT_GALLERY_TOP + 1 * REPORT_TILE_H + 4;
-    assert_rgb(&p, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);
-    assert_rgb(&p, ox + 12 * 3 + 1, oy + 4 * 3 + 1, 0, 0, 0); /* value 1 > threshold: ink */
-    assert_rgb(&p, ox + 2 * 3, oy + 2 * 3, 255, 255, 255);
+    test_assert_rgb(&p, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);
+    test_assert_rgb(&p, ox + 12 * 3 + 1, oy + 4 * 3 + 1, 0, 0, 0); /* value 1 > threshold: ink */
+    test_assert_rgb(&p, ox + 2 * 3, oy + 2 * 3, 255, 255, 255);
     /* Tile 12 would be row 1, column 2: not drawn (max 12), so all white there. */
     int tx = 2 * REPORT_TILE_W + (REPORT_TILE_W - 28 * REPORT_TILE_SCALE) / 2;
-    assert_rgb(&p, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
+    test_assert_rgb(&p, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
     /* The label strip under tile 0 has red text. */
     int red = 0;
     for (int y = REPORT_GALLERY_TOP + 4 + 28 * 3; y < REPORT_GALLERY_TOP + REPORT_TILE_H; y++)
         for (int x = 0; x < REPORT_TILE_W; x++)
-            red += !memcmp(at(&p, x, y), "\xa5\x0f\x15", 3);
+            red += !memcmp(test_png_at(&p, x, y), "\xa5\x0f\x15", 3);
     assert_true(red > 50);
     free(p.rgb);
 
     /* Few errors: the gallery is as wide as needed; none: a small notice. */
     assert_int_equal(report_errors_png(errs, 3, 100, path, &d), 0);
-    p = read_png_rgb(path);
+    p = test_read_png_rgb(path);
     assert_int_equal(p.h, REPORT_GALLERY_TOP + REPORT_TILE_H + 4);
     assert_true(p.w >= 3 * REPORT_TILE_W);
     free(p.rgb);
     assert_int_equal(report_errors_png(errs, 0, 100, path, &d), 0);
-    p = read_png_rgb(path);
+    p = test_read_png_rgb(path);
     assert_int_equal(p.h, REPORT_GALLERY_TOP + 4);
     free(p.rgb);
 }
@@ -264,15 +231,15 @@ static void test_write_all(void **state)
     assert_int_equal(m.n, N);
     assert_int_equal(metrics_correct(&m), N - 8); /* 1,5,...,29: 8 errors */
     assert_int_equal(m.confusion[1][2], 2); /* images 1 and 21 */
-    decoded c = read_png_rgb(tmp("confusion.png"));
+    test_png c = test_read_png_rgb(tmp("confusion.png"));
     assert_int_equal(c.w, REPORT_GRID_X + 10 * REPORT_CELL_W + 16);
     free(c.rgb);
-    decoded e = read_png_rgb(tmp("errors.png"));
+    test_png e = test_read_png_rgb(tmp("errors.png"));
     assert_int_equal(e.h, REPORT_GALLERY_TOP + REPORT_TILE_H + 4); /* 4 shown: one row */
     int ox = (REPORT_TILE_W - 28 * REPORT_TILE_SCALE) / 2, oy = REPORT_GALLERY_TOP + 4;
-    assert_rgb(&e, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);   /* tile 0 = image 1, the bar */
+    test_assert_rgb(&e, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);   /* tile 0 = image 1, the bar */
     int tx = REPORT_TILE_W + ox;                                  /* tile 1 = image 5, blank */
-    assert_rgb(&e, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
+    test_assert_rgb(&e, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
     free(e.rgb);
     dataset unlabelled = {N, pixels, NULL};
     assert_int_equal(report_write_all(&unlabelled, pred, dir, 4, &m, &d), -1);

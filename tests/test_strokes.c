@@ -1,5 +1,6 @@
 /* test_strokes.c - the NDJSON strokes reader, feeding ink, the writer split,
- * and the `render` CLI's exit codes on bad input. */
+ * and the `render` CLI: exit codes on bad input, and the sheet it draws read
+ * back with libpng, frame colours and every preview pixel checked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include "image.h"
+#include "ink_eval.h"
+#include "inkpin/net.h"
 #include "strokes.h"
 #include "util/testutil.h"
 
@@ -273,7 +277,57 @@ static void test_writer_split_on_dev_data(void **state)
     strokes_free(&set);
 }
 
-static void test_render_cli_exit_codes(void **state)
+/* The sheet `render` draws (src/host/cmd_render.c): 20 cells a row, each a
+ * 3-px frame around the 28x28 input at 3x (white ink on black) over a
+ * caption; frame green = right, red = wrong, yellow = rejected. */
+enum { SHEET_COLS = 20, CELL = 28 * 3 + 2 * 3, CAPTION = 2 * IMAGE_GLYPH_H + 6 };
+
+static void check_cell(const test_png *p, int k, const strokes_sample *s, const inkeval_model *em)
+{
+    inkeval_result r;
+    assert_int_equal(inkeval_classify(em, s, &r), 0);
+    int x0 = k * CELL, rejected = inkeval_rejected(&r, NET_REJECT_CONF);
+    if (rejected)
+        test_assert_rgb(p, x0 + 1, 1, 230, 200, 40);
+    else if (r.pred == s->label)
+        test_assert_rgb(p, x0 + 1, 1, 60, 150, 60);
+    else
+        test_assert_rgb(p, x0 + 1, 1, 220, 40, 40);
+    int ink = 0;
+    for (int row = 0; row < 28; row++)
+        for (int col = 0; col < 28; col++) {
+            int on = r.ink == INK_OK && ink_pixel(r.image, row, col);
+            int v = on ? 255 : 0;
+            ink += on;
+            test_assert_rgb(p, x0 + 3 + col * 3 + 1, 3 + row * 3 + 1, v, v, v);
+        }
+    if (r.ink == INK_OK)
+        assert_true(ink > 20); /* the 7 really was drawn */
+}
+
+/* Decodes the sheet and checks frame colour and every preview pixel of each
+ * sample against the device path (ink + engine) run here. */
+static void check_sheet(const char *png, const char *ndjson)
+{
+    strokes_set set;
+    inkeval_model em;
+    inkpin_diag d = {{0}};
+    assert_int_equal(strokes_load(ndjson, &set, &d), 0);
+    if (inkeval_model_load(&em, NULL, &d))
+        fail_msg("%s", d.msg);
+    test_png p = test_read_png_rgb(png);
+    assert_int_equal(p.w, SHEET_COLS * CELL);
+    assert_int_equal(p.h, CELL + CAPTION);
+    for (int k = 0; k < set.n; k++)
+        check_cell(&p, k, &set.samples[k], &em);
+    /* the tap is "no digit": rejected, nothing drawn */
+    test_assert_rgb(&p, CELL + 1, 1, 230, 200, 40);
+    free(p.rgb);
+    inkeval_model_free(&em);
+    strokes_free(&set);
+}
+
+static void test_render_cli(void **state)
 {
     (void)state;
     if (!getenv("INKPIN_CLI")) {
@@ -293,12 +347,7 @@ static void test_render_cli_exit_codes(void **state)
     assert_int_equal(test_run_cli(args), 0);
     char png[1200];
     snprintf(png, sizeof png, "%s/ok.png", test_tmpdir());
-    FILE *f = fopen(png, "rb");
-    assert_non_null(f);
-    unsigned char sig[8];
-    assert_int_equal(fread(sig, 1, 8, f), 8);
-    fclose(f);
-    assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+    check_sheet(png, good);
 }
 
 int main(void)
@@ -311,7 +360,7 @@ int main(void)
         cmocka_unit_test(test_feed_rounds_and_uses_ink_events),
         cmocka_unit_test(test_writer_split),
         cmocka_unit_test(test_writer_split_on_dev_data),
-        cmocka_unit_test(test_render_cli_exit_codes),
+        cmocka_unit_test(test_render_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

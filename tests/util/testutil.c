@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <png.h>
 
 static int has_mnist(const char *root)
 {
@@ -83,4 +84,32 @@ int test_run_cli(const char *args)
     snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", cli, args);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+test_png test_read_png_rgb(const char *path)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path))
+        fail_msg("%s: %s", path, img.message);
+    img.format = PNG_FORMAT_RGB;
+    test_png out = {(int)img.width, (int)img.height, malloc(PNG_IMAGE_SIZE(img))};
+    assert_non_null(out.rgb);
+    if (!png_image_finish_read(&img, NULL, out.rgb, 0, NULL))
+        fail_msg("%s: %s", path, img.message);
+    return out;
+}
+
+const uint8_t *test_png_at(const test_png *p, int x, int y)
+{
+    assert_true(x >= 0 && x < p->w && y >= 0 && y < p->h);
+    return p->rgb + ((size_t)y * (size_t)p->w + (size_t)x) * 3;
+}
+
+void test_assert_rgb(const test_png *p, int x, int y, int r, int g, int b)
+{
+    const uint8_t *c = test_png_at(p, x, y);
+    if (c[0] != r || c[1] != g || c[2] != b)
+        fail_msg("pixel (%d,%d) is (%d,%d,%d), expected (%d,%d,%d)", x, y, c[0], c[1], c[2], r, g, b);
 }

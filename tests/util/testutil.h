@@ -7,6 +7,7 @@
 #define INKPIN_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TEST_SKIP 77
 
@@ -29,5 +30,20 @@ int test_run_cli(const char *args);
 
 /* 1 under ASan/UBSan builds: heavy tests may shrink their workload. */
 int test_sanitized(void);
+
+/* A PNG read back as 8-bit RGB by libpng (an independent decoder). */
+typedef struct {
+    int w, h;
+    uint8_t *rgb; /* w*h*3 bytes, row by row; free() it */
+} test_png;
+
+/* Decodes path or fails the test. */
+test_png test_read_png_rgb(const char *path);
+
+/* The RGB triple at (x, y); fails the test when outside the image. */
+const uint8_t *test_png_at(const test_png *p, int x, int y);
+
+/* Fails the test unless pixel (x, y) is exactly (r, g, b). */
+void test_assert_rgb(const test_png *p, int x, int y, int r, int g, int b);
 
 #endif
