@@ -1,7 +1,9 @@
 /* test_ink_eval.c - the host device path (strokes -> ink -> engine), the
- * robustness transforms, the seed mapping, the scribble generator, and the
- * exit codes of `classify` / `demo`. Uses a hand-made dense model (pseudo-
- * random weights), so it does not depend on the trained default model. */
+ * robustness transforms, the seed mapping, the scribble generator, the exit
+ * codes of `classify` / `demo`, and `classify --json` counted against the
+ * device path. Uses a hand-made dense model (pseudo-random weights), so it
+ * does not depend on the trained default model; the --json check runs with
+ * the compiled-in model and is skipped in a build without one. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +16,11 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "ink_eval.h"
+#include "inkpin/net.h"
+#include "strokes.h"
 #include "util/testutil.h"
 
 /* ---- a hand-made model: dense 784 -> 10 ---------------------------------- */
@@ -284,6 +290,87 @@ static void test_cli_exit_codes(void **state)
     assert_int_equal(test_run_cli(args), net_default_model() ? 0 : 2);
 }
 
+/* `classify --json` against the device path run here, sample by sample:
+ * predictions, rejections, accuracy (no digit counts as wrong), per-class
+ * accuracy and the confusion matrix of the samples with a prediction. */
+static void test_cli_classify_json_counts(void **state)
+{
+    (void)state;
+    if (!getenv("INKPIN_CLI") || !net_default_model()) {
+        skip();
+        return;
+    }
+    static const char *lines[] = {
+        "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}",
+        "{\"label\":1,\"strokes\":[[[120,20],[120,220]]]}",
+        "{\"label\":4,\"strokes\":[[[120,20],[120,220]]]}", /* a 1 labelled 4 */
+        "{\"label\":3,\"strokes\":[[[5,5]]]}",              /* a tap: no digit */
+        "{\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,120],[180,60],[120,20]]]}",
+        "{\"label\":0,\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,120],[180,60],[120,20]]]}",
+    };
+    enum { N = sizeof lines / sizeof *lines };
+    char path[1200], args[1400], text[2048] = "";
+    for (int i = 0; i < N; i++)
+        strcat(strcat(text, lines[i]), "\n");
+    snprintf(path, sizeof path, "%s/classify.ndjson", test_tmpdir());
+    test_write_file(path, text, strlen(text));
+    static char out[1 << 16];
+    snprintf(args, sizeof args, "classify '%s' --json", path);
+    assert_int_equal(test_run_cli_capture(args, out, sizeof out), 0);
+    cJSON *o = cJSON_Parse(out);
+    assert_non_null(o);
+
+    strokes_set set;
+    inkeval_model em;
+    inkpin_diag d = {{0}};
+    assert_int_equal(strokes_load(path, &set, &d), 0);
+    assert_int_equal(inkeval_model_load(&em, NULL, &d), 0);
+    int labelled = 0, correct = 0, rejected = 0, no_digit = 0, conf[10][10] = {{0}};
+    const cJSON *preds = cJSON_GetObjectItem(o, "predictions");
+    assert_int_equal(cJSON_GetArraySize(preds), N);
+    for (int i = 0; i < N; i++) {
+        const strokes_sample *s = &set.samples[i];
+        inkeval_result r;
+        assert_int_equal(inkeval_classify(&em, s, &r), 0);
+        int rej = inkeval_rejected(&r, NET_REJECT_CONF);
+        const cJSON *p = cJSON_GetArrayItem(preds, i);
+        assert_int_equal(cJSON_GetObjectItem(p, "pred")->valueint, r.pred);
+        assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(p, "rejected")), rej);
+        assert_true(fabs(cJSON_GetObjectItem(p, "confidence")->valuedouble - r.confidence) < 1e-6);
+        rejected += rej;
+        no_digit += r.ink != INK_OK;
+        if (s->label >= 0) {
+            labelled++;
+            correct += r.pred == s->label;
+            if (r.pred >= 0)
+                conf[s->label][r.pred]++;
+        }
+    }
+    assert_int_equal(no_digit, 1); /* the tap */
+    assert_int_equal(cJSON_GetObjectItem(o, "n")->valueint, N);
+    assert_int_equal(cJSON_GetObjectItem(o, "labelled")->valueint, labelled);
+    assert_int_equal(cJSON_GetObjectItem(o, "rejected")->valueint, rejected);
+    assert_int_equal(cJSON_GetObjectItem(o, "no_digit")->valueint, no_digit);
+    assert_true(fabs(cJSON_GetObjectItem(o, "accuracy")->valuedouble - (double)correct / labelled) < 1e-9);
+    assert_true(correct < labelled); /* the mislabelled 1 and the tap are wrong */
+    const cJSON *cf = cJSON_GetObjectItem(o, "confusion"), *pc = cJSON_GetObjectItem(o, "per_class");
+    for (int t = 0; t < 10; t++) {
+        int row = 0;
+        for (int p = 0; p < 10; p++) {
+            assert_int_equal(cJSON_GetArrayItem(cJSON_GetArrayItem(cf, t), p)->valueint, conf[t][p]);
+            row += conf[t][p];
+        }
+        const cJSON *a = cJSON_GetArrayItem(pc, t);
+        if (row == 0)
+            assert_true(cJSON_IsNull(a));
+        else
+            assert_true(fabs(a->valuedouble - (double)conf[t][t] / row) < 1e-9);
+    }
+    inkeval_model_free(&em);
+    strokes_free(&set);
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_shape_rejection_is_model_independent),
         cmocka_unit_test(test_scribbles),
         cmocka_unit_test(test_cli_exit_codes),
+        cmocka_unit_test(test_cli_classify_json_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

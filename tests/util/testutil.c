@@ -86,6 +86,24 @@ int test_run_cli(const char *args)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+int test_run_cli_capture(const char *args, char *out, size_t size)
+{
+    const char *cli = getenv("INKPIN_CLI");
+    char cmd[4096];
+    if (!cli || size == 0)
+        return -1;
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>/dev/null", cli, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int rc = pclose(p);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
 test_png test_read_png_rgb(const char *path)
 {
     png_image img;

@@ -28,6 +28,10 @@ void test_write_file(const char *path, const void *data, size_t n);
  * output discarded; returns its exit code, or -1 if it did not exit normally. */
 int test_run_cli(const char *args);
 
+/* The same, capturing stdout (up to size-1 bytes, NUL-terminated) into out;
+ * stderr is discarded. */
+int test_run_cli_capture(const char *args, char *out, size_t size);
+
 /* 1 under ASan/UBSan builds: heavy tests may shrink their workload. */
 int test_sanitized(void);
 
