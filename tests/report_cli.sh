@@ -2,16 +2,9 @@
 # report_cli.sh CLI SRC BUILD - `inkpin report`: usage errors exit 2 with a
 # message naming the culprit; with data and a model it writes two PNGs.
 set -u
-cli=$1 build=$3
+cli=$1 build=$3 sub=report
 tmp=$(mktemp -d "$build/report-cli-XXXXXX")
-fail() { echo "FAIL: $*"; exit 1; }
-
-expect_exit() { # code needle args...
-  local want=$1 needle=$2; shift 2
-  out=$("$cli" report "$@" 2>&1); rc=$?
-  [ "$rc" -eq "$want" ] || fail "report $* exited $rc, expected $want: $out"
-  [ -z "$needle" ] || grep -qF -- "$needle" <<<"$out" || fail "report $*: output lacks '$needle': $out"
-}
+. "$2/tests/util/cli_test.sh"
 
 expect_exit 0 "--png DIR" --help
 expect_exit 2 "--png DIR is required"
@@ -22,10 +15,7 @@ expect_exit 2 "expected 0..100000" --max-errors -3 --png "$tmp"
 expect_exit 2 "--data $tmp/nowhere" --data "$tmp/nowhere" --png "$tmp/out"
 
 # The rest needs MNIST.
-data=""
-for d in "${INKPIN_DATA:-}" data ../shared/data "$2/../shared/data"; do
-  [ -n "$d" ] && [ -d "$d/mnist" ] && { data=$d; break; }
-done
+data=$(data_root "$2")
 [ -n "$data" ] || { echo "SKIP: no MNIST data root"; exit 77; }
 
 expect_exit 2 "$tmp/none.inkm: cannot open" --data "$data" --model "$tmp/none.inkm" --png "$tmp/out"

@@ -6,17 +6,10 @@
 # with checkpoints identical, byte for byte, to those of a run that was never
 # interrupted.
 set -u
-cli=$1 build=$3
+cli=$1 build=$3 sub=train
 tmp=$(mktemp -d "$build/train-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-expect_exit() { # code needle args...
-  local want=$1 needle=$2; shift 2
-  out=$("$cli" train "$@" 2>&1); rc=$?
-  [ "$rc" -eq "$want" ] || fail "train $* exited $rc, expected $want: $out"
-  [ -z "$needle" ] || grep -qF -- "$needle" <<<"$out" || fail "train $*: output lacks '$needle': $out"
-}
+. "$2/tests/util/cli_test.sh"
 
 expect_exit 0 "--resume" --help
 expect_exit 2 "--out DIR is required"
@@ -26,10 +19,7 @@ expect_exit 2 "unknown option --bogus" --bogus --out "$tmp/x"
 expect_exit 2 "missing value: --seed" --out "$tmp/x" --seed
 
 # The rest trains on MNIST.
-data=""
-for d in "${INKPIN_DATA:-}" data ../shared/data "$2/../shared/data"; do
-  [ -n "$d" ] && [ -d "$d/mnist" ] && { data=$d; break; }
-done
+data=$(data_root "$2")
 [ -n "$data" ] || { echo "SKIP: no MNIST data root"; exit 77; }
 
 expect_exit 2 "$tmp/none.ckpt: cannot open" --data "$data" --out "$tmp/x" --resume "$tmp/none.ckpt"
