@@ -1,7 +1,7 @@
 /* test_ink_eval.c - the host device path (strokes -> ink -> engine), the
  * robustness transforms, the seed mapping, the scribble generator, the exit
- * codes of `classify` / `demo`, and `classify --json` counted against the
- * device path. Uses a hand-made dense model (pseudo-random weights), so it
+ * codes of `classify` / `demo`, and `classify --json` and `demo` output
+ * checked against the device path. Uses a hand-made dense model (pseudo-random weights), so it
  * does not depend on the trained default model; the --json check runs with
  * the compiled-in model and is skipped in a build without one. */
 #include <math.h>
@@ -371,6 +371,59 @@ static void test_cli_classify_json_counts(void **state)
     cJSON_Delete(o);
 }
 
+/* `demo --file F --digits 70`: for each digit, the first drawing of it (no
+ * writer: a report-writer sample) as the engine sees it, 28 rows of "##"/"..",
+ * and the answer of the device path run here. */
+static void test_cli_demo_shows_the_device_view(void **state)
+{
+    (void)state;
+    if (!getenv("INKPIN_CLI") || !net_default_model()) {
+        skip();
+        return;
+    }
+    const char *text = "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n"
+                       "{\"label\":0,\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],"
+                       "[180,180],[190,120],[180,60],[120,20]]]}\n";
+    char path[1200], args[1400];
+    snprintf(path, sizeof path, "%s/demo.ndjson", test_tmpdir());
+    test_write_file(path, text, strlen(text));
+    static char out[1 << 16];
+    snprintf(args, sizeof args, "demo --file '%s' --digits 70", path);
+    assert_int_equal(test_run_cli_capture(args, out, sizeof out), 0);
+
+    strokes_set set;
+    inkeval_model em;
+    inkpin_diag d = {{0}};
+    assert_int_equal(strokes_load(path, &set, &d), 0);
+    assert_int_equal(inkeval_model_load(&em, NULL, &d), 0);
+    const char *at = strchr(out, '\n'); /* after the title line */
+    assert_non_null(at);
+    int right = 0;
+    for (int k = 0; k < set.n; k++) {
+        inkeval_result r;
+        assert_int_equal(inkeval_classify(&em, &set.samples[k], &r), 0);
+        at = strstr(at, "\n    ");
+        assert_non_null(at);
+        at += 1;
+        for (int row = 0; row < 28; row++, at += 4 + 56 + 1) {
+            assert_memory_equal(at, "    ", 4);
+            for (int c = 0; c < 28; c++)
+                assert_memory_equal(at + 4 + 2 * c, ink_pixel(r.image, row, c) ? "##" : "..", 2);
+            assert_int_equal(at[4 + 56], '\n');
+        }
+        char want[96];
+        snprintf(want, sizeof want, "    drawn: %d   -> predicted %d, confidence %.1f%%", set.samples[k].label,
+                 r.pred, 100 * r.confidence);
+        assert_memory_equal(at, want, strlen(want));
+        right += r.pred == set.samples[k].label && !inkeval_rejected(&r, NET_REJECT_CONF);
+    }
+    char tally[64];
+    snprintf(tally, sizeof tally, "\n%d of 2 recognized", right);
+    assert_non_null(strstr(at, tally));
+    inkeval_model_free(&em);
+    strokes_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_scribbles),
         cmocka_unit_test(test_cli_exit_codes),
         cmocka_unit_test(test_cli_classify_json_counts),
+        cmocka_unit_test(test_cli_demo_shows_the_device_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

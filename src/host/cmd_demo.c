@@ -49,7 +49,7 @@ static void show(const strokes_sample *s, const inkeval_result *r)
     else
         printf("    drawn: %d   -> predicted %d, confidence %.1f%%%s (runner-up %d)\n\n", s->label,
                r->pred, 100 * r->confidence,
-               r->confidence * NET_CONF_ONE < NET_REJECT_CONF ? " - below threshold, rejected" : "",
+               inkeval_rejected(r, NET_REJECT_CONF) ? " - below what its shape needs, rejected" : "",
                r->runner_up);
 }
 
@@ -138,7 +138,7 @@ int cmd_demo(int argc, char **argv)
         } else {
             show(s, &r);
             shown++;
-            right += r.pred == s->label;
+            right += r.pred == s->label && !inkeval_rejected(&r, NET_REJECT_CONF);
         }
         if (!from_file)
             strokes_sample_free(&tmp);
@@ -146,7 +146,7 @@ int cmd_demo(int argc, char **argv)
             break;
     }
     if (!rc)
-        printf("%d of %d recognized.\n", right, shown);
+        printf("%d of %d recognized (right and accepted, as the device decides).\n", right, shown);
     strokes_free(&set);
     inkeval_model_free(&em);
     return rc;
