@@ -33,13 +33,13 @@ args=(--data "$data" --limit 2000 --val-limit 300 --epochs 4 --seed 7 --pen-repe
 [ "$(grep -cE '^epoch [1-4]/4 loss [0-9.]+ val [0-9.]+%' "$tmp/full.err")" -eq 4 ] ||
   fail "piped progress is not one line per epoch: $(cat "$tmp/full.err")"
 grep -q $'\r' "$tmp/full.err" && fail "piped progress contains carriage returns"
-if command -v script >/dev/null; then
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
   cmd=$(printf '%q ' "$cli" train --data "$data" --limit 300 --val-limit 100 --epochs 1 --pen-repeat 0 --no-export --out "$tmp/tty")
   bar=$(script -qec "$cmd" /dev/null) || fail "train on a terminal failed: $bar"
   grep -qE $'\r epoch 1/1 \\[#*\\.*\\] [0-9]+/[0-9]+ loss [0-9.]+ best val [0-9.]+% ETA [0-9]+:[0-9]{2}' <<<"$bar" ||
     fail "no progress bar on a terminal: $bar"
 else
-  echo "note: no script(1), terminal progress bar not checked"
+  echo "note: no script(1) or no pseudo-terminal here, terminal progress bar not checked"
 fi
 
 # The same run, interrupted by SIGINT once its first epoch is saved.
