@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
@@ -28,30 +27,12 @@ static char blob_path[1024], bad_path[1024];
 static uint8_t *blob;
 static size_t blob_n;
 
-/* Runs a shell command, captures stdout (up to cap-1 bytes), returns the exit code. */
-static int run(const char *cmd, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    size_t n = 0;
-    assert_non_null(p);
-    if (out) {
-        n = fread(out, 1, cap - 1, p);
-        out[n] = 0;
-    } else {
-        char sink[4096];
-        while (fread(sink, 1, sizeof sink, p) > 0) {
-        }
-    }
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void test_eval_json_matches_engine(void **state)
 {
     (void)state;
     char cmd[4096], out[65536];
-    snprintf(cmd, sizeof cmd, "%s eval --model %s --data %s --json", cli, blob_path, root);
-    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "eval --model %s --data %s --json", blob_path, root);
+    assert_int_equal(test_run_cli_capture(cmd, out, sizeof out), 0);
     cJSON *o = cJSON_Parse(out);
     assert_non_null(o);
     const cJSON *n = cJSON_GetObjectItem(o, "n"), *acc = cJSON_GetObjectItem(o, "accuracy");
@@ -74,8 +55,8 @@ static void test_eval_json_matches_engine(void **state)
             assert_int_equal((int)cJSON_GetArrayItem(cJSON_GetArrayItem(cf, t), p)->valuedouble,
                              c.confusion[t][p]);
     /* --set val: the last 5,000 training images */
-    snprintf(cmd, sizeof cmd, "%s eval --model %s --data %s --set val --json", cli, blob_path, root);
-    assert_int_equal(run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "eval --model %s --data %s --set val --json", blob_path, root);
+    assert_int_equal(test_run_cli_capture(cmd, out, sizeof out), 0);
     cJSON *v = cJSON_Parse(out);
     assert_int_equal((int)cJSON_GetObjectItem(v, "n")->valuedouble, 5000);
     cJSON_Delete(v);
@@ -87,33 +68,26 @@ static void test_eval_exit_codes(void **state)
 {
     (void)state;
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s eval --model %s --data %s --min-accuracy 1.0 2>/dev/null", cli,
-             blob_path, root);
-    assert_int_equal(run(cmd, NULL, 0), 1); /* a random model is not perfect */
-    snprintf(cmd, sizeof cmd, "%s eval --model %s --data %s --min-accuracy 0 >/dev/null", cli,
-             blob_path, root);
-    assert_int_equal(run(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof cmd, "%s eval --model %s --data %s 2>/dev/null", cli, bad_path, root);
-    assert_int_equal(run(cmd, NULL, 0), 2); /* corrupted blob */
-    snprintf(cmd, sizeof cmd, "%s eval --model /nonexistent.inkm 2>/dev/null", cli);
-    assert_int_equal(run(cmd, NULL, 0), 2);
-    snprintf(cmd, sizeof cmd, "%s eval --set train 2>/dev/null", cli);
-    assert_int_equal(run(cmd, NULL, 0), 2);
-    snprintf(cmd, sizeof cmd, "%s eval --min-accuracy 2 2>/dev/null", cli);
-    assert_int_equal(run(cmd, NULL, 0), 2);
-    snprintf(cmd, sizeof cmd, "%s eval --bogus 2>/dev/null", cli);
-    assert_int_equal(run(cmd, NULL, 0), 2);
-    snprintf(cmd, sizeof cmd, "%s eval --help", cli);
-    assert_int_equal(run(cmd, NULL, 0), 0);
+    snprintf(cmd, sizeof cmd, "eval --model %s --data %s --min-accuracy 1.0", blob_path, root);
+    assert_int_equal(test_run_cli(cmd), 1); /* a random model is not perfect */
+    snprintf(cmd, sizeof cmd, "eval --model %s --data %s --min-accuracy 0", blob_path, root);
+    assert_int_equal(test_run_cli(cmd), 0);
+    snprintf(cmd, sizeof cmd, "eval --model %s --data %s", bad_path, root);
+    assert_int_equal(test_run_cli(cmd), 2); /* corrupted blob */
+    assert_int_equal(test_run_cli("eval --model /nonexistent.inkm"), 2);
+    assert_int_equal(test_run_cli("eval --set train"), 2);
+    assert_int_equal(test_run_cli("eval --min-accuracy 2"), 2);
+    assert_int_equal(test_run_cli("eval --bogus"), 2);
+    assert_int_equal(test_run_cli("eval --help"), 0);
 }
 
 static void test_bench_json(void **state)
 {
     (void)state;
     char cmd[4096], out[4096];
-    snprintf(cmd, sizeof cmd, "%s bench --model %s --data %s --seconds 0.2 --json", cli, blob_path,
+    snprintf(cmd, sizeof cmd, "bench --model %s --data %s --seconds 0.2 --json", blob_path,
              root);
-    assert_int_equal(run(cmd, out, sizeof out), 0);
+    assert_int_equal(test_run_cli_capture(cmd, out, sizeof out), 0);
     cJSON *o = cJSON_Parse(out);
     assert_non_null(o);
     const cJSON *ips = cJSON_GetObjectItem(o, "inferences_per_s");
@@ -121,10 +95,9 @@ static void test_bench_json(void **state)
     assert_true(cJSON_IsNumber(ips) && ips->valuedouble > 0);
     assert_true(cJSON_IsNumber(us) && us->valuedouble > 0);
     cJSON_Delete(o);
-    snprintf(cmd, sizeof cmd, "%s bench --model %s 2>/dev/null", cli, bad_path);
-    assert_int_equal(run(cmd, NULL, 0), 2);
-    snprintf(cmd, sizeof cmd, "%s bench --seconds -1 2>/dev/null", cli);
-    assert_int_equal(run(cmd, NULL, 0), 2);
+    snprintf(cmd, sizeof cmd, "bench --model %s", bad_path);
+    assert_int_equal(test_run_cli(cmd), 2);
+    assert_int_equal(test_run_cli("bench --seconds -1"), 2);
 }
 
 int main(void)
