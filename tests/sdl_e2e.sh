@@ -40,19 +40,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Start-up waits poll every 0.1 s for up to 30 s: under ASan, or beside the
+# CPU-heavy tests ctest runs in parallel, the first window can take more than
+# 10 s. A fast machine pays nothing.
+STARTUP_POLLS=300
+
 # Xvfb picks a free display itself and writes its number to fd 3 (no races
 # with other tests running in parallel).
 Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$out/display" >"$out/xvfb.log" 2>&1 &
 pids+=($!)
 disp=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 $STARTUP_POLLS); do
   disp=$(head -n1 "$out/display" 2>/dev/null || true)
   [ -n "$disp" ] && break
   sleep 0.1
 done
 [ -n "$disp" ] || fail "Xvfb did not report a display"
 export DISPLAY=":$disp"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 $STARTUP_POLLS); do
   xdotool getmouselocation >/dev/null 2>&1 && break
   sleep 0.1
 done
@@ -66,7 +71,7 @@ ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
 sim_pid=$!
 pids+=($sim_pid)
 wid=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 $STARTUP_POLLS); do
   wid=$(xdotool search --name '^inkpin$' 2>/dev/null | head -n1 || true)
   [ -n "$wid" ] && break
   sleep 0.1
@@ -99,10 +104,10 @@ expect_pixel() {
 }
 
 tap() { xdotool mousemove "$(sx "$1")" "$(sy "$2")" mousedown 1 sleep 0.05 mouseup 1; sleep 0.2; }
-# Runs "$@" every 0.2 s until it succeeds, for at most 15 s (a loaded machine
+# Runs "$@" every 0.2 s until it succeeds, for at most 30 s (a loaded machine
 # may be slow to deliver events; no assertion depends on the timing itself).
 wait_until() {
-  for _ in $(seq 1 75); do "$@" && return 0; sleep 0.2; done
+  for _ in $(seq 1 150); do "$@" && return 0; sleep 0.2; done
   return 1
 }
 prediction_lines() {
