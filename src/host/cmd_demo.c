@@ -35,7 +35,7 @@ static const char *const builtin[] = {
     "[162,130],[155,210]]]}",
 };
 
-static void show(const strokes_sample *s, const inkeval_result *r)
+static void show(const strokes_sample *s, const inkeval_result *r, int rejected)
 {
     for (int row = 0; row < 28; row++) {
         fputs("    ", stdout);
@@ -49,7 +49,7 @@ static void show(const strokes_sample *s, const inkeval_result *r)
     else
         printf("    drawn: %d   -> predicted %d, confidence %.1f%%%s (runner-up %d)\n\n", s->label,
                r->pred, 100 * r->confidence,
-               inkeval_rejected(r, NET_REJECT_CONF) ? " - below what its shape needs, rejected" : "",
+               rejected ? " - below what its shape needs, rejected" : "",
                r->runner_up);
 }
 
@@ -136,9 +136,10 @@ int cmd_demo(int argc, char **argv)
             fprintf(stderr, "inkpin demo: engine error %s\n", net_strerror((net_err)e));
             rc = CLI_FAILED;
         } else {
-            show(s, &r);
+            int rejected = inkeval_rejected(&r, NET_REJECT_CONF); /* the device decision */
+            show(s, &r, rejected);
             shown++;
-            right += r.pred == s->label && !inkeval_rejected(&r, NET_REJECT_CONF);
+            right += r.pred == s->label && !rejected;
         }
         if (!from_file)
             strokes_sample_free(&tmp);
