@@ -4,8 +4,8 @@
 #
 #   bash bench/footprint.sh [--model-dir DIR] [--no-ink] [--keep]
 #
-# Cross-compiles src/core/net.c (-DNET_NO_BLOB: devices use the compiled-in
-# model), DIR/default_model.c (default models/default) and src/core/ink.c with
+# Cross-compiles src/net.c (-DNET_NO_BLOB: devices use the compiled-in
+# model), DIR/default_model.c (default src/) and src/ink.c with
 # Debian's arm-none-eabi-gcc at -Os, links them with a tiny main that draws one
 # stroke, renders it and classifies it (so --gc-sections keeps exactly what a
 # device needs, newlib-nano's memset/memcpy and libgcc helpers included), and
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
-model_dir=$src/models/default
+model_dir=$src/src
 with_ink=1
 keep=0
 while [ $# -gt 0 ]; do
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 command -v arm-none-eabi-gcc >/dev/null || {
   echo "footprint.sh: needs gcc-arm-none-eabi + libnewlib-arm-none-eabi (scripts/deps.extra)" >&2; exit 2; }
-[ -f "$src/src/core/ink.c" ] || with_ink=0
+[ -f "$src/src/ink.c" ] || with_ink=0
 LIB_STACK=32
 
 work=$(mktemp -d)
@@ -42,7 +42,7 @@ else trap 'rm -rf "$work"' EXIT; fi
 cat > "$work/main.c" <<'EOF'
 #include <stdint.h>
 #include "inkpin/net.h"
-#include "default_model.h"
+#include "inkpin/default_model.h"
 #ifdef WITH_INK
 #include "inkpin/ink.h"
 static ink_buffer ink;
@@ -58,7 +58,7 @@ int main(void)
     ink_pen_down(&ink, 60, 40);
     ink_pen_move(&ink, 120, 200);
     ink_pen_up(&ink);
-    ink_shape shape; /* render + shape check, as src/core/app.c does */
+    ink_shape shape; /* render + shape check, as src/app.c does */
     ink_render_shape(&ink, bits, &shape);
 #else
     bits[40] = 0xFF;
@@ -75,14 +75,14 @@ EOF
 measure() { # name, cpu flags...
   local name=$1; shift
   local dir=$work/$name; mkdir -p "$dir"
-  local files=("$src/src/core/net.c" "$model_dir/default_model.c" "$work/main.c")
+  local files=("$src/src/net.c" "$model_dir/default_model.c" "$work/main.c")
   local defs=(-DNET_NO_BLOB)
-  if [ $with_ink = 1 ]; then files+=("$src/src/core/ink.c"); defs+=(-DWITH_INK); fi
+  if [ $with_ink = 1 ]; then files+=("$src/src/ink.c"); defs+=(-DWITH_INK); fi
   local objs=()
   for f in "${files[@]}"; do
     local o=$dir/$(basename "${f%.c}").o
     arm-none-eabi-gcc "$@" -mthumb -Os -std=c99 -ffreestanding -ffunction-sections -fdata-sections \
-      -fcallgraph-info=su -fstack-usage "${defs[@]}" -I"$src/include" -I"$src/src/core" -I"$model_dir" \
+      -fcallgraph-info=su -fstack-usage "${defs[@]}" -I"$model_dir" -I"$src/src" \
       -c "$f" -o "$o" -dumpbase "$(basename "${f%.c}")" -dumpdir "$dir/"
     objs+=("$o")
   done
@@ -149,7 +149,7 @@ PY
 
 m4=$(measure cortex-m4 -mcpu=cortex-m4 -mfloat-abi=soft)
 m0=$(measure cortex-m0plus -mcpu=cortex-m0plus)
-model_present=$(grep -c 'NET_DEFAULT_MODEL_PRESENT 1' "$model_dir/default_model.h" || true)
+model_present=$(grep -c 'NET_DEFAULT_MODEL_PRESENT 1' "$model_dir/inkpin/default_model.h" || true)
 printf '{"compiler":"%s","flags":"-Os -mthumb -ffunction-sections -fdata-sections -Wl,--gc-sections, -DNET_NO_BLOB","model_dir":"%s","model_present":%s,"with_ink":%s,"targets":[%s,%s]}\n' \
   "$(arm-none-eabi-gcc -dumpfullversion)" "$model_dir" \
   "$([ "$model_present" -ge 1 ] && echo true || echo false)" "$([ $with_ink = 1 ] && echo true || echo false)" "$m4" "$m0"

@@ -22,9 +22,9 @@ mkdir -p "$work" "$(dirname "$json")"
 
 data=$(mcu_data_root "$src") || data=""
 model_dir=$(mcu_model_dir "$src")
-model_present=$(awk '/#define NET_DEFAULT_MODEL_PRESENT/ {print $3}' "$model_dir/default_model.h")
-model_params=$(awk '/#define NET_MODEL_PARAMS/ {print $3}' "$model_dir/default_model.h")
-model_command=$(sed -n 's/^#define NET_MODEL_COMMAND "\(.*\)"$/\1/p' "$model_dir/default_model.h" | sed 's/\\/\\\\/g; s/"/\\"/g')
+model_present=$(awk '/#define NET_DEFAULT_MODEL_PRESENT/ {print $3}' "$model_dir/inkpin/default_model.h")
+model_params=$(awk '/#define NET_MODEL_PARAMS/ {print $3}' "$model_dir/inkpin/default_model.h")
+model_command=$(sed -n 's/^#define NET_MODEL_COMMAND "\(.*\)"$/\1/p' "$model_dir/inkpin/default_model.h" | sed 's/\\/\\\\/g; s/"/\\"/g')
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -155,7 +155,7 @@ if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/n
         else
             # Size only: a build needs a sample; use an empty stand-in.
             mkdir -p "$work/nosamples"
-            mcu_make -C "$src/ports/cortex-m" BOARD="$board" OUT="$b" MODEL="$model_dir" \
+            mcu_make -C "$src/bench/mcu/cortex-m" BOARD="$board" OUT="$b" MODEL="$model_dir" \
                 SAMPLES="$work/nosamples" "$b/size.elf" 2>/dev/null
         fi
         read -r machine cpu <<<"$(mcu_qemu_machine "$board")"
@@ -177,7 +177,7 @@ if command -v avr-gcc >/dev/null && pkg-config --exists simavr; then
         "$b/avr_run" "$b/fw.elf" >"$b.txt" 2>/dev/null || true
         run=$b.txt
     fi
-    [ -f "$b/size.map" ] || mcu_make -C "$src/ports/avr" OUT="$b" MODEL="$model_dir" "$b/size.elf" 2>/dev/null
+    [ -f "$b/size.map" ] || mcu_make -C "$src/bench/mcu/avr" OUT="$b" MODEL="$model_dir" "$b/size.elf" 2>/dev/null
     add_target atmega328p "avr-gcc $(avr-gcc -dumpversion) -Os -mmcu=atmega328p, model in PROGMEM" \
         "simavr $(dpkg-query -W -f='${Version}' simavr 2>/dev/null || echo '?') (cycle-accurate core)" \
         "$b/size.map" "$run" "$work/host-avr.txt" cycles 16 "16 MHz (Arduino Uno); cycles are exact"
@@ -189,7 +189,7 @@ fi
 
 if command -v riscv64-unknown-elf-gcc >/dev/null; then
     b=$work/riscv
-    mcu_make -C "$src/ports/riscv" OUT="$b" MODEL="$model_dir" 2>/dev/null
+    mcu_make -C "$src/bench/mcu/riscv" OUT="$b" MODEL="$model_dir" 2>/dev/null
     add_target rv32imc "riscv64-unknown-elf-gcc $(riscv64-unknown-elf-gcc -dumpversion) -Os -march=rv32imc -mabi=ilp32, picolibc" \
         "none (size only)" "$b/size.map" "" "" none null "not run"
 else

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "strokes.h"
+#include "data/strokes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

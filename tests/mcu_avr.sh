@@ -30,7 +30,7 @@ if ! fit=$(mcu_avr_fits "$fw/fw.elf"); then
     # Stated, not hidden: the model does not fit; ink still has to agree.
     echo "NOTE atmega328p: the benchmark with the default model does not fit ($fit);"
     echo "     running ink only. See make mcu-report for the recognizer's own footprint."
-    mcu_make -C "$src/ports/avr" SAMPLES="$out/samples" OUT="$out/atmega328p-ink" \
+    mcu_make -C "$src/bench/mcu/avr" SAMPLES="$out/samples" OUT="$out/atmega328p-ink" \
         MODEL="$(mcu_model_dir "$src")" NO_NET=1
     fw=$out/atmega328p-ink
     fit=$(mcu_avr_fits "$fw/fw.elf") || { echo "FAIL: even ink alone does not fit ($fit)"; exit 1; }

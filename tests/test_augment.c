@@ -1,5 +1,5 @@
 /* test_augment.c - the pen-stroke augmentation rules of the trainer
- * (src/host/train/augment.c) and their flags: --pen-rotate sets only the
+ * (host/train/augment.c) and their flags: --pen-rotate sets only the
  * rotation range, --pen-thin only the thinning rule. Measured on the renders
  * over many seeds: the angle of a rendered bar, and whether a sample that
  * thinning can drop survived. */
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "strokes.h"
+#include "data/strokes.h"
 #include "train/augment.h"
 #include "util/testutil.h"
 

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "export.h"
+#include "model/export.h"
 #include "inkpin/net.h"
-#include "netref.h"
-#include "quant.h"
+#include "model/netref.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 #include "util/testutil.h"
 

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "data.h"
+#include "data/data.h"
 #include "util/testutil.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

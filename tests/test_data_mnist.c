@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "data.h"
+#include "data/data.h"
 #include "util/testutil.h"
 
 static const char *root;

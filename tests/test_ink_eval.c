@@ -18,9 +18,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "ink_eval.h"
+#include "eval/ink_eval.h"
 #include "inkpin/net.h"
-#include "strokes.h"
+#include "data/strokes.h"
 #include "util/testutil.h"
 
 /* ---- a hand-made model: dense 784 -> 10 ---------------------------------- */

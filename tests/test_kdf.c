@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "kdf.h"
+#include "platform/kdf.h"
 
 static void hex(uint8_t *out, const char *s)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "kdf.h"
+#include "platform/kdf.h"
 #include "test_lock_hal.h"
 
 static test_dev dev; /* big: keep it off the stack */

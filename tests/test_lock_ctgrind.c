@@ -55,7 +55,7 @@ static void declassify(const void *p, size_t n)
         VALGRIND_MAKE_MEM_DEFINED(p, n);
 }
 #define LOCK_DECLASSIFY(p, n) declassify((p), (n))
-#include "../src/core/lock.c"
+#include "../src/lock.c"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
 

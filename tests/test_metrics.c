@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "metrics.h"
+#include "eval/metrics.h"
 
 /* Class t: 10 samples, 10 - t correct, the other t predicted as (t + 1) % 10.
  * So n = 100, correct = 100 - (0 + 1 + ... + 9) = 55, class t accuracy (10-t)/10. */

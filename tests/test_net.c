@@ -1,6 +1,6 @@
-/* test_net.c - the int8 engine (src/core/net.c) against two independent
+/* test_net.c - the int8 engine (src/net.c) against two independent
  * references on random small models: the plain integer simulation
- * (src/host/netref.c, bit-exact) and the float forward (argmax agreement,
+ * (host/model/netref.c, bit-exact) and the float forward (argmax agreement,
  * bounded logit error); arena bounds; softmax; error codes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "inkpin/net.h"
-#include "netref.h"
-#include "quant.h"
+#include "model/netref.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 
 #define N_CALIB 200

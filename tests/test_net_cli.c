@@ -14,11 +14,11 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "data.h"
-#include "export.h"
+#include "data/data.h"
+#include "model/export.h"
 #include "inkpin/net.h"
-#include "neteval.h"
-#include "quant.h"
+#include "model/neteval.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 #include "util/testutil.h"
 

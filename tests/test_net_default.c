@@ -1,6 +1,6 @@
 /* test_net_default.c - the shipped default model: the compiled-in C arrays,
  * the blob models/default/model.inkm and the host integer simulation
- * (src/host/netref.c, written independently of net.c) give bit-identical
+ * (host/model/netref.c, written independently of net.c) give bit-identical
  * logits, confidences, digits and runners-up on the whole MNIST test set.
  * Skips (77) when there is no data or no default model in this build. */
 #include <setjmp.h>
@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
-#include "data.h"
-#include "export.h"
+#include "data/data.h"
+#include "model/export.h"
 #include "inkpin/net.h"
-#include "netref.h"
-#include "quant.h"
+#include "model/netref.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 #include "util/testutil.h"
 
@@ -69,7 +69,7 @@ static void test_default_bit_exact(void **state)
 int main(void)
 {
     if (!net_default_model()) {
-        fprintf(stderr, "SKIP: this build has no default model (models/default placeholder)\n");
+        fprintf(stderr, "SKIP: this build has no default model (no model exported into src/)\n");
         return TEST_SKIP;
     }
     test_data_root_or_skip();

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "inkpin/net.h"
-#include "model.h"
+#include "model/model.h"
 
 typedef struct {
     uint64_t s;

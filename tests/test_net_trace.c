@@ -2,7 +2,7 @@
  * this test with NET_TRACE defined, and every traced row of every hidden layer
  * must equal the same row of the host integer simulation's whole tensors. */
 #define NET_TRACE 1
-#include "../src/core/net.c"
+#include "../src/net.c"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "netref.h"
-#include "quant.h"
+#include "model/netref.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 
 typedef struct {

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "inkpin/net.h"
-#include "netref.h"
-#include "quant.h"
+#include "model/netref.h"
+#include "model/quant.h"
 #include "test_net_models.h"
 
 /* Exact reference: acc*mult is < 2^62 in magnitude, exact in __int128; the

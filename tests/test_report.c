@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "data.h"
-#include "image.h"
-#include "metrics.h"
-#include "report.h"
+#include "data/data.h"
+#include "eval/image.h"
+#include "eval/metrics.h"
+#include "eval/report.h"
 #include "util/testutil.h"
 
 static const char *tmp(const char *name)

@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "inkpin/store.h"
-#include "store_file.h"
+#include "platform/store_file.h"
 #include "util/testutil.h"
 
 #define BS 128u

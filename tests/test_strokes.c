@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "image.h"
-#include "ink_eval.h"
+#include "eval/image.h"
+#include "eval/ink_eval.h"
 #include "inkpin/net.h"
-#include "strokes.h"
+#include "data/strokes.h"
 #include "util/testutil.h"
 
 static int parse(const char *line, strokes_sample *s, inkpin_diag *d)
@@ -277,7 +277,7 @@ static void test_writer_split_on_dev_data(void **state)
     strokes_free(&set);
 }
 
-/* The sheet `render` draws (src/host/cmd_render.c): 20 cells a row, each a
+/* The sheet `render` draws (host/cli/cmd_render.c): 20 cells a row, each a
  * 3-px frame around the 28x28 input at 3x (white ink on black) over a
  * caption; frame green = right, red = wrong, yellow = rejected. */
 enum { SHEET_COLS = 20, CELL = 28 * 3 + 2 * 3, CAPTION = 2 * IMAGE_GLYPH_H + 6 };

@@ -18,9 +18,9 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "data.h"
-#include "quant.h"
-#include "strokes.h"
+#include "data/data.h"
+#include "model/quant.h"
+#include "data/strokes.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 #include "util/testutil.h"

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "data.h"
-#include "netref.h"
+#include "data/data.h"
+#include "model/netref.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 #include "util/testutil.h"

@@ -10,10 +10,10 @@
 #                                   the host's line for the same sample
 
 # The model every build uses: $MCU_MODEL if set (a directory with an exported
-# default_model.[ch], e.g. for trying a model before it is committed), else
-# the bundled models/default.
+# default_model.c and inkpin/default_model.h, e.g. for trying a model before
+# it is committed), else the library's own (src/).
 mcu_model_dir() {
-    echo "${MCU_MODEL:-$1/models/default}"
+    echo "${MCU_MODEL:-$1/src}"
 }
 
 # make for the port Makefiles, independent of an outer make's jobserver and
@@ -46,7 +46,7 @@ mcu_host_cc() {
 mcu_samples() {
     local src=$1 data=$2 out=$3 nd=$4 ns=$5
     mkdir -p "$out"
-    $(mcu_host_cc) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$src/include" \
+    $(mcu_host_cc) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -I"$src/src" \
         "$src/bench/mcu/gen_samples.c" -o "$out/gen_samples" -lcjson -lz || return 1
     "$out/gen_samples" "$data" "$out" "$nd" "$ns"
 }
@@ -56,10 +56,10 @@ mcu_host_ref() {
     mkdir -p "$out"
     # shellcheck disable=SC2046
     $(mcu_host_cc) -std=c99 -pedantic -Wall -Wextra -Wconversion \
-        -I"$src/include" -I"$src/src/core" -I"$(mcu_model_dir "$src")" \
+        -I"$(mcu_model_dir "$src")" -I"$src/src" \
         -I"$src/bench/mcu" -I"$src/bench/mcu/host" -I"$samples" \
         "$src/bench/mcu/mcu_bench.c" "$src/bench/mcu/host/host_main.c" "$samples/mcu_samples.c" \
-        "$src/src/core/ink.c" "$src/src/core/net.c" "$(mcu_model_dir "$src")"/*.c \
+        "$src/src/ink.c" "$src/src/net.c" "$(mcu_model_dir "$src")"/default_model.c \
         -o "$out/host_ref"
 }
 
@@ -92,7 +92,7 @@ mcu_compare() {
     echo "ok $name: $n_act of the host's $n_exp results identical"
 }
 
-# QEMU machine and CPU of each Cortex-M board of ports/cortex-m.
+# QEMU machine and CPU of each Cortex-M board of bench/mcu/cortex-m.
 mcu_qemu_machine() {
     case $1 in
         an386) echo "mps2-an386 cortex-m4" ;;
@@ -116,13 +116,13 @@ mcu_qemu() {
 
 mcu_cortexm_build() {
     local src=$1 board=$2 samples=$3 out=$4
-    mcu_make -C "$src/ports/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
+    mcu_make -C "$src/bench/mcu/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
         MODEL="$(mcu_model_dir "$src")"
 }
 
 mcu_avr_build() {
     local src=$1 samples=$2 out=$3
-    mcu_make -C "$src/ports/avr" SAMPLES="$samples" OUT="$out" MODEL="$(mcu_model_dir "$src")"
+    mcu_make -C "$src/bench/mcu/avr" SAMPLES="$samples" OUT="$out" MODEL="$(mcu_model_dir "$src")"
 }
 
 # Sample sizes: all of the fixed sample on Cortex-M; on the ATmega328P a

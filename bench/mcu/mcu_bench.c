@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "default_model.h"
+#include "inkpin/default_model.h"
 #include "inkpin/ink.h"
 #include "inkpin/net.h"
 #include "mcu_port.h"

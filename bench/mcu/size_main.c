@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "default_model.h"
+#include "inkpin/default_model.h"
 #include "inkpin/ink.h"
 #include "inkpin/net.h"
 

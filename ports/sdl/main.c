@@ -1,8 +1,8 @@
 /* inkpin-sim - the inkpin device in an SDL2 window (ports/sdl).
  *
  * The 320x240 screen of the app at 2x (--scale N), the mouse as the finger,
- * the lock record in a file (src/host/store_file: temp file + fsync + rename),
- * the PIN hash through libsodium Argon2id (src/host/kdf), the log on stdout.
+ * the lock record in a file (host/platform/store_file: temp file + fsync + rename),
+ * the PIN hash through libsodium Argon2id (host/platform/kdf), the log on stdout.
  * The port only translates: SDL events -> app_pointer/app_tick, the app's
  * drawing -> a 320x240 RGB565 frame buffer -> one streaming texture.
  *
@@ -21,9 +21,9 @@
 
 #include "inkpin/app.h"
 #include "inkpin/net.h"
-#include "kdf.h"
-#include "modelfile.h"
-#include "store_file.h"
+#include "platform/kdf.h"
+#include "model/modelfile.h"
+#include "platform/store_file.h"
 
 typedef struct {
     uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];

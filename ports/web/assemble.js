@@ -1,6 +1,6 @@
 // assemble.js - inlines the wasm module and libsodium into shell.html.
 //   node ports/web/assemble.js inkpin.wasm inkpin.html
-// The KDF parameters come from src/host/kdf.h so the page hashes exactly like
+// The KDF parameters come from host/platform/kdf.h so the page hashes exactly like
 // the host (the SDL simulator and the CLI).
 "use strict";
 const fs = require("fs");
@@ -15,8 +15,8 @@ const root = path.resolve(__dirname, "..", "..");
 const read = (p) => fs.readFileSync(path.join(root, p), "utf8");
 
 function hostKdfParam(name) {
-  const m = read("src/host/kdf.h").match(new RegExp("#define " + name + " +\\(?\\(?(?:size_t\\)\\s*)?(\\d+)(?:ULL)?\\)?(?:\\s*<<\\s*(\\d+))?"));
-  if (!m) throw new Error("src/host/kdf.h: cannot find " + name);
+  const m = read("host/platform/kdf.h").match(new RegExp("#define " + name + " +\\(?\\(?(?:size_t\\)\\s*)?(\\d+)(?:ULL)?\\)?(?:\\s*<<\\s*(\\d+))?"));
+  if (!m) throw new Error("host/platform/kdf.h: cannot find " + name);
   return m[2] ? Number(m[1]) * 2 ** Number(m[2]) : Number(m[1]);
 }
 

@@ -3,16 +3,17 @@
 #   build.sh --test-model OUT_DIR: the same page with ports/web/test_model.c in
 #   place of the default model (inkpin-test.html; for tests/web_e2e.sh only).
 #   1. npm ci when node_modules lacks the pinned packages (package-lock.json);
-#   2. clang --target=wasm32 -nostdlib -ffreestanding: src/core (app, ink, net,
-#      lock, store, font) + models/default + ports/web/web.c -> inkpin.wasm,
+#   2. clang --target=wasm32 -nostdlib -ffreestanding: the library in src/ (app,
+#      ink, net, lock, store, font, default model) + ports/web/web.c -> inkpin.wasm,
 #      linked by wasm-ld (Debian's lld); no emscripten, no libc;
 #   3. ports/web/assemble.js inlines the wasm (base64) and libsodium-wrappers-sumo
 #      into ports/web/shell.html -> OUT_DIR/inkpin.html.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# INKPIN_WEB_MODEL_DIR: a directory with an exported default_model.c/.h to use
-# instead of models/default (to try a model before it ships).
-model_dir=$root/models/default
+# INKPIN_WEB_MODEL_DIR: a directory with an exported default_model.c and
+# inkpin/default_model.h to use instead of the library's (to try a model
+# before it ships).
+model_dir=$root/src
 if [ -n "${INKPIN_WEB_MODEL_DIR:-}" ]; then
   model_dir=$(cd "$INKPIN_WEB_MODEL_DIR" && pwd)
 fi
@@ -30,7 +31,7 @@ cd "$root"
 if [ $test_model = 1 ]; then
   model_src=(ports/web/test_model.c)
 else
-  model_src=("$model_dir"/*.c)
+  model_src=("$model_dir"/default_model.c)
 fi
 
 if [ ! -f node_modules/libsodium-wrappers-sumo/package.json ] ||
@@ -56,10 +57,10 @@ command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null ||
 # -fno-builtin is implied by -ffreestanding: the mem* functions in web.c are
 # not turned back into calls to themselves.
 "$CC" --target=wasm32 -std=c99 -O2 -ffreestanding -nostdlib -fvisibility=hidden \
-  -Wall -Wextra -Iports/web/libc -Iinclude -Isrc/core -I"$model_dir" \
+  -Wall -Wextra -Iports/web/libc -I"$model_dir" -Isrc \
   -Wl,--no-entry -Wl,-z,stack-size=65536 -Wl,--initial-memory=327680 \
   -Wl,--max-memory=1048576 -Wl,--strip-debug \
-  src/core/*.c "${model_src[@]}" ports/web/web.c -o "$out/$name.wasm"
+  $(ls src/*.c | grep -v '/default_model\.c$') "${model_src[@]}" ports/web/web.c -o "$out/$name.wasm"
 
 node ports/web/assemble.js "$out/$name.wasm" "$out/$name.html"
 echo "build.sh: wrote $out/$name.html ($(wc -c <"$out/$name.html") bytes; wasm $(wc -c <"$out/$name.wasm") bytes)"

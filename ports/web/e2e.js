@@ -41,7 +41,7 @@ async function until(cond, what, ms = 10000) {
   fail("timed out waiting for: " + what);
 }
 
-// RGB565 colours of the app (include/inkpin/app.h), as the page shows them.
+// RGB565 colours of the app (src/inkpin/app.h), as the page shows them.
 const rgb = (r, g, b) => [r & 0xF8 | r >> 5, g & 0xFC | g >> 6, b & 0xF8 | b >> 5];
 const COLOR = {
   canvas: rgb(0, 0, 0), ink: rgb(255, 255, 255), panel: rgb(24, 28, 36),
@@ -282,7 +282,7 @@ async function lockFlow(page, h, url) {
   await nextFrame();
   check(await page.locator("#export").isDisabled(), "Export drawing is enabled in lock mode");
 
-  // The page's KDF is the host's: Argon2id with KDF_HOST_* of src/host/kdf.h.
+  // The page's KDF is the host's: Argon2id with KDF_HOST_* of host/platform/kdf.h.
   // Known answer from the host's libsodium (crypto_pwhash, PIN "1234", salt of
   // 16 zero bytes, opslimit 3, memlimit 64 MiB).
   const kat = await inkpin(() => window.inkpin.kdfHex("1234", "00".repeat(16)));

@@ -1,7 +1,7 @@
 /* web.c - the inkpin app compiled to WebAssembly (ports/web).
  *
  * Built by ports/web/build.sh with clang --target=wasm32 -nostdlib
- * -ffreestanding together with src/core and the default model: no libc, no
+ * -ffreestanding together with the library in src/ (default model included): no libc, no
  * emscripten. The page (shell.html) owns the canvas, the pointer events,
  * localStorage and the KDF; this file binds them to the HAL:
  *

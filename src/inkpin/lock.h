@@ -1,0 +1,236 @@
+/* lock.h - the PIN lock: enroll, unlock, change, remove, brute-force backoff.
+ *
+ * WHAT IT DOES
+ *   An event-driven state machine for a PIN entered one recognized digit at a
+ *   time. The app feeds it events (a digit, backspace, clear, Enter, a clock
+ *   tick, menu actions) and draws what lock_get_view() returns. The PIN is
+ *   never stored: the record holds a salted hash computed by the HAL KDF
+ *   (Argon2id on the host, PBKDF2-SHA256 on ESP32), compared in constant time.
+ *   Entered digits and hash buffers are wiped with volatile writes after use.
+ *   Nothing secret (digits, PIN, hash) is ever passed to hal->log.
+ *
+ * STATES
+ *   LOCK_NO_PIN    no PIN set, device open. A digit (or lock_change_pin) starts
+ *                  enrollment.
+ *   LOCK_ENROLL    enter a new PIN of min_len..8 digits (min_len default 4),
+ *                  then Enter. Enter with fewer digits: LOCK_RESULT_TOO_SHORT.
+ *   LOCK_CONFIRM   draw the same PIN again, then Enter. A mismatch restarts
+ *                  enrollment (LOCK_RESULT_MISMATCH); a match stores the new
+ *                  hash with a fresh random salt and opens (LOCK_UNLOCKED).
+ *   LOCK_LOCKED    enter the PIN (exactly pin_len digits), then Enter.
+ *   LOCK_UNLOCKED  open. lock_lock() locks; lock_change_pin() and
+ *                  lock_remove_pin() first ask for the current PIN (LOCK_VERIFY).
+ *   LOCK_VERIFY    prove the current PIN before a change (then LOCK_ENROLL) or
+ *                  a removal (then LOCK_NO_PIN). Wrong PINs here count exactly
+ *                  like wrong PINs in LOCK_LOCKED. lock_cancel() goes back.
+ *   LOCK_RECOVERY  the stored record is unreadable (both slots corrupt or a
+ *                  storage error at boot). Fail closed: every event is
+ *                  ignored; only the recovery procedure (erase the storage
+ *                  region with a programmer, see docs/security.md) helps.
+ *   A device with a PIN always boots into LOCK_LOCKED.
+ *
+ * BRUTE-FORCE PROTECTION
+ *   Before every comparison the failed-attempt counter is incremented and the
+ *   wait that applies if this attempt fails is persisted; a successful unlock
+ *   then resets both. So a power cut during verification never gives a free
+ *   attempt. The wait after the n-th consecutive failure is lock_delay_s(n):
+ *   `free_attempts` failures cost nothing, then delays[] in order, the last
+ *   entry repeating (the cap). Optionally the PIN is erased (LOCK_NO_PIN,
+ *   LOCK_RESULT_WIPED) after `wipe_after` consecutive failures. During a wait
+ *   digits and Enter are refused (LOCK_RESULT_WAIT). The remaining wait lives
+ *   in the record and counts down only while powered (no RTC is assumed);
+ *   progress is checkpointed to storage every 1/4 of the remaining wait (at
+ *   most once a minute), so a reboot resumes from the last checkpoint and
+ *   never shortens the wait. The default schedule makes trying all 10,000
+ *   four-digit PINs take > 13 years (docs/security.md).
+ *
+ * TIME
+ *   Only through lock_tick(now_ms), a monotonic ms counter (wrap-safe). The
+ *   first tick after lock_init sets the reference. No sleeping inside.
+ *
+ * DIGIT PREVIEW (an option, see docs/security.md)
+ *   After a digit, view.preview holds it for preview_ms (then -1), or until the
+ *   next event, so a user can see a misread digit and redraw it. It helps
+ *   against misrecognition and costs shoulder-surfing resistance. Defaults:
+ *   1000 ms while enrolling/confirming (a consistently misread digit would
+ *   otherwise set a PIN the user does not know), 0 (off) when unlocking.
+ *
+ * MEMORY AND COST
+ *   lock_ctx is caller-owned (static is fine), 224 bytes on x86-64; no
+ *   allocation; stack use is a few hundred bytes (two records, a hash).
+ *   lock_enter runs the KDF synchronously when it verifies or sets a PIN (the
+ *   only slow call). Every stored change is written to both slots (see
+ *   store.h): an attempt writes twice before comparing and twice more on
+ *   success; a countdown checkpoint in lock_tick writes once.
+ *
+ * RETURNS
+ *   lock_init returns LOCK_OK or a negative lock_err; the lock is usable either
+ *   way (see lock_err for the state it is left in). Event functions return a
+ *   lock_result telling the app what happened (also kept in view.last_result).
+ *   If hal->random fails, a no-PIN record keeps its old salt and a new PIN is
+ *   refused (LOCK_RESULT_ERROR): a PIN hash never uses a salt that is not fresh.
+ */
+#ifndef INKPIN_LOCK_H
+#define INKPIN_LOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inkpin/hal.h"
+#include "inkpin/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LOCK_PIN_MIN STORE_PIN_MIN /* 4 */
+#define LOCK_PIN_MAX STORE_PIN_MAX /* 8 */
+#define LOCK_SCHEDULE_MAX 12       /* entries in lock_schedule.delays_s */
+
+typedef enum lock_err {
+    LOCK_OK = 0,
+    LOCK_ERR_ARG = -1,      /* NULL pointer or config out of range */
+    LOCK_ERR_RECOVERY = -2, /* record corrupt: the lock is in LOCK_RECOVERY */
+    LOCK_ERR_STORAGE = -3   /* storage failed: reading at boot (-> LOCK_RECOVERY), or
+                             * writing the first record of a fresh device (-> LOCK_NO_PIN,
+                             * retried before a PIN is stored) */
+} lock_err;
+
+typedef enum lock_state {
+    LOCK_RECOVERY = 0,
+    LOCK_NO_PIN,
+    LOCK_ENROLL,
+    LOCK_CONFIRM,
+    LOCK_LOCKED,
+    LOCK_UNLOCKED,
+    LOCK_VERIFY
+} lock_state;
+
+/* Why LOCK_VERIFY / LOCK_ENROLL was entered (for the prompt text). */
+typedef enum lock_purpose {
+    LOCK_PURPOSE_NONE = 0, /* plain unlock, or first enrollment */
+    LOCK_PURPOSE_CHANGE,   /* changing the PIN */
+    LOCK_PURPOSE_REMOVE    /* removing the PIN */
+} lock_purpose;
+
+typedef enum lock_result {
+    LOCK_RESULT_NONE = 0,    /* no event yet */
+    LOCK_RESULT_DIGIT,       /* digit appended */
+    LOCK_RESULT_FULL,        /* digit ignored: entry already at its maximum length */
+    LOCK_RESULT_BACKSPACE,   /* last digit removed */
+    LOCK_RESULT_CLEARED,     /* entry cleared */
+    LOCK_RESULT_EMPTY,       /* backspace/clear with nothing entered */
+    LOCK_RESULT_TOO_SHORT,   /* Enter with too few digits: not an attempt */
+    LOCK_RESULT_IGNORED,     /* the event means nothing in this state (or bad digit) */
+    LOCK_RESULT_WAIT,        /* backoff running: input refused, see view.wait_ms */
+    LOCK_RESULT_CONFIRM,     /* new PIN taken; draw it again */
+    LOCK_RESULT_MISMATCH,    /* confirmation differed; enrollment restarts */
+    LOCK_RESULT_PIN_SET,     /* new PIN stored; unlocked */
+    LOCK_RESULT_WRONG,       /* wrong PIN; counted */
+    LOCK_RESULT_UNLOCKED,    /* correct PIN (in LOCK_LOCKED) */
+    LOCK_RESULT_VERIFIED,    /* correct current PIN (in LOCK_VERIFY, for a change) */
+    LOCK_RESULT_PIN_REMOVED, /* PIN removed; LOCK_NO_PIN */
+    LOCK_RESULT_WIPED,       /* wipe_after failures reached: PIN erased */
+    LOCK_RESULT_LOCKED,      /* lock_lock() */
+    LOCK_RESULT_STARTED,     /* lock_change_pin()/lock_remove_pin() began */
+    LOCK_RESULT_CANCELLED,   /* lock_cancel() */
+    LOCK_RESULT_ERROR        /* storage, KDF or random failure; state unchanged */
+} lock_result;
+
+/* Backoff: wait after the n-th consecutive failure (see lock_delay_s). */
+typedef struct lock_schedule {
+    uint32_t free_attempts;              /* failures 1..free_attempts wait 0 s */
+    uint32_t delay_count;                /* 1..LOCK_SCHEDULE_MAX entries used */
+    uint32_t delays_s[LOCK_SCHEDULE_MAX];/* then these, the last one repeating; each <= 30 days */
+    uint32_t wipe_after;                 /* erase the PIN after this many failures; 0 = never */
+} lock_schedule;
+
+typedef struct lock_config {
+    lock_schedule schedule;
+    uint8_t enroll_min_len;     /* shortest new PIN, LOCK_PIN_MIN..LOCK_PIN_MAX (default 4) */
+    uint32_t enroll_preview_ms; /* digit preview while enrolling/confirming (default 1000) */
+    uint32_t unlock_preview_ms; /* digit preview while unlocking/verifying (default 0 = off) */
+} lock_config;
+
+/* What the app draws. */
+typedef struct lock_view {
+    lock_state state;
+    lock_purpose purpose;
+    lock_result last_result;
+    uint8_t digits;           /* digits entered so far: draw this many dots */
+    uint8_t min_digits;       /* Enter needs at least this many (0 when no entry) */
+    uint8_t max_digits;       /* entry stops here (LOCKED/VERIFY: the PIN length) */
+    int8_t preview;           /* digit to show briefly, or -1 */
+    bool open;                /* not LOCK_LOCKED and not LOCK_RECOVERY */
+    bool recovery_needed;     /* state == LOCK_RECOVERY */
+    uint32_t wait_ms;         /* remaining backoff; 0 = an attempt may be made */
+    uint32_t failed_attempts; /* consecutive failures since the last success */
+    uint32_t attempts_before_wipe; /* UINT32_MAX when wipe is disabled */
+} lock_view;
+
+/* The lock. Caller-owned; treat the fields as private. */
+typedef struct lock_ctx {
+    const struct hal *hal;
+    lock_config cfg;
+    store st;
+    store_record rec;          /* mirrors the newest stored record */
+    lock_state state;
+    lock_state origin;         /* where lock_cancel() returns to */
+    lock_purpose purpose;
+    lock_result last;
+    uint8_t entry[LOCK_PIN_MAX];
+    uint8_t entry_len;
+    uint8_t pending[LOCK_PIN_MAX]; /* first entry of a new PIN, awaiting confirmation */
+    uint8_t pending_len;
+    int8_t preview;
+    uint32_t preview_left_ms;
+    uint32_t last_tick_ms;
+    bool have_tick;
+    uint32_t wait_at_checkpoint_ms; /* lockout_ms value last persisted */
+} lock_ctx;
+
+/* Defaults: schedule below, enroll_min_len 4, previews 1000 / 0 ms. */
+void lock_default_config(lock_config *cfg);
+
+/* The default schedule: 4 free attempts, then 30 s, 1 min, 5 min, 15 min,
+ * 1 h, 3 h, then 12 h for every further failure; no wipe. */
+extern const lock_schedule lock_default_schedule;
+
+/* Wait in seconds after the n-th consecutive failure (n >= 1; 0 for n == 0). */
+uint32_t lock_delay_s(const lock_schedule *s, uint32_t n);
+
+/* Seconds an attacker must wait to try all `pins` PINs: the sum of
+ * lock_delay_s(n) for n = 1..pins-1 (64-bit, no overflow for any schedule). */
+uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins);
+
+/* Loads the record (hal->storage) and enters LOCK_NO_PIN, LOCK_LOCKED or
+ * LOCK_RECOVERY. A factory-fresh region gets an initial record first. `cfg`
+ * may be NULL for the defaults. hal->kdf, hal->random and hal->storage are
+ * required; hal->log may be NULL. */
+int lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
+
+lock_result lock_digit(lock_ctx *lk, int digit);   /* 0..9; anything else: IGNORED */
+lock_result lock_backspace(lock_ctx *lk);
+lock_result lock_clear(lock_ctx *lk);
+lock_result lock_enter(lock_ctx *lk);
+lock_result lock_tick(lock_ctx *lk, uint32_t now_ms);
+lock_result lock_lock(lock_ctx *lk);          /* UNLOCKED -> LOCKED */
+lock_result lock_change_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(change); NO_PIN -> ENROLL */
+lock_result lock_remove_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(remove) */
+lock_result lock_cancel(lock_ctx *lk);        /* VERIFY/ENROLL/CONFIRM -> where they started */
+
+void lock_get_view(const lock_ctx *lk, lock_view *v);
+lock_state lock_get_state(const lock_ctx *lk);
+
+/* Overwrites n bytes with zeros through a volatile pointer (not optimized away). */
+void lock_wipe(void *p, size_t n);
+
+/* 1 if a[0..n) == b[0..n), else 0; time independent of the contents. */
+int lock_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

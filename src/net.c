@@ -1,0 +1,751 @@
+/* net.c - integer-only CNN inference (see src/inkpin/net.h for the manual).
+ *
+ * Sections: little-endian readers, requantization, model checks and arena
+ * plan, layer kernels (one conv row, one dense layer), the run driver with the
+ * layer-0 row ring, the integer softmax, the blob loader.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "inkpin/net.h"
+
+/* Model tensors are read only through these, so they can live in program
+ * memory (see NET_ROM in net.h). Blob models use the LE readers instead. */
+#if defined(NET_ROM_IS_AVR_PROGMEM)
+#include <avr/pgmspace.h>
+#define NET_RD_W(p) ((int8_t)pgm_read_byte(p))
+#define NET_RD_U8(p) pgm_read_byte(p)
+#define NET_RD_U16(p) pgm_read_word(p)
+#define NET_RD_I32(p) ((int32_t)pgm_read_dword(p))
+#ifndef NET_NO_BLOB
+#define NET_NO_BLOB /* a blob sits in RAM, which the LPM readers above cannot read */
+#endif
+#endif
+#ifndef NET_RD_W
+#define NET_RD_W(p) (*(p))
+#endif
+#ifndef NET_RD_I32
+#define NET_RD_I32(p) (*(p))
+#endif
+#ifndef NET_RD_U16
+#define NET_RD_U16(p) (*(p))
+#endif
+#ifndef NET_RD_U8
+#define NET_RD_U8(p) (*(p))
+#endif
+
+#define NET_FAN_IN_MAX 65536L       /* keeps |sum of int8*int8| <= 2^30 */
+#define NET_BIAS_MAX (1L << 30)     /* |bias| <= 2^30: accumulators never overflow */
+#define NET_LOGIT_MAX (1L << 24)    /* logits saturate here (Q10: 16384 nats) */
+
+/* ---- little-endian readers ------------------------------------------------ */
+
+#ifndef NET_NO_BLOB
+static uint32_t rd_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t rd_u16(const uint8_t *p)
+{
+    return (uint16_t)((unsigned)p[0] | (unsigned)p[1] << 8);
+}
+
+/* Two's complement reinterpretation without implementation-defined casts. */
+static int32_t rd_i32(const uint8_t *p)
+{
+    uint32_t v = rd_u32(p);
+    if (v & 0x80000000u)
+        return -(int32_t)(~v) - 1;
+    return (int32_t)v;
+}
+#endif
+
+static int32_t layer_bias(const net_layer *L, unsigned c)
+{
+#ifndef NET_NO_BLOB
+    if (!L->bias)
+        return rd_i32(L->bias_le + 4u * c);
+#endif
+    return NET_RD_I32(&L->bias[c]);
+}
+
+static int32_t layer_mult(const net_layer *L, unsigned c)
+{
+#ifndef NET_NO_BLOB
+    if (!L->mult && !L->mult16)
+        return rd_u16(L->mult_le + 2u * c);
+#endif
+    if (L->mult16)
+        return NET_RD_U16(&L->mult16[c]);
+    return NET_RD_I32(&L->mult[c]);
+}
+
+/* Sign-extended low and high nibble of a packed 4-bit weight byte. */
+#define NIB_LO(b) ((int)(((b) & 15u) ^ 8u) - 8)
+#define NIB_HI(b) ((int)(((b) >> 4) ^ 8u) - 8)
+
+/* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
+ * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
+static int8_t weight(const net_layer *L, size_t i)
+{
+    unsigned b;
+    if (L->wbits == 8)
+        return NET_RD_W(L->w + i);
+    b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
+    return (int8_t)((i & 1u) ? NIB_HI(b) : NIB_LO(b));
+}
+
+/* int8 * int8, which always fits int16. avr-gcc turns `(int16_t)(a * b)`
+ * added to an int32 into a call to its 16x16->32 multiply helper (~30
+ * cycles); the AVR's own signed 8x8 multiply (muls, 2 cycles) gives the same
+ * bits. Elsewhere the plain expression. */
+#if defined(__AVR__) && defined(__AVR_HAVE_MUL__)
+static inline int16_t mul_i8(int8_t a, int8_t b)
+{
+    int16_t r;
+    __asm__("muls %1, %2\n\tmovw %0, r0\n\tclr __zero_reg__" : "=r"(r) : "d"(a), "d"(b) : "r0");
+    return r;
+}
+#else
+#define mul_i8(a, b) ((int16_t)((a) * (b)))
+#endif
+
+/* sum of a[i] * weight(wi + i) for i < n, one hardware multiply per term on
+ * 8-bit MCUs (mul_i8); 4-bit weights are unpacked a byte (two weights) at a
+ * time. */
+static int32_t dot(const net_layer *L, const int8_t *a, size_t wi, size_t n)
+{
+    int32_t acc = 0;
+    size_t i = 0;
+    if (L->wbits == 8) {
+        const int8_t *w = L->w + wi;
+        for (; i < n; i++)
+            acc += mul_i8(a[i], NET_RD_W(w + i));
+    } else {
+        const uint8_t *p = (const uint8_t *)(const void *)L->w + (wi >> 1);
+        unsigned b;
+        if ((wi & 1u) && n) { /* starts on a high nibble */
+            b = NET_RD_U8(p++);
+            acc += mul_i8(a[i++], (int8_t)NIB_HI(b));
+        }
+        for (; i + 1u < n; i += 2u) {
+            b = NET_RD_U8(p++);
+            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
+            acc += mul_i8(a[i + 1u], (int8_t)NIB_HI(b));
+        }
+        if (i < n) {
+            b = NET_RD_U8(p);
+            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
+        }
+    }
+    return acc;
+}
+
+/* a mod n for the small row indices here, without a division (none on
+ * Cortex-M0 or AVR). */
+static size_t mod_small(size_t a, size_t n)
+{
+    while (a >= n)
+        a -= n;
+    return a;
+}
+
+/* ---- requantization ------------------------------------------------------- */
+
+int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
+{
+    int64_t p = (int64_t)acc * mult; /* |p| <= 2^62 */
+    uint64_t mag = p < 0 ? (uint64_t)(-p) : (uint64_t)p;
+    int64_t v;
+    if (shift > NET_MAX_SHIFT)
+        shift = NET_MAX_SHIFT;
+    if (shift > 0)
+        mag = (mag + ((uint64_t)1 << (shift - 1))) >> shift; /* half away from zero */
+    v = p < 0 ? -(int64_t)mag : (int64_t)mag;
+    if (v < lo)
+        return lo;
+    if (v > hi)
+        return hi;
+    return (int32_t)v;
+}
+
+/* ---- shapes, checks, arena plan ----------------------------------------- */
+
+static unsigned out_h(const net_layer *L)
+{
+    unsigned h;
+    if (L->kind != NET_CONV)
+        return 1;
+    h = (unsigned)L->in_h - L->k + 1u;
+    return L->pool ? h / 2u : h;
+}
+
+static unsigned out_w(const net_layer *L)
+{
+    unsigned w;
+    if (L->kind != NET_CONV)
+        return 1;
+    w = (unsigned)L->in_w - L->k + 1u;
+    return L->pool ? w / 2u : w;
+}
+
+static size_t out_size(const net_layer *L)
+{
+    return (size_t)L->out_c * out_h(L) * out_w(L);
+}
+
+static unsigned long fan_in(const net_layer *L)
+{
+    if (L->kind == NET_CONV)
+        return (unsigned long)L->in_c * L->k * L->k;
+    return (unsigned long)L->in_c * L->in_h * L->in_w;
+}
+
+static net_err check_channels(const net_layer *L)
+{
+    unsigned c;
+    for (c = 0; c < L->out_c; c++) {
+        int32_t b = layer_bias(L, c);
+        if (NET_RD_U8(&L->shift[c]) > NET_MAX_SHIFT || layer_mult(L, c) < 0 || b > NET_BIAS_MAX ||
+            b < -NET_BIAS_MAX)
+            return NET_E_MODEL;
+    }
+    return NET_OK;
+}
+
+static bool has_tensors(const net_layer *L)
+{
+#ifndef NET_NO_BLOB
+    if ((!L->bias && !L->bias_le) || (!L->mult && !L->mult16 && !L->mult_le))
+        return false;
+#else
+    if (!L->bias || (!L->mult && !L->mult16))
+        return false;
+#endif
+    return L->w && L->shift;
+}
+
+static net_err check_layer(const net_layer *L, unsigned c, unsigned h, unsigned w, bool last)
+{
+    if (L->in_c != c || L->in_h != h || L->in_w != w || L->out_c == 0 ||
+        (L->wbits != 8 && L->wbits != 4) ||
+        L->relu > 1 || L->pool > 1)
+        return NET_E_MODEL;
+    if (L->kind == NET_CONV) {
+        if (last || L->k == 0 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || out_h(L) == 0 || out_w(L) == 0)
+            return NET_E_MODEL;
+    } else if (L->kind == NET_DENSE) {
+        if (L->pool || L->k != 0)
+            return NET_E_MODEL;
+    } else {
+        return NET_E_MODEL;
+    }
+    if (last && (L->out_c != NET_CLASSES || L->relu))
+        return NET_E_MODEL;
+    if (fan_in(L) > (unsigned long)NET_FAN_IN_MAX)
+        return NET_E_MODEL;
+    if (!has_tensors(L))
+        return NET_E_NULL;
+    return check_channels(L);
+}
+
+net_err net_check(const net_model *m)
+{
+    unsigned i, c = 1, h = NET_IMAGE_SIDE, w = NET_IMAGE_SIDE;
+    if (!m || !m->layer)
+        return NET_E_NULL;
+    if (m->n_layers == 0 || m->n_layers > NET_MAX_LAYERS)
+        return NET_E_MODEL;
+    for (i = 0; i < m->n_layers; i++) {
+        const net_layer *L = &m->layer[i];
+        net_err e = check_layer(L, c, h, w, i + 1u == m->n_layers);
+        if (e != NET_OK)
+            return e;
+        c = L->out_c;
+        h = out_h(L);
+        w = out_w(L);
+    }
+    return NET_OK;
+}
+
+/* Layer 0 streams rows into a ring when layer 1 is a convolution. */
+static bool streams(const net_model *m)
+{
+    return m->n_layers > 1 && m->layer[0].kind == NET_CONV && m->layer[1].kind == NET_CONV;
+}
+
+static unsigned ring_rows(const net_model *m)
+{
+    return (unsigned)m->layer[1].k + m->layer[1].pool;
+}
+
+/* Bytes of arena holding layer i's output (0 for the logits). */
+static size_t store_size(const net_model *m, unsigned i)
+{
+    const net_layer *L = &m->layer[i];
+    if (i + 1u == m->n_layers)
+        return 0;
+    if (i == 0 && streams(m))
+        return (size_t)ring_rows(m) * L->out_c * out_w(L);
+    return out_size(L);
+}
+
+static size_t arena_need(const net_model *m)
+{
+    size_t need = store_size(m, 0);
+    unsigned i;
+    for (i = 1; i < m->n_layers; i++) {
+        size_t pair = store_size(m, i - 1u) + store_size(m, i);
+        if (pair > need)
+            need = pair;
+    }
+    return need;
+}
+
+size_t net_arena_bytes(const net_model *m)
+{
+    if (net_check(m) != NET_OK)
+        return 0;
+    return arena_need(m);
+}
+
+/* ---- tensors in the arena -------------------------------------------------- */
+
+/* Element (c, y, x) of a tensor lives at base + c*cstride + (y % nslots)*rstride + x.
+ * A whole (C,H,W) tensor: cstride H*W, rstride W, nslots H. The layer-0 ring:
+ * cstride W, rstride C*W, nslots = ring rows. bits != NULL: the packed input. */
+typedef struct {
+    int8_t *base;
+    const uint8_t *bits;
+    size_t cstride, rstride, nslots;
+} tensor_view;
+
+static tensor_view whole_view(int8_t *base, const net_layer *L)
+{
+    tensor_view v;
+    v.base = base;
+    v.bits = NULL;
+    v.rstride = out_w(L);
+    v.nslots = out_h(L);
+    v.cstride = v.rstride * v.nslots;
+    return v;
+}
+
+#ifdef NET_TRACE
+static net_trace_fn trace_fn;
+static void *trace_ctx;
+void net_set_trace(net_trace_fn fn, void *ctx)
+{
+    trace_fn = fn;
+    trace_ctx = ctx;
+}
+#define TRACE(layer, c, y, row, n)                                                         \
+    do {                                                                                   \
+        if (trace_fn)                                                                      \
+            trace_fn(trace_ctx, (int)(layer), (int)(c), (int)(y), (row), (int)(n));        \
+    } while (0)
+#else
+#define TRACE(layer, c, y, row, n) ((void)0)
+#endif
+
+/* ---- kernels --------------------------------------------------------------- */
+
+/* Accumulator of conv output channel c at column x, before pooling. rows[ky]
+ * is where input row (y + ky) starts: a bit index into the packed input
+ * (in->bits, binary input: only adds the weights under ink) or a byte offset
+ * into the tensor view (ring slot already resolved). */
+static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, const size_t *rows,
+                       unsigned x)
+{
+    const unsigned k = L->k;
+    size_t wi = (size_t)c * L->in_c * k * k;
+    int32_t acc = layer_bias(L, c);
+    unsigned ci, ky, kx;
+    for (ci = 0; ci < L->in_c; ci++) {
+        for (ky = 0; ky < k; ky++) {
+            if (in->bits) {
+                size_t idx = rows[ky] + x;
+                for (kx = 0; kx < k; kx++, wi++)
+                    if (NET_BIT(in->bits, idx + kx))
+                        acc += weight(L, wi);
+            } else {
+                acc += dot(L, in->base + ci * in->cstride + rows[ky] + x, wi, k);
+                wi += k;
+            }
+        }
+    }
+    return acc;
+}
+
+/* Output row r (after pooling) of a conv layer, all channels, into out. */
+static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
+                     unsigned r, unsigned layer_index)
+{
+    const unsigned ow = out_w(L), step = L->pool ? 2u : 1u;
+    const int32_t lo = L->relu ? 0 : -128;
+    size_t rows[NET_MAX_KERNEL + 1];
+    unsigned c, x, dy, dx, j;
+    (void)layer_index;
+    for (j = 0; j < L->k + step - 1u; j++) { /* resolve ring slots once per row */
+        unsigned y = r * step + j;
+        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : mod_small(y, in->nslots) * in->rstride;
+    }
+    for (c = 0; c < L->out_c; c++) {
+        int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
+        for (x = 0; x < ow; x++) {
+            int32_t best = INT32_MIN;
+            for (dy = 0; dy < step; dy++)
+                for (dx = 0; dx < step; dx++) {
+                    int32_t a = conv_at(L, in, c, rows + dy, x * step + dx);
+                    if (a > best)
+                        best = a;
+                }
+            dst[x] = (int8_t)net_requantize(best, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
+        }
+        TRACE(layer_index, c, r, dst, ow);
+    }
+}
+
+/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL. */
+static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_t *logits,
+                  unsigned layer_index)
+{
+    const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
+    size_t wi = 0, i;
+    unsigned c;
+    (void)layer_index;
+    for (c = 0; c < L->out_c; c++) {
+        int32_t acc = layer_bias(L, c);
+        if (in->bits) {
+            for (i = 0; i < n; i++, wi++)
+                if (NET_BIT(in->bits, i))
+                    acc += weight(L, wi);
+        } else {
+            acc += dot(L, in->base, wi, n);
+            wi += n;
+        }
+        if (logits)
+            logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
+                                       NET_LOGIT_MAX);
+        else
+            out[c] = (int8_t)net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
+                                            L->relu ? 0 : -128, 127);
+    }
+    if (!logits)
+        TRACE(layer_index, 0, 0, out, L->out_c);
+}
+
+/* ---- the run driver ------------------------------------------------------- */
+
+/* Computes layer i's output into out (whole tensor or logits). Layer 1 pulls
+ * layer-0 rows into the ring just before it needs them. */
+static void run_layer(const net_model *m, unsigned i, const tensor_view *in,
+                      const tensor_view *out, int32_t *logits, const tensor_view *in0,
+                      unsigned *produced)
+{
+    const net_layer *L = &m->layer[i];
+    unsigned r;
+    if (L->kind == NET_DENSE) {
+        dense(L, in, out->base, logits, i);
+        return;
+    }
+    for (r = 0; r < out_h(L); r++) {
+        if (i == 1 && produced) {
+            /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
+            unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
+            while (*produced <= last) {
+                conv_row(&m->layer[0], in0, in, *produced, 0);
+                (*produced)++;
+            }
+        }
+        conv_row(L, in, out, r, i);
+    }
+}
+
+net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *arena,
+                size_t arena_size, net_result *res)
+{
+    tensor_view prev, cur, input;
+    int32_t logits[NET_CLASSES];
+    int8_t *a = (int8_t *)arena;
+    size_t need;
+    unsigned i, produced = 0;
+    net_err e;
+    if (!m || !bits || !res)
+        return NET_E_NULL;
+    e = net_check(m);
+    if (e != NET_OK)
+        return e;
+    need = arena_need(m);
+    if (need > 0 && !arena)
+        return NET_E_NULL;
+    if (arena_size < need)
+        return NET_E_ARENA;
+
+    memset(&input, 0, sizeof input);
+    input.bits = bits;
+    /* layer 0: side 0 of the arena; a ring when layer 1 is a conv */
+    prev = whole_view(a, &m->layer[0]);
+    if (m->n_layers == 1) {
+        dense(&m->layer[0], &input, NULL, logits, 0);
+    } else if (streams(m)) {
+        prev.nslots = ring_rows(m);
+        prev.rstride = (size_t)m->layer[0].out_c * out_w(&m->layer[0]);
+        prev.cstride = out_w(&m->layer[0]);
+    } else if (m->layer[0].kind == NET_CONV) {
+        unsigned r;
+        for (r = 0; r < out_h(&m->layer[0]); r++)
+            conv_row(&m->layer[0], &input, &prev, r, 0);
+    } else {
+        dense(&m->layer[0], &input, prev.base, NULL, 0);
+    }
+    for (i = 1; i < m->n_layers; i++) {
+        const bool last = i + 1u == m->n_layers;
+        int8_t *base = (i & 1u) ? a + need - store_size(m, i) : a;
+        cur = whole_view(base, &m->layer[i]);
+        run_layer(m, i, &prev, &cur, last ? logits : NULL, &input,
+                  (i == 1 && streams(m)) ? &produced : NULL);
+        prev = cur;
+    }
+    net_softmax(logits, res);
+    return NET_OK;
+}
+
+void net_pack(uint8_t bits[NET_IMAGE_BYTES], const uint8_t pixels[NET_IMAGE_PIXELS])
+{
+    unsigned i;
+    memset(bits, 0, NET_IMAGE_BYTES);
+    for (i = 0; i < NET_IMAGE_PIXELS; i++)
+        if (pixels[i] > NET_INK_THRESHOLD)
+            bits[i >> 3] = (uint8_t)(bits[i >> 3] | 1u << (i & 7u));
+}
+
+net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS], void *arena,
+                       size_t arena_size, net_result *res)
+{
+    uint8_t bits[NET_IMAGE_BYTES];
+    if (!pixels)
+        return NET_E_NULL;
+    net_pack(bits, pixels);
+    return net_run(m, bits, arena, arena_size, res);
+}
+
+/* ---- integer softmax ------------------------------------------------------- */
+
+/* round(32768 * 2^(-i/16)), i = 0..16 */
+static const uint16_t exp2_neg_q15[17] = {32768, 31379, 30048, 28774, 27554, 26386,
+                                          25268, 24196, 23170, 22188, 21247, 20347,
+                                          19484, 18658, 17867, 17109, 16384};
+
+/* exp(-x / 2^10) in Q15 for x >= 0 (x in Q10 nats). */
+static uint32_t exp_neg_q15(int32_t x)
+{
+    uint32_t t, k, f, idx, r, e;
+    if (x > (32L << NET_LOGIT_FRAC_BITS))
+        return 0;
+    t = ((uint32_t)x * 1477u + 512u) >> 10; /* x * log2(e), Q10 */
+    k = t >> 10;
+    if (k >= 16u)
+        return 0;
+    f = t & 1023u;
+    idx = f >> 6;
+    r = f & 63u;
+    e = exp2_neg_q15[idx] -
+        (((uint32_t)(exp2_neg_q15[idx] - exp2_neg_q15[idx + 1u]) * r + 32u) >> 6);
+    return k ? (e + (1u << (k - 1u))) >> k : e;
+}
+
+void net_softmax(const int32_t logits[NET_CLASSES], net_result *res)
+{
+    uint32_t e[NET_CLASSES], sum = 0, total = 0;
+    unsigned i, best = 0, second;
+    for (i = 1; i < NET_CLASSES; i++)
+        if (logits[i] > logits[best])
+            best = i;
+    second = best == 0 ? 1u : 0u;
+    for (i = 0; i < NET_CLASSES; i++)
+        if (i != best && logits[i] > logits[second])
+            second = i;
+    for (i = 0; i < NET_CLASSES; i++) {
+        e[i] = exp_neg_q15(logits[best] - logits[i]);
+        sum += e[i];
+    }
+    for (i = 0; i < NET_CLASSES; i++) {
+        res->confidence[i] = (uint16_t)((e[i] << 15) / sum);
+        total += res->confidence[i];
+        res->logits[i] = logits[i];
+    }
+    res->confidence[best] = (uint16_t)(res->confidence[best] + (NET_CONF_ONE - total));
+    res->digit = (uint8_t)best;
+    res->runner_up = (uint8_t)second;
+}
+
+const char *net_strerror(net_err e)
+{
+    switch (e) {
+    case NET_OK: return "ok";
+    case NET_E_NULL: return "null pointer";
+    case NET_E_MODEL: return "invalid model";
+    case NET_E_ARENA: return "arena too small";
+    case NET_E_BLOB_SHORT: return "blob truncated";
+    case NET_E_BLOB_MAGIC: return "not an .inkm blob (bad magic)";
+    case NET_E_BLOB_VERSION: return "unsupported .inkm version";
+    case NET_E_BLOB_CRC: return "blob CRC32 mismatch";
+    case NET_E_BLOB_FORMAT: return "inconsistent blob fields";
+    }
+    return "unknown error";
+}
+
+/* ---- CRC32 and the blob loader -------------------------------------------- */
+
+uint32_t net_crc32(const uint8_t *data, size_t n)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    size_t i;
+    unsigned b;
+    for (i = 0; i < n; i++) {
+        crc ^= data[i];
+        for (b = 0; b < 8; b++)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+#ifndef NET_NO_BLOB
+
+#define BLOB_HEADER 16u
+#define BLOB_DESC 16u
+#define BLOB_CRC 4u
+#define BLOB_VERSION 1u
+
+/* Takes `size` bytes at *off of a blob whose tensors end at `end`; all
+ * arithmetic stays below `end`, so no overflow and no read past it. */
+static const uint8_t *take(const uint8_t *blob, size_t end, size_t *off, uint64_t size)
+{
+    const uint8_t *p;
+    if (size > end - *off)
+        return NULL;
+    p = blob + *off;
+    *off += (size_t)size;
+    return p;
+}
+
+/* Zero padding up to a multiple of 4. */
+static bool take_pad(const uint8_t *blob, size_t end, size_t *off)
+{
+    while (*off & 3u) {
+        if (*off >= end || blob[*off] != 0)
+            return false;
+        (*off)++;
+    }
+    return true;
+}
+
+static net_err parse_descriptor(net_layer *L, const uint8_t *d, uint32_t *wbytes)
+{
+    uint8_t flags = d[2];
+    memset(L, 0, sizeof *L);
+    L->kind = d[0];
+    L->k = d[1];
+    L->relu = flags & 1u;
+    L->pool = (flags >> 1) & 1u;
+    L->wbits = d[3];
+    L->in_c = rd_u16(d + 4);
+    L->in_h = rd_u16(d + 6);
+    L->in_w = rd_u16(d + 8);
+    L->out_c = rd_u16(d + 10);
+    *wbytes = rd_u32(d + 12);
+    if ((flags & ~3u) || (L->kind != NET_CONV && L->kind != NET_DENSE) ||
+        (L->wbits != 8 && L->wbits != 4))
+        return NET_E_BLOB_FORMAT;
+    return NET_OK;
+}
+
+static uint64_t weight_elems(const net_layer *L)
+{
+    uint64_t per = L->kind == NET_CONV ? (uint64_t)L->in_c * L->k * L->k
+                                       : (uint64_t)L->in_c * L->in_h * L->in_w;
+    return per * L->out_c;
+}
+
+static uint64_t weight_bytes_needed(const net_layer *L)
+{
+    uint64_t n = weight_elems(L);
+    return L->wbits == 4 ? (n + 1u) / 2u : n;
+}
+
+static net_err take_tensors(net_layer *L, uint32_t wbytes, const uint8_t *blob, size_t end,
+                            size_t *off)
+{
+    const uint8_t *w, *b, *mu, *s;
+    if ((uint64_t)wbytes != weight_bytes_needed(L))
+        return NET_E_BLOB_FORMAT;
+    w = take(blob, end, off, wbytes);
+    if (!w || !take_pad(blob, end, off))
+        return NET_E_BLOB_SHORT;
+    if (L->wbits == 4 && (weight_elems(L) & 1u) && (w[wbytes - 1u] & 0xF0u))
+        return NET_E_BLOB_FORMAT; /* the unused last nibble must be 0 */
+    b = take(blob, end, off, 4u * (uint64_t)L->out_c);
+    mu = take(blob, end, off, 2u * (uint64_t)L->out_c);
+    s = take(blob, end, off, L->out_c);
+    if (!b || !mu || !s || !take_pad(blob, end, off))
+        return NET_E_BLOB_SHORT;
+    L->w = (const int8_t *)(const void *)w;
+    L->bias_le = b;
+    L->mult_le = mu;
+    L->shift = s;
+    return NET_OK;
+}
+
+net_err net_model_from_blob(net_blob_model *out, const uint8_t *blob, size_t n)
+{
+    size_t off, end;
+    uint32_t total;
+    unsigned i, n_layers;
+    net_err e;
+    if (!out || !blob)
+        return NET_E_NULL;
+    if (n < BLOB_HEADER + BLOB_CRC)
+        return NET_E_BLOB_SHORT;
+    if (memcmp(blob, "INKM", 4) != 0)
+        return NET_E_BLOB_MAGIC;
+    if (rd_u16(blob + 4) != BLOB_VERSION)
+        return NET_E_BLOB_VERSION;
+    total = rd_u32(blob + 8);
+    if (total > n)
+        return NET_E_BLOB_SHORT;
+    if (total != n)
+        return NET_E_BLOB_FORMAT;
+    end = n - BLOB_CRC;
+    if (net_crc32(blob, end) != rd_u32(blob + end))
+        return NET_E_BLOB_CRC;
+    n_layers = blob[6];
+    if (n_layers == 0 || n_layers > NET_MAX_LAYERS || blob[7] != NET_LOGIT_FRAC_BITS)
+        return NET_E_BLOB_FORMAT;
+    if ((size_t)n_layers * BLOB_DESC > end - BLOB_HEADER)
+        return NET_E_BLOB_SHORT;
+    memset(out, 0, sizeof *out);
+    off = BLOB_HEADER + (size_t)n_layers * BLOB_DESC;
+    for (i = 0; i < n_layers; i++) {
+        uint32_t wbytes;
+        e = parse_descriptor(&out->layer[i], blob + BLOB_HEADER + i * BLOB_DESC, &wbytes);
+        if (e == NET_OK)
+            e = take_tensors(&out->layer[i], wbytes, blob, end, &off);
+        if (e != NET_OK)
+            return e;
+    }
+    if (off != end)
+        return NET_E_BLOB_FORMAT;
+    out->model.layer = out->layer;
+    out->model.n_layers = (uint8_t)n_layers;
+    out->version = BLOB_VERSION;
+    out->arena_bytes = rd_u32(blob + 12);
+    if (net_check(&out->model) != NET_OK || out->arena_bytes < arena_need(&out->model))
+        return NET_E_BLOB_FORMAT;
+    return NET_OK;
+}
+
+#endif /* NET_NO_BLOB */

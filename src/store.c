@@ -1,0 +1,293 @@
+/* store.c - two-slot lock record on flash. See src/inkpin/store.h. */
+#include "inkpin/store.h"
+
+#include <string.h>
+
+#define MAGIC0 0x49u /* 'I' */
+#define MAGIC1 0x4Eu /* 'N' */
+#define MAGIC2 0x4Bu /* 'K' */
+#define MAGIC3 0x50u /* 'P' */
+#define FLAG_HAS_PIN 0x01u
+#define CRC_OFFSET 68
+
+/* Zeroes a buffer that held a record (salt, PIN hash) through a volatile
+ * pointer, so the compiler cannot drop it as a dead store. */
+static void wipe(void *p, size_t n)
+{
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    while (n--)
+        *v++ = 0;
+}
+
+/* ---- little-endian byte access ------------------------------------------- */
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* ---- CRC-32, bitwise (72 bytes per record: a table is not worth 1 KB) ----- */
+
+uint32_t store_crc32(const uint8_t *p, size_t n)
+{
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
+bool store_seq_newer(uint32_t a, uint32_t b)
+{
+    /* Differences below 2^31 in the forward direction count as newer. */
+    return a != b && (uint32_t)(a - b) < 0x80000000u;
+}
+
+/* ---- record encoding ------------------------------------------------------ */
+
+static bool pin_fields_ok(bool has_pin, uint32_t pin_len)
+{
+    if (!has_pin)
+        return pin_len == 0;
+    return pin_len >= STORE_PIN_MIN && pin_len <= STORE_PIN_MAX;
+}
+
+int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
+{
+    if (!pin_fields_ok(r->has_pin, r->pin_len))
+        return STORE_ERR_FORMAT;
+    memset(out, 0, STORE_RECORD_BYTES);
+    out[0] = MAGIC0;
+    out[1] = MAGIC1;
+    out[2] = MAGIC2;
+    out[3] = MAGIC3;
+    out[4] = STORE_VERSION;
+    out[5] = r->has_pin ? FLAG_HAS_PIN : 0u;
+    out[6] = r->pin_len;
+    out[7] = 0;
+    put_u32(out + 8, r->sequence);
+    put_u32(out + 12, r->failed_attempts);
+    put_u32(out + 16, r->lockout_ms);
+    memcpy(out + 20, r->salt, STORE_SALT_BYTES);
+    memcpy(out + 36, r->hash, STORE_HASH_BYTES);
+    put_u32(out + CRC_OFFSET, store_crc32(out, CRC_OFFSET));
+    return STORE_OK;
+}
+
+int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
+{
+    memset(r, 0, sizeof *r);
+    if (in[0] != MAGIC0 || in[1] != MAGIC1 || in[2] != MAGIC2 || in[3] != MAGIC3)
+        return STORE_ERR_FORMAT;
+    if (in[4] != STORE_VERSION || (in[5] & ~FLAG_HAS_PIN) != 0 || in[7] != 0)
+        return STORE_ERR_FORMAT;
+    if (get_u32(in + CRC_OFFSET) != store_crc32(in, CRC_OFFSET))
+        return STORE_ERR_FORMAT;
+    bool has_pin = (in[5] & FLAG_HAS_PIN) != 0;
+    if (!pin_fields_ok(has_pin, in[6]))
+        return STORE_ERR_FORMAT;
+    r->has_pin = has_pin;
+    r->pin_len = in[6];
+    r->sequence = get_u32(in + 8);
+    r->failed_attempts = get_u32(in + 12);
+    r->lockout_ms = get_u32(in + 16);
+    memcpy(r->salt, in + 20, STORE_SALT_BYTES);
+    memcpy(r->hash, in + 36, STORE_HASH_BYTES);
+    return STORE_OK;
+}
+
+/* ---- slots ---------------------------------------------------------------- */
+
+/* Bytes a record occupies in a slot: 72 rounded up to the program size. */
+static uint32_t slot_bytes(const hal_storage *io)
+{
+    uint32_t p = io->prog_size;
+    return (STORE_RECORD_BYTES + p - 1) / p * p;
+}
+
+static int check_geometry(const hal_storage *io)
+{
+    if (!io || !io->read || !io->prog || !io->erase)
+        return STORE_ERR_GEOMETRY;
+    if (io->prog_size == 0 || io->prog_size > STORE_MAX_PROG_SIZE || io->block_count < 2)
+        return STORE_ERR_GEOMETRY;
+    if (io->block_size < slot_bytes(io))
+        return STORE_ERR_GEOMETRY;
+    return STORE_OK;
+}
+
+/* Reads a slot's record area (slot_bytes) into buf (>= 72 + 64 bytes). */
+static int read_slot(const hal_storage *io, uint32_t slot, uint8_t *buf)
+{
+    return io->read(io->ctx, slot, 0, buf, slot_bytes(io)) == 0 ? STORE_OK : STORE_ERR_IO;
+}
+
+static store_slot_state classify(const uint8_t *buf, uint32_t n, store_record *r)
+{
+    if (store_decode(r, buf) == STORE_OK)
+        return STORE_SLOT_VALID;
+    for (uint32_t i = 0; i < n; i++)
+        if (buf[i] != 0xFFu)
+            return STORE_SLOT_BAD;
+    return STORE_SLOT_ERASED;
+}
+
+int store_load(store *s, const hal_storage *io, store_record *r)
+{
+    uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
+    store_record cand[2];
+    memset(s, 0, sizeof *s);
+    memset(r, 0, sizeof *r);
+    s->io = io;
+    s->newest = -1;
+    int rc = check_geometry(io);
+    if (rc != STORE_OK)
+        return rc;
+    for (uint32_t i = 0; i < 2 && rc == STORE_OK; i++) {
+        rc = read_slot(io, i, buf);
+        s->slot[i] = rc == STORE_OK ? classify(buf, slot_bytes(io), &cand[i]) : STORE_SLOT_BAD;
+    }
+    wipe(buf, sizeof buf);
+    if (rc != STORE_OK) {
+        wipe(cand, sizeof cand);
+        return rc;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (s->slot[i] != STORE_SLOT_VALID)
+            continue;
+        if (s->newest < 0 || store_seq_newer(cand[i].sequence, cand[s->newest].sequence))
+            s->newest = i;
+    }
+    if (s->newest >= 0) {
+        *r = cand[s->newest];
+        s->sequence = r->sequence;
+        rc = STORE_OK;
+    } else {
+        rc = s->slot[1] == STORE_SLOT_ERASED ? STORE_ERR_EMPTY : STORE_ERR_CORRUPT;
+    }
+    wipe(cand, sizeof cand);
+    return rc;
+}
+
+/* Read-back check without an early exit: the record holds the PIN hash. */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    uint8_t diff = 0;
+    for (uint32_t i = 0; i < n; i++)
+        diff |= (uint8_t)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+int store_save(store *s, store_record *r)
+{
+    uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
+    uint8_t back[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
+    const hal_storage *io = s->io;
+    int rc = check_geometry(io);
+    if (rc != STORE_OK)
+        return rc;
+    /* The first record goes to slot 0, then always the slot without the newest. */
+    uint32_t target = s->newest == 0 ? 1u : 0u;
+    uint32_t seq = s->newest >= 0 ? s->sequence + 1u : 1u;
+    uint32_t n = slot_bytes(io);
+
+    store_record out = *r;
+    out.sequence = seq;
+    memset(buf, 0xFF, sizeof buf);
+    rc = store_encode(buf, &out);
+    if (rc != STORE_OK)
+        return rc;
+    rc = STORE_ERR_IO;
+    if (io->erase(io->ctx, target) != 0)
+        goto done;
+    s->slot[target] = STORE_SLOT_BAD; /* until proven otherwise */
+    for (uint32_t off = 0; off < n; off += io->prog_size)
+        if (io->prog(io->ctx, target, off, buf + off, io->prog_size) != 0)
+            goto done;
+    if (io->sync && io->sync(io->ctx) != 0)
+        goto done;
+    if (io->read(io->ctx, target, 0, back, n) != 0)
+        goto done;
+    rc = STORE_ERR_VERIFY;
+    if (!same_bytes(back, buf, n))
+        goto done;
+    s->slot[target] = STORE_SLOT_VALID;
+    s->newest = (int)target;
+    s->sequence = seq;
+    r->sequence = seq;
+    rc = STORE_OK;
+done:
+    wipe(buf, sizeof buf);
+    wipe(back, sizeof back);
+    wipe(&out, sizeof out);
+    return rc;
+}
+
+/* ---- RAM back-end with NOR semantics --------------------------------------- */
+
+static int ram_in_range(const store_ram *ram, uint32_t block, uint32_t off, uint32_t size)
+{
+    return block < ram->block_count && off <= ram->block_size && size <= ram->block_size - off;
+}
+
+static int ram_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+{
+    store_ram *ram = ctx;
+    if (!ram_in_range(ram, block, off, size))
+        return -1;
+    memcpy(buf, ram->mem + (size_t)block * ram->block_size + off, size);
+    return 0;
+}
+
+static int ram_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+{
+    store_ram *ram = ctx;
+    const uint8_t *src = buf;
+    if (!ram_in_range(ram, block, off, size))
+        return -1;
+    uint8_t *dst = ram->mem + (size_t)block * ram->block_size + off;
+    for (uint32_t i = 0; i < size; i++)
+        dst[i] &= src[i]; /* programming can only clear bits */
+    return 0;
+}
+
+static int ram_erase(void *ctx, uint32_t block)
+{
+    store_ram *ram = ctx;
+    if (block >= ram->block_count)
+        return -1;
+    memset(ram->mem + (size_t)block * ram->block_size, 0xFF, ram->block_size);
+    return 0;
+}
+
+static int ram_sync(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+void store_ram_init(hal_storage *io, store_ram *ram, uint8_t *mem, uint32_t block_size,
+                    uint32_t block_count, uint32_t prog_size)
+{
+    ram->mem = mem;
+    ram->block_size = block_size;
+    ram->block_count = block_count;
+    io->ctx = ram;
+    io->read = ram_read;
+    io->prog = ram_prog;
+    io->erase = ram_erase;
+    io->sync = ram_sync;
+    io->block_size = block_size;
+    io->block_count = block_count;
+    io->prog_size = prog_size;
+}

@@ -1,0 +1,17 @@
+/* Host stub of the Arduino core API used by examples/M5Core2Lock (compile check only). */
+#ifndef INKPIN_STUB_ARDUINO_H
+#define INKPIN_STUB_ARDUINO_H
+#include <stddef.h>
+#include <stdint.h>
+
+unsigned long millis(void);
+void delay(unsigned long ms);
+
+class HardwareSerial {
+public:
+    void begin(unsigned long baud);
+    size_t println(const char *s);
+    int printf(const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+};
+extern HardwareSerial Serial;
+#endif
