@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "inkpin.h" /* INKPIN_VERSION: the one version of the library and the tools */
 
 int cmd_export(int argc, char **argv); /* host/cli/cmd_export.c (not in cli.h) */
 
@@ -22,7 +23,8 @@ static const cli_command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: inkpin <command> [options]   (inkpin <command> --help for details)\n\n"
+    fprintf(f, "usage: inkpin <command> [options]   (inkpin <command> --help for details)\n"
+               "       inkpin --version\n\n"
                "commands:\n");
     for (const cli_command *c = commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
@@ -36,6 +38,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("inkpin %s\n", INKPIN_VERSION);
         return CLI_OK;
     }
     for (const cli_command *c = commands; c->name; c++)
