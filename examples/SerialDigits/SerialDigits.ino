@@ -18,10 +18,14 @@
 
 #include "digit_line.h"
 
-static ink_buffer ink;                // the drawing, 260 bytes
-static digit_line parser;             // where in the line we are
+// The drawing is not needed once it is rendered, and the engine's working
+// memory only while it runs, so the two share their RAM (an Uno has 2 KB).
+static union {
+    ink_buffer ink;                  // the drawing, 260 bytes
+    uint8_t arena[NET_ARENA_BYTES];  // the engine's working memory
+} work;
+static digit_line parser;              // where in the line we are
 static uint8_t image[NET_IMAGE_BYTES]; // what the engine sees, 28x28 bits
-static uint8_t arena[NET_ARENA_BYTES]; // the engine's working memory
 static net_result result;
 
 // Prints q / NET_CONF_ONE with five decimals: one decimal string per q.
@@ -37,11 +41,11 @@ static void printConfidence(uint32_t q)
 static void recognize()
 {
     ink_shape shape;
-    if (ink_render_shape(&ink, image, &shape) != INK_OK) {
+    if (ink_render_shape(&work.ink, image, &shape) != INK_OK) {
         Serial.println(F("no digit"));
         return;
     }
-    if (net_run(net_default_model(), image, arena, sizeof arena, &result) != NET_OK) {
+    if (net_run(net_default_model(), image, work.arena, sizeof work.arena, &result) != NET_OK) {
         Serial.println(F("error: the model did not run"));
         return;
     }
@@ -79,7 +83,7 @@ static void printError(digit_line_status status)
 
 void setup()
 {
-    Serial.begin(115200);
+    Serial.begin(9600);
     digit_line_reset(&parser);
     Serial.println(F("inkpin SerialDigits " INKPIN_VERSION
                      ": send one digit per line as x,y x,y;x,y (0..239)"));
@@ -88,7 +92,7 @@ void setup()
 void loop()
 {
     while (Serial.available() > 0) {
-        digit_line_status status = digit_line_feed(&parser, &ink, Serial.read());
+        digit_line_status status = digit_line_feed(&parser, &work.ink, Serial.read());
         if (status == DIGIT_LINE_DONE)
             recognize();
         else if (status < 0)

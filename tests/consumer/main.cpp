@@ -1,0 +1,2 @@
+// The consumer compiled as C++11 (main.c is written in the common subset).
+#include "main.c"
