@@ -83,6 +83,22 @@ else
     status=1
 fi
 
+# The README's Install snippet compiles and links against the installed library.
+python3 - "$src/README.md" >"$out/readme_snippet.c" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+install = text[text.index("## Install"):]
+print(re.search(r"```c\n(.*?)```", install, re.S).group(1))
+print("int main(void) { return recognize() == -1 ? 0 : 1; } /* empty ink: draw again */")
+PY
+if cc -std=c99 -Wall -Wextra -pedantic -Werror -o "$out/readme_snippet" "$out/readme_snippet.c" \
+       -I"$out/prefix/include" "$libdir/libinkpin.a" && "$out/readme_snippet"; then
+    echo "ok   README Install snippet: compiles, links, says draw again for empty ink"
+else
+    echo "FAIL: the README Install snippet does not compile, link or run"
+    status=1
+fi
+
 # add_subdirectory of the source tree: the library alone, no host dependencies.
 cmake -S "$src/tests/consumer" -B "$out/subdir" "${gen[@]}" -DINKPIN_USE=subdirectory \
     -DINKPIN_SOURCE_DIR="$src" -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON \

@@ -1,12 +1,14 @@
 // SerialDigits - recognize digits drawn as strokes and sent over the serial
 // port, on any board (an Arduino Uno included: 2 KB of RAM is enough).
 //
-// Send one drawn digit per line at 115200 baud, strokes separated by ';',
+// Send one drawn digit per line at 9600 baud, strokes separated by ';',
 // points by spaces, each point x,y on a 240x240 area (0..239, y down):
 //     60,60 180,60 90,200;100,130 170,130
 // (the full format is in digit_line.h). Wait for the answer before sending
 // the next line: on an Uno a digit takes about 1.5 s, and the 64-byte serial
-// buffer does not hold a whole line. Each line gets exactly one answer:
+// buffer does not hold a whole line. 9600 baud leaves an Uno time to take in
+// each point even when its ink buffer is full and simplifying (README.md here).
+// Each line gets exactly one answer:
 //     7 0.98706                     the digit and its confidence (0..1)
 //     draw again (unsure: 1 0.41200)  the engine's best guess is not sure
 //                                   enough for this shape (the device rule:
