@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # arduino_build.sh - every example in examples/ that needs no third-party
-# library builds and links for the Arduino Uno (arduino:avr:uno) with the real
-# Arduino AVR core, through arduino-builder as the Arduino IDE runs it, from a
-# copy of the repository installed as libraries/inkpin; prints each sketch's
-# flash and RAM. Examples that need a third-party library (M5Core2Lock:
+# library builds and links for the Arduino Uno (arduino:avr:uno), and also the
+# Leonardo (ATmega32u4, USB serial) and the Mega 2560, with the real Arduino
+# AVR core, through arduino-builder as the Arduino IDE runs it, from a copy of
+# the repository installed as libraries/inkpin; prints each sketch's flash
+# and RAM per board. A warning from the sketch or the library fails. Examples that need a third-party library (M5Core2Lock:
 # M5Core2) are listed as not built, with the header they need.
 # Usage (ctest): bash arduino_build.sh <inkpin-cli> <source-dir> <build-dir>
 set -euo pipefail
@@ -27,20 +28,24 @@ for sketch in "$lib"/examples/*/; do
         echo "not built: $name (needs a third-party library: <$needs>)"
         continue
     fi
-    if arduino_build "$out/sketchbook" "$sketch" "$out/$name"; then
-        warnings=$(grep -E 'warning:' "$out/$name/build.log" | grep -v '/cores/arduino/' || true)
-        if [ -n "$warnings" ]; then
-            echo "FAIL $name: warnings in the sketch or the library:"
-            echo "$warnings"
+    for fqbn in arduino:avr:uno arduino:avr:leonardo arduino:avr:mega:cpu=atmega2560; do
+        board=${fqbn#arduino:avr:}
+        board=${board%%:*}
+        if ARDUINO_FQBN=$fqbn arduino_build "$out/sketchbook" "$sketch" "$out/$name-$board"; then
+            warnings=$(grep -E 'warning:' "$out/$name-$board/build.log" | grep -v '/cores/arduino/' || true)
+            if [ -n "$warnings" ]; then
+                echo "FAIL $name on $fqbn: warnings in the sketch or the library:"
+                echo "$warnings"
+                status=1
+            fi
+            echo "$name on $fqbn: $(arduino_size "$out/$name-$board")"
+            built=$((built + 1))
+        else
+            echo "FAIL $name on $fqbn: arduino-builder failed:"
+            grep -E 'error|Error' "$out/$name-$board/build.log" | head -20 || tail -20 "$out/$name-$board/build.log"
             status=1
         fi
-        echo "$name on $ARDUINO_FQBN: $(arduino_size "$out/$name")"
-        built=$((built + 1))
-    else
-        echo "FAIL $name: arduino-builder failed:"
-        grep -E 'error|Error' "$out/$name/build.log" | head -20 || tail -20 "$out/$name/build.log"
-        status=1
-    fi
+    done
 done
 if [ "$built" -eq 0 ]; then
     echo "FAIL: no example was built"
