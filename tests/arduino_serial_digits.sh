@@ -108,17 +108,17 @@ if [ "$used" = x ] || [ "$used" -ge "$avail" ]; then
     exit 1
 fi
 
-exec python3 - "$out" <<'PY'
+exec python3 - "$out" "$("$cli" --version)" <<'PY'
 import json, sys
-out = sys.argv[1]
+out, cli_version = sys.argv[1], sys.argv[2]
 host = json.load(open(f"{out}/digits.json"))["predictions"]
 lines = [l for l in open(f"{out}/serial.txt", encoding="latin-1").read().splitlines()
          if not l.startswith("Loaded ")]  # simavr's own ELF loader messages
 banner, answers = lines[0], lines[1:]
 bad_want = open(f"{out}/bad.want").read().splitlines()
 errors = []
-if not banner.startswith("inkpin SerialDigits"):
-    errors.append(f"banner: {banner!r}")
+if not banner.startswith(cli_version.replace("inkpin ", "inkpin SerialDigits ") + ":"):
+    errors.append(f"banner {banner!r} does not name the version of {cli_version!r}")
 
 def expected(p):
     if p["pred"] < 0:
