@@ -4,8 +4,9 @@
 # library.json (PlatformIO), idf_component.yml (ESP-IDF), CMake project(),
 # src/inkpin.h INKPIN_VERSION (+ MAJOR/MINOR/PATCH), `inkpin --version`,
 # the generated inkpin.pc and the top entry of CHANGELOG.md.
-# PlatformIO and ESP-IDF are not installed here: this checks their manifests,
-# it does not build with them.
+# Also runs the ESP-IDF branch of the root CMakeLists.txt with a stand-in
+# idf_component_register. PlatformIO and ESP-IDF are not installed here: this
+# checks their manifests, it does not build with them.
 # Usage (ctest): bash versions.sh <inkpin-cli> <source-dir> <build-dir>
 set -euo pipefail
 cli=$1
@@ -14,6 +15,36 @@ build=$3
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: python3-yaml not installed (scripts/deps.extra)"; exit 77; }
 cli_version=$("$cli" --version)
+
+# The ESP-IDF branch of the root CMakeLists.txt, run by CMake with a stand-in
+# idf_component_register that records its arguments: it must register every
+# src/*.c and the include dir src/ (which holds inkpin.h), nothing else.
+idf=$build/idf-check
+mkdir -p "$idf"
+cat >"$idf/check.cmake" <<'CMAKE'
+set(ESP_PLATFORM 1)
+function(idf_component_register)
+  cmake_parse_arguments(ARG "" "" "SRCS;INCLUDE_DIRS;REQUIRES;PRIV_REQUIRES" ${ARGN})
+  set(IDF_SRCS "${ARG_SRCS}" PARENT_SCOPE)
+  set(IDF_INCLUDE_DIRS "${ARG_INCLUDE_DIRS}" PARENT_SCOPE)
+endfunction()
+include(${INKPIN_ROOT}/CMakeLists.txt)
+message("SRCS=${IDF_SRCS}")
+message("INCLUDE_DIRS=${IDF_INCLUDE_DIRS}")
+CMAKE
+cmake -DINKPIN_ROOT="$src" -P "$idf/check.cmake" >"$idf/out.txt" 2>&1 ||
+    { echo "FAIL: the ESP-IDF branch of CMakeLists.txt does not run:"; cat "$idf/out.txt"; exit 1; }
+idf_srcs=$(sed -n 's/^SRCS=//p' "$idf/out.txt" | tr ';' '\n' | xargs -n1 basename | sort | paste -sd' ')
+want_srcs=$(cd "$src/src" && ls -- *.c | sort | paste -sd' ')
+idf_inc=$(sed -n 's/^INCLUDE_DIRS=//p' "$idf/out.txt")
+if [ "$idf_srcs" != "$want_srcs" ]; then
+    echo "FAIL: ESP-IDF component sources '$idf_srcs', src/ has '$want_srcs'"; exit 1
+fi
+if [ "$idf_inc" != src ] || [ ! -f "$src/$idf_inc/inkpin.h" ]; then
+    echo "FAIL: ESP-IDF component include dirs '$idf_inc' (want src, with inkpin.h)"; exit 1
+fi
+echo "  ESP-IDF component: $(wc -w <<<"$idf_srcs") sources of src/, include dir $idf_inc"
+
 exec python3 - "$src" "$build" "$cli_version" <<'PY'
 import glob, json, os, re, sys
 import yaml
@@ -98,13 +129,7 @@ for pat in ic.get("files", {}).get("exclude", []):
     if top in ("src", "CMakeLists.txt", "idf_component.yml"):
         fail(f"idf_component.yml: excludes {pat}, which the component needs")
 versions["idf_component.yml"] = str(ic.get("version"))
-# The root CMakeLists.txt registers the component under ESP_PLATFORM.
 cm = read("CMakeLists.txt")
-m = re.search(r"idf_component_register\(SRCS (\S+) INCLUDE_DIRS \"(\w+)\"\)", cm)
-if not m:
-    fail("CMakeLists.txt: no idf_component_register(SRCS ... INCLUDE_DIRS ...) call")
-else:
-    path_exists(m.group(2), "CMakeLists.txt idf_component_register INCLUDE_DIRS")
 
 # CMake project()
 m = re.search(r"project\(inkpin VERSION (\d+\.\d+\.\d+)", cm)
