@@ -114,6 +114,8 @@ static char probe_pin[LOCK_PIN_MAX];
 static uint32_t probe_pin_len; /* 0: the probed tick did not ask for the KDF */
 static uint8_t probe_salt[HAL_KDF_SALT_BYTES];
 static uint32_t probe_random_used;
+static app probe_before; /* the real app before the probe: it must not change */
+static uint8_t region_before[sizeof region];
 
 /* The worker's answer for the probed request, used once by the real tick. */
 static char answer_pin[LOCK_PIN_MAX];
@@ -337,9 +339,14 @@ static int p_random(void *ctx, uint8_t *buf, size_t n)
     return 0;
 }
 
+/* From zero, so an optional output a later hal.h adds is absent in the probe. */
 static void init_probe_hal(void)
 {
-    probe_hal = H;
+    memset(&probe_hal, 0, sizeof probe_hal);
+    probe_hal.now_ms = w_now;
+    probe_hal.storage.block_size = STORE_BLOCK;
+    probe_hal.storage.block_count = STORE_BLOCKS;
+    probe_hal.storage.prog_size = 1;
     probe_hal.fill_rect = p_fill;
     probe_hal.draw_bitmap1 = p_bitmap1;
     probe_hal.draw_bitmap8 = p_bitmap8;
@@ -350,7 +357,6 @@ static void init_probe_hal(void)
     probe_hal.storage.sync = p_sync;
     probe_hal.kdf = p_kdf;
     probe_hal.random = p_random;
-    probe_hal.log = NULL;
 }
 
 /* ---- exports to the page ----------------------------------------------------------------- */
@@ -410,9 +416,6 @@ void WASM_EXPORT(web_pointer)(int down, int x, int y, uint32_t now)
  * Returns the PIN length the KDF would be asked for (web_probe_pin/salt hold the
  * request), 0 when the tick needs no KDF, -1 when the probe touched the real
  * app or region (then the page stops: it cannot run the KDF off the page). */
-static app probe_before;
-static uint8_t region_before[sizeof region];
-
 int WASM_EXPORT(web_probe_tick)(uint32_t now)
 {
     int touched;
