@@ -515,7 +515,24 @@ async function lockFlow(page, h, url) {
   for (let k = 2; k <= 5; k++) {
     const onTab2 = k === 3 || k === 5;
     await (onTab2 ? page2 : page).bringToFront();
+    if (k === 2) {
+      // A real (not held) check: the page keeps painting frames while the
+      // worker hashes (with the KDF on the page's thread there would be none).
+      await page.evaluate(() => {
+        window.framesWhileChecking = 0;
+        const count = () => {
+          if (window.inkpin.kdfBusy()) window.framesWhileChecking++;
+          requestAnimationFrame(count);
+        };
+        requestAnimationFrame(count);
+      });
+    }
     await (onTab2 ? tab2 : { enterPin }).enterPin(wrong);
+    if (k === 2) {
+      const frames = await page.evaluate(() => window.framesWhileChecking);
+      check(frames >= 3, `only ${frames} frames were painted while the worker checked a PIN`);
+      log(`worker: ${frames} frames painted while a PIN was checked`);
+    }
     const views = await both();
     for (const v of views) {
       check(v.state === "LOCKED", "a wrong PIN opened the lock");
