@@ -178,6 +178,10 @@ async function desktop(ctx) {
   const rendering = await page.evaluate(() => getComputedStyle(document.getElementById("screen")).imageRendering);
   check(rendering === "pixelated", "1280x800: image-rendering is " + rendering);
   check(await page.locator("#limits").isVisible(), "1280x800: the note on a browser lock's limits is not shown");
+  check(/clearing this site's data/.test(await page.locator("#limits").textContent()),
+        "the page does not say that clearing site data resets the lock");
+  const hooks = await page.evaluate(() => ["kdfHex", "holdKdf", "kdfBusy"].filter((k) => k in window.inkpin));
+  check(hooks.length === 0, "the shipped page exposes test hooks on window.inkpin: " + hooks);
   log(`1280x800: screen ${box.width}x${box.height} CSS px (${(box.width / W).toFixed(2)}x), screenshot sampled`);
 }
 
