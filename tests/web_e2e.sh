@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # web_e2e.sh - the browser page end to end in Debian's Chromium (ports/web/e2e.js):
-# builds build-dir/web/inkpin.html (ports/web/build.sh), checks that the page's
-# wasm module and `inkpin classify` agree on every drawing of unipen/dev.ndjson
-# (ports/web/agree.js, under node), then in Chromium replays real pen strokes
-# as mouse drags, compares with classify, runs the lock flow and a phone.
+# builds build-dir/web/inkpin.html (ports/web/build.sh), tests the port's HAL
+# glue under node (ports/web/glue_test.js: the KDF hand-off to the worker and
+# storage that fails closed), checks that the page's wasm module and `inkpin
+# classify` agree on every drawing of unipen/dev.ndjson (ports/web/agree.js,
+# under node), then in Chromium (ports/web/e2e.js) replays real pen strokes as
+# mouse drags, compares with classify, runs the lock flow with the KDF worker
+# and two tabs, the storage faults, a phone in both orientations and 1280x800.
 # Screenshots: <build-dir>/web/*.png.
 #   bash tests/web_e2e.sh <inkpin-cli> <source-dir> <build-dir>
 # Exit 77 (skipped) when chromium, node or clang/wasm-ld are missing, or the npm
@@ -47,6 +50,8 @@ dev=""
 [ -n "$data" ] && dev=$data/unipen/dev.ndjson
 
 cd "$src"
+# The HAL glue of web.c with the page's Argon2id, no browser.
+node ports/web/glue_test.js "$out/inkpin-test.wasm"
 # Every drawing of the dev set through the page's own wasm module (under node)
 # and through `inkpin classify`: identical answers required.
 if [ -n "$dev" ]; then

@@ -20,33 +20,31 @@ if (!wasmPath || !strokesPath || !cliPath) {
 async function main() {
   let memory = null;
   const env = {
-    js_now_ms: () => 0,
     js_random: (ptr, n) => { new Uint8Array(memory.buffer, ptr, n).fill(7); return 0; },
-    js_kdf: () => -1,
     js_log: () => {},
-    js_store_save: () => {},
+    js_store_save: () => 0,
   };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { env });
   const ex = instance.exports;
   memory = ex.memory;
   new Uint8Array(memory.buffer, ex.web_store(), ex.web_store_bytes()).fill(0xFF);
-  ex.web_init(0);
+  ex.web_init(0, 0, 0);
   if (!ex.web_has_model()) {
     console.log("agree: the module has no model compiled in: nothing to compare");
     return 0;
   }
-  const tap = (x, y) => { ex.web_pointer(1, x, y); ex.web_tick(); ex.web_pointer(0, x, y); ex.web_tick(); };
+  const tap = (x, y) => { ex.web_pointer(1, x, y, 0); ex.web_tick(0); ex.web_pointer(0, x, y, 0); ex.web_tick(0); };
 
   const page = [];
   for (const line of fs.readFileSync(strokesPath, "utf8").split("\n")) {
     if (!line.trim()) continue;
     for (const stroke of JSON.parse(line).strokes) {
       stroke.forEach(([x, y], i) => {
-        ex.web_pointer(1, Math.round(x), Math.round(y));
-        if (i === 0) ex.web_tick();
+        ex.web_pointer(1, Math.round(x), Math.round(y), 0);
+        if (i === 0) ex.web_tick(0);
       });
-      ex.web_pointer(0, 0, 0);
-      ex.web_tick();
+      ex.web_pointer(0, 0, 0, 0);
+      ex.web_tick(0);
     }
     tap(280, 180); // Predict
     page.push({ digit: ex.web_digit(), permille: ex.web_confidence_permille() });

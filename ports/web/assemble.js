@@ -1,12 +1,16 @@
-// assemble.js - inlines the wasm module and libsodium into shell.html.
-//   node ports/web/assemble.js inkpin.wasm inkpin.html
+// assemble.js - inlines the wasm module and hash-wasm's Argon2id into shell.html.
+//   node ports/web/assemble.js [--test] inkpin.wasm inkpin.html
+// --test: the test page (build.sh --test-model), with test hooks on window.inkpin.
 // The KDF parameters come from host/platform/kdf.h so the page hashes exactly like
 // the host (the SDL simulator and the CLI).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
-const [wasmPath, outPath] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const testBuild = args[0] === "--test";
+if (testBuild) args.shift();
+const [wasmPath, outPath] = args;
 if (!wasmPath || !outPath) {
   console.error("usage: node assemble.js IN.wasm OUT.html");
   process.exit(2);
@@ -22,11 +26,12 @@ function hostKdfParam(name) {
 
 // Inline <script> text must not close the element early.
 const inline = (js) => js.replace(/<\/script/gi, "<\\/script");
-const sodiumPkg = JSON.parse(read("node_modules/libsodium-wrappers-sumo/package.json"));
+const hashwasmPkg = JSON.parse(read("node_modules/hash-wasm/package.json"));
 const values = {
-  SODIUM_VERSION: sodiumPkg.version,
-  SODIUM_JS: inline(read("node_modules/libsodium-sumo/dist/modules-sumo/libsodium-sumo.js")),
-  SODIUM_WRAPPERS_JS: inline(read("node_modules/libsodium-wrappers-sumo/dist/modules-sumo/libsodium-wrappers.js")),
+  HASHWASM_VERSION: hashwasmPkg.version,
+  // Only the Argon2 build of hash-wasm (its wasm is inlined in it as base64).
+  HASHWASM_JS: inline(read("node_modules/hash-wasm/dist/argon2.umd.min.js")),
+  TEST_BUILD: String(testBuild),
   WASM_BASE64: fs.readFileSync(wasmPath).toString("base64"),
   KDF_OPSLIMIT: String(hostKdfParam("KDF_HOST_OPSLIMIT")),
   KDF_MEMLIMIT: String(hostKdfParam("KDF_HOST_MEMLIMIT")),

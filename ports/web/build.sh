@@ -6,7 +6,7 @@
 #   2. clang --target=wasm32 -nostdlib -ffreestanding: the library in src/ (app,
 #      ink, net, lock, store, font, default model) + ports/web/web.c -> inkpin.wasm,
 #      linked by wasm-ld (Debian's lld); no emscripten, no libc;
-#   3. ports/web/assemble.js inlines the wasm (base64) and libsodium-wrappers-sumo
+#   3. ports/web/assemble.js inlines the wasm (base64) and hash-wasm's Argon2id
 #      into ports/web/shell.html -> OUT_DIR/inkpin.html.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,8 +34,7 @@ else
   model_src=("$model_dir"/default_model.c)
 fi
 
-if [ ! -f node_modules/libsodium-wrappers-sumo/package.json ] ||
-   [ ! -f node_modules/libsodium-sumo/package.json ] ||
+if [ ! -f node_modules/hash-wasm/package.json ] ||
    [ ! -f node_modules/playwright-core/package.json ]; then
   if ! command -v npm >/dev/null; then
     # Not in scripts/deps.extra: NodeSource's nodejs bundles npm and conflicts
@@ -62,5 +61,7 @@ command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null ||
   -Wl,--max-memory=1048576 -Wl,--strip-debug \
   $(ls src/*.c | grep -v '/default_model\.c$') "${model_src[@]}" ports/web/web.c -o "$out/$name.wasm"
 
-node ports/web/assemble.js "$out/$name.wasm" "$out/$name.html"
+test_flag=()
+[ $test_model = 1 ] && test_flag=(--test)
+node ports/web/assemble.js "${test_flag[@]}" "$out/$name.wasm" "$out/$name.html"
 echo "build.sh: wrote $out/$name.html ($(wc -c <"$out/$name.html") bytes; wasm $(wc -c <"$out/$name.wasm") bytes)"

@@ -8,7 +8,14 @@
 // what `inkpin classify` predicts for the same strokes, auto-predict after a
 // pause, "Export drawing" downloads the strokes as NDJSON, the mode tabs, and
 // the whole lock flow (set PIN, confirm, lock, wrong PIN, backoff countdown,
-// right PIN, unlocked, still locked after a reload). Screenshots go to OUT_DIR.
+// right PIN, unlocked, still locked after a reload), the KDF in its worker
+// (strokes drawn during a check are rendered and reach the app after it), two
+// tabs on the same file (the failure counter and the wait never go down),
+// storage faults (setItem throws: the attempt is not checked; an unreadable,
+// damaged or short record boots in recovery, never "no PIN"), and the layout
+// at 390x844 (both orientations) and 1280x800 from sampled screenshots, and
+// the web app manifest when served over http.
+// Screenshots go to OUT_DIR.
 // Exit 0 pass, 1 fail.
 "use strict";
 const fs = require("fs");
@@ -72,19 +79,125 @@ async function main() {
   // A phone: 390x844 CSS px at 3 device pixels per px, touch only.
   await withBrowser({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true,
                       hasTouch: true }, phone);
+  await withBrowser({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }, desktop);
+  await withBrowser({ viewport: { width: 700, height: 600 }, deviceScaleFactor: 1 }, storageFaults);
+  await withBrowser({ viewport: { width: 700, height: 600 }, deviceScaleFactor: 1 }, manifest);
 }
 
-// On a phone the screen fits the width at a whole number of device pixels per
-// screen pixel, and a finger (CDP touch events) draws without scrolling the page.
+// Served over http(s) the page offers a web app manifest Chrome can install
+// from (a Blob URL of the page's origin, icons drawn by the page); from file://
+// it has none.
+async function manifest(ctx) {
+  const http = require("http");
+  const html = fs.readFileSync(pagePath);
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(html);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto("file://" + path.resolve(pagePath));
+    await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+    check(await page.locator("link[rel=manifest]").count() === 0, "file://: the page links a manifest");
+    await page.goto(`http://127.0.0.1:${server.address().port}/inkpin.html`);
+    await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+    const cdp = await ctx.newCDPSession(page);
+    const m = await cdp.send("Page.getAppManifest", {});
+    check(m.errors.length === 0, "manifest errors: " + JSON.stringify(m.errors));
+    const data = JSON.parse(m.data);
+    check(data.name === "inkpin" && data.display === "standalone" && data.icons.length === 2,
+          "manifest: " + m.data.slice(0, 200));
+    let errors = [];
+    for (const end = Date.now() + 10000; Date.now() < end; await sleep(250)) {
+      errors = (await cdp.send("Page.getInstallabilityErrors")).installabilityErrors;
+      if (errors.length === 0) break;
+    }
+    check(errors.length === 0, "not installable over http: " + JSON.stringify(errors));
+    log("manifest: over http the page is installable (no manifest or installability errors); none from file://");
+  } finally {
+    server.close();
+  }
+}
+
+// A screenshot decoded by the browser itself: rgb(x, y) in CSS px of the page.
+async function screenshotSampler(page, file) {
+  const png = await page.screenshot({ path: file });
+  const dpr = await page.evaluate(() => window.devicePixelRatio);
+  const probe = await page.context().newPage();
+  await probe.setContent("<canvas></canvas>");
+  const dims = await probe.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = "data:image/png;base64," + b64;
+    await img.decode();
+    const c = document.querySelector("canvas");
+    c.width = img.width; c.height = img.height;
+    c.getContext("2d").drawImage(img, 0, 0);
+    return [img.width, img.height];
+  }, png.toString("base64"));
+  return {
+    dims: dims,
+    rgb: (x, y) => probe.evaluate(([x, y]) => {
+      const d = document.querySelector("canvas").getContext("2d").getImageData(x, y, 1, 1).data;
+      return [d[0], d[1], d[2]];
+    }, [Math.floor(x * dpr), Math.floor(y * dpr)]),
+    close: () => probe.close(),
+  };
+}
+const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 8);
+
+// The device screen in a screenshot: app pixel (x, y) has the expected colour.
+async function sampleScreen(page, file, samples, what) {
+  const box = await page.locator("#screen").boundingBox();
+  const shot = await screenshotSampler(page, file);
+  try {
+    for (const [x, y, color, name] of samples) {
+      const got = await shot.rgb(box.x + (x + 0.5) * box.width / W, box.y + (y + 0.5) * box.height / H);
+      check(near(got, color), `${what}: screenshot pixel of app (${x},${y}) is ${got}, expected ${color} (${name})`);
+    }
+  } finally {
+    await shot.close();
+  }
+  return box;
+}
+const LAYOUT_SAMPLES = [[260, 20, null, "DEMO tab"], [300, 20, null, "LOCK tab"],
+                        [250, 175, null, "Predict button"], [120, 120, null, "drawing area"]];
+function layoutSamples() {
+  const c = [COLOR.accent, COLOR.button, COLOR.button, COLOR.canvas];
+  return LAYOUT_SAMPLES.map((s, i) => [s[0], s[1], c[i], s[3]]);
+}
+
+// 1280x800: the screen fills the window's height with crisp pixels, sampled.
+async function desktop(ctx) {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto("file://" + path.resolve(pagePath));
+  await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const box = await sampleScreen(page, path.join(outDir, "web_1280x800.png"), layoutSamples(), "1280x800");
+  check(box.height >= 0.9 * (800 - 110) && box.y >= 0 && box.y + box.height <= 800,
+        `1280x800: the screen ${JSON.stringify(box)} does not fill the window's height`);
+  const rendering = await page.evaluate(() => getComputedStyle(document.getElementById("screen")).imageRendering);
+  check(rendering === "pixelated", "1280x800: image-rendering is " + rendering);
+  check(await page.locator("#limits").isVisible(), "1280x800: the note on a browser lock's limits is not shown");
+  check(/clearing this site's data/.test(await page.locator("#limits").textContent()),
+        "the page does not say that clearing site data resets the lock");
+  const hooks = await page.evaluate(() => ["kdfHex", "holdKdf", "kdfBusy"].filter((k) => k in window.inkpin));
+  check(hooks.length === 0, "the shipped page exposes test hooks on window.inkpin: " + hooks);
+  log(`1280x800: screen ${box.width}x${box.height} CSS px (${(box.width / W).toFixed(2)}x), screenshot sampled`);
+}
+
+// On a phone the screen fills the width with crisp pixels (nearest-neighbour),
+// also after a rotation, and a finger (CDP touch events) draws without
+// scrolling the page. Checked on sampled screenshots.
 async function phone(ctx) {
   const page = ctx.pages()[0] || await ctx.newPage();
   await page.goto("file://" + path.resolve(testPagePath));
   await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const rendering = await page.evaluate(() => getComputedStyle(document.getElementById("screen")).imageRendering);
+  check(rendering === "pixelated", "phone: image-rendering is " + rendering);
   const box = await page.locator("#screen").boundingBox();
-  const devicePx = box.width * 3;
   check(box.x >= 0 && box.x + box.width <= 390, `phone: canvas ${box.width} px wide does not fit 390`);
-  check(Number.isInteger(Math.round(devicePx * 1000) / 1000) && Math.round(devicePx) % W === 0,
-        `phone: ${devicePx} device px is not a whole multiple of ${W}`);
+  check(box.width >= 0.9 * 374, `phone: the screen is ${box.width} CSS px wide, not the width of the phone`);
+  check(Math.abs(box.height / box.width - H / W) < 0.01, "phone: canvas aspect is not 4:3");
   const cdp = await ctx.newCDPSession(page);
   const scale = box.width / W;
   const pt = (x, y) => ({ x: box.x + (x + 0.5) * scale, y: box.y + (y + 0.5) * scale });
@@ -97,8 +210,21 @@ async function phone(ctx) {
   await page.waitForFunction(() => window.inkpin.digit() !== -1, null, { timeout: 15000 });
   check(await page.evaluate(() => window.inkpin.digit()) === 1, "phone: the touch-drawn bar is not a 1");
   check(await page.evaluate(() => window.scrollX === 0 && window.scrollY === 0), "phone: the page scrolled");
-  await page.screenshot({ path: path.join(outDir, "web_phone.png") });
-  log(`phone: canvas ${box.width.toFixed(1)} CSS px = ${Math.round(devicePx)} device px, touch drawing read as 1`);
+  await sampleScreen(page, path.join(outDir, "web_phone.png"),
+                     [...layoutSamples().slice(0, 3), [120, 120, COLOR.ink, "the drawn bar"],
+                      [60, 120, COLOR.canvas, "beside the bar"]], "390x844");
+  log(`phone: canvas ${box.width.toFixed(1)} CSS px wide of 390, touch drawing read as 1, screenshot sampled`);
+
+  // Rotated: the screen fills the height that is left under it.
+  await page.setViewportSize({ width: 844, height: 390 });
+  await page.waitForFunction(() => document.getElementById("screen").getBoundingClientRect().width > 400,
+                             null, { timeout: 5000 }).catch(() => {});
+  const land = await sampleScreen(page, path.join(outDir, "web_phone_landscape.png"),
+                                  layoutSamples().slice(0, 3), "844x390");
+  check(land.y >= 0 && land.y + land.height <= 390 && land.x >= 0 && land.x + land.width <= 844,
+        `landscape: the screen ${JSON.stringify(land)} does not fit 844x390`);
+  check(land.height >= 0.9 * (390 - 110), `landscape: the screen is only ${land.height} CSS px tall`);
+  log(`phone rotated: canvas ${land.width.toFixed(1)}x${land.height.toFixed(1)} CSS px in 844x390, sampled`);
 }
 
 async function run(ctx) {
@@ -269,7 +395,33 @@ async function demo(page, h) {
 
 }
 
-// Set PIN, confirm, lock, wrong PINs into the backoff, right PIN, reload.
+// With the test model a vertical bar reads 1 and a horizontal bar 2.
+const A = { strokes: [[[120, 40], [121, 80], [120, 120], [119, 160], [120, 200]]] };
+const B = { strokes: [[[40, 120], [80, 121], [120, 120], [160, 119], [200, 120]]] };
+const pin = [A, B, A, B], wrong = [B, B, A, A];
+const STORE_KEY = "inkpin.store.v1";
+let lockedRecord = null; // localStorage's text for a locked PIN 1212 (from lockFlow)
+
+function lockOps(page, h) {
+  const lockView = () => page.evaluate(() => window.inkpin.lock());
+  const enterDigit = async (g) => {
+    const before = (await lockView()).digits;
+    await h.draw(g.strokes);
+    await page.waitForFunction((n) => window.inkpin.lock().digits !== n ||
+                               window.inkpin.lock().waitMs > 0, before, { timeout: 15000 });
+  };
+  // Enter shows "checking", runs the KDF in the worker and empties the entry.
+  const enterPin = async (seq) => {
+    for (const g of seq) await enterDigit(g);
+    await h.tap(280, 140); // Enter
+    await page.waitForFunction(() => window.inkpin.lock().digits === 0 && !window.inkpin.kdfBusy(),
+                               null, { timeout: 30000 });
+    await h.nextFrame();
+  };
+  return { lockView, enterDigit, enterPin };
+}
+
+// Set PIN, confirm, lock, wrong PINs into the backoff (from two tabs), right PIN, reload.
 async function lockFlow(page, h, url) {
   const { expectPixel, regionHas, nextFrame, shot, tap, draw, inkpin } = h;
   const logBefore = (await inkpin(() => window.inkpin.log())).length;
@@ -288,26 +440,13 @@ async function lockFlow(page, h, url) {
   const kat = await inkpin(() => window.inkpin.kdfHex("1234", "00".repeat(16)));
   check(kat === "b57a06e785aa592d853118bfac0a199f77091d30ef697cd51456eb5041a2e3e3",
         "page KDF differs from the host's Argon2id: " + kat);
+  // tests/test_kdf.c's vector (made with the reference argon2 CLI).
+  const kat2 = await inkpin(() => window.inkpin.kdfHex("1234", "696e6b70696e2d73616c742d30303031"));
+  check(kat2 === "291e5556e815e9fa7643d072eb3e7640b6af5f7528503ab6a40f9f37a6c32755",
+        "page KDF differs from tests/test_kdf.c's vector: " + kat2);
 
-  // With the test model a vertical bar reads 1 and a horizontal bar 2.
-  const A = { strokes: [[[120, 40], [121, 80], [120, 120], [119, 160], [120, 200]]] };
-  const B = { strokes: [[[40, 120], [80, 121], [120, 120], [160, 119], [200, 120]]] };
-  const lockView = () => inkpin(() => window.inkpin.lock());
-  const enterDigit = async (g) => {
-    const before = (await lockView()).digits;
-    await draw(g.strokes);
-    await page.waitForFunction((n) => window.inkpin.lock().digits !== n ||
-                               window.inkpin.lock().waitMs > 0, before, { timeout: 15000 });
-  };
-  // Enter shows "checking", runs the KDF on the next frame and empties the entry.
-  const enterPin = async (seq) => {
-    for (const g of seq) await enterDigit(g);
-    await tap(280, 140); // Enter
-    await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 30000 });
-    await nextFrame();
-  };
+  const { lockView, enterDigit, enterPin } = lockOps(page, h);
   const status = (color) => regionHas(240, 48, 80, 12, color);
-  const pin = [A, B, A, B], wrong = [B, B, A, A];
 
   // A dot is no digit: "draw again", nothing entered.
   await tap(100, 100);
@@ -329,13 +468,87 @@ async function lockFlow(page, h, url) {
   await until(() => status(COLOR.bad), "LOCKED in red");
   await shot("web_locked.png");
 
-  // Wrong PINs: four free attempts, then a 30 s wait shown as a countdown.
-  for (let k = 1; k <= 5; k++) {
-    await enterPin(wrong);
-    const v = await lockView();
-    check(v.state === "LOCKED", "a wrong PIN opened the lock");
-    if (k < 5) check(v.waitMs === 0, `wait after ${k} failures`);
+  // The first wrong PIN: while the worker hashes (its answer held back by the
+  // test hook), the page still draws: a stroke appears on the overlay, the
+  // entry is not yet checked, and the stroke reaches the app after the check.
+  for (const g of wrong) await enterDigit(g);
+  await inkpin(() => window.inkpin.holdKdf(true));
+  await tap(280, 140); // Enter
+  await page.waitForFunction(() => window.inkpin.kdfBusy(), null, { timeout: 10000 });
+  await draw([[[60, 60], [60, 100], [60, 140], [60, 180]]]);
+  await nextFrame();
+  const overlayInk = await page.evaluate(() => {
+    const d = document.getElementById("pending").getContext("2d").getImageData(58, 100, 5, 40).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) n += d[i] > 0 ? 1 : 0;
+    return n;
+  });
+  check(await inkpin(() => window.inkpin.kdfBusy()), "the check ended before the stroke was drawn");
+  check(overlayInk > 20, "a stroke drawn during the PIN check was not rendered");
+  check((await lockView()).failures === 0 && (await lockView()).digits === 4,
+        "the attempt was decided before the worker answered: " + JSON.stringify(await lockView()));
+  const busyText = await page.locator("#busy").textContent();
+  check(/checking/i.test(busyText), "the page does not say the PIN is being checked: " + busyText);
+  await shot("web_checking.png");
+  await inkpin(() => window.inkpin.holdKdf(false));
+  await page.waitForFunction(() => !window.inkpin.kdfBusy() && window.inkpin.lock().failures === 1,
+                             null, { timeout: 30000 });
+  // The app draws the replayed stroke itself (on the next frame), or has
+  // already taken it as a digit after the pen-up pause.
+  await until(async () => await h.regionHas(58, 100, 5, 40, COLOR.ink) || (await lockView()).digits === 1,
+              "the stroke drawn during the check reaching the app");
+  await tap(280, 220); // Clear: the replayed stroke is not part of the next PIN
+  await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 10000 });
+  log("worker: a stroke drawn during the PIN check was rendered, then replayed into the app");
+
+  // A second tab on the same file, opened now: wrong PINs from either tab; the
+  // failure counter and the wait never go down in either. Four free attempts,
+  // then a 30 s wait shown as a countdown.
+  const page2 = await page.context().newPage();
+  await page2.goto(url + "?mode=lock");
+  await page2.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const tab2 = lockOps(page2, await helpers(page2));
+  const both = async () => {
+    await page.bringToFront();
+    await h.nextFrame();
+    const a = await lockView();
+    await page2.bringToFront();
+    await page2.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    return [a, await tab2.lockView()];
+  };
+  for (let k = 2; k <= 5; k++) {
+    const onTab2 = k === 3 || k === 5;
+    await (onTab2 ? page2 : page).bringToFront();
+    if (k === 2) {
+      // A real (not held) check: the page keeps painting frames while the
+      // worker hashes (with the KDF on the page's thread there would be none).
+      await page.evaluate(() => {
+        window.framesWhileChecking = 0;
+        const count = () => {
+          if (window.inkpin.kdfBusy()) window.framesWhileChecking++;
+          requestAnimationFrame(count);
+        };
+        requestAnimationFrame(count);
+      });
+    }
+    await (onTab2 ? tab2 : { enterPin }).enterPin(wrong);
+    if (k === 2) {
+      const frames = await page.evaluate(() => window.framesWhileChecking);
+      check(frames >= 3, `only ${frames} frames were painted while the worker checked a PIN`);
+      log(`worker: ${frames} frames painted while a PIN was checked`);
+    }
+    const views = await both();
+    for (const v of views) {
+      check(v.state === "LOCKED", "a wrong PIN opened the lock");
+      check(v.failures === k, `after ${k} wrong PINs a tab counts ${v.failures}: ${JSON.stringify(views)}`);
+      if (k < 5) check(v.waitMs === 0, `wait after ${k} failures`);
+    }
   }
+  const views = await both();
+  for (const v of views) check(v.waitMs > 25000 && v.waitMs <= 30000, "no 30 s backoff in both tabs: " + JSON.stringify(views));
+  await page2.close();
+  await page.bringToFront();
+  log("two tabs: wrong PINs from either tab counted 2..5 in both, the 30 s wait in both");
   const v = await lockView();
   check(v.waitMs > 25000 && v.waitMs <= 30000, "no 30 s backoff after 5 failures: " + JSON.stringify(v));
   await until(() => status(COLOR.wait), "the wait countdown in yellow");
@@ -359,7 +572,78 @@ async function lockFlow(page, h, url) {
   await page.waitForSelector("body[data-ready='1']");
   check((await lockView()).state === "LOCKED", "after a reload the lock is " + (await lockView()).state);
   await shot("web_reload_locked.png");
+  lockedRecord = await page.evaluate((k) => localStorage.getItem(k), STORE_KEY);
   log("lock flow: set, confirm, lock, 5 wrong PINs, 30 s backoff, unlock, reload: OK");
+}
+
+// The storage glue fails closed. Only a missing record is a fresh lock; an
+// unreadable, damaged or short one is recovery. A write that throws means the
+// attempt is not checked and the page says storage is unavailable.
+async function storageFaults(ctx) {
+  check(lockedRecord, "no locked record from the lock flow");
+  const url = "file://" + path.resolve(testPagePath) + "?mode=lock";
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const boot = async (text) => {
+    await page.goto(url);
+    await page.evaluate(([k, t]) => t === null ? localStorage.removeItem(k) : localStorage.setItem(k, t),
+                        [STORE_KEY, text]);
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+    return page.evaluate(() => window.inkpin.lock().state);
+  };
+  check(await boot(null) === "NO_PIN", "no record: not a fresh lock");
+  const region = Buffer.from(lockedRecord, "base64");
+  const faults = {
+    "not base64": "%%%not-base64%%%",
+    "one byte short": region.subarray(0, region.length - 1).toString("base64"),
+    "empty": "",
+    "all zero": Buffer.alloc(region.length).toString("base64"),
+    "one byte long": Buffer.concat([region, Buffer.from([0xFF])]).toString("base64"),
+  };
+  for (const [name, text] of Object.entries(faults)) {
+    const state = await boot(text);
+    check(state === "RECOVERY", `stored record ${name}: the lock boots ${state}, not RECOVERY`);
+    if (name !== "all zero") {
+      check(/damaged/.test(await page.locator("#error").textContent()), `stored record ${name}: no message`);
+    }
+  }
+  check(await boot(lockedRecord) === "LOCKED", "the intact record does not boot LOCKED");
+
+  // getItem throws (storage disabled): recovery, not "no PIN".
+  const blocked = await ctx.newPage();
+  await blocked.addInitScript(() => {
+    Storage.prototype.getItem = function () { throw new DOMException("denied", "SecurityError"); };
+  });
+  await blocked.goto(url);
+  await blocked.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const bs = await blocked.evaluate(() => window.inkpin.lock().state);
+  check(bs === "RECOVERY", "unreadable storage boots " + bs);
+  check(/Storage is unavailable/.test(await blocked.locator("#error").textContent()), "unreadable storage: no message");
+  await blocked.close();
+
+  // setItem throws: the right PIN is not compared, nothing changes, the page says so.
+  check(await boot(lockedRecord) === "LOCKED", "locked record");
+  const h = await helpers(page);
+  const { lockView, enterPin } = lockOps(page, h);
+  await page.evaluate(() => {
+    Storage.prototype.setItem = function () { throw new DOMException("full", "QuotaExceededError"); };
+  });
+  await enterPin(pin);
+  const v = await lockView();
+  check(v.state === "LOCKED", "with storage failing the right PIN gave " + JSON.stringify(v));
+  check(v.failures === 0, "a refused write still changed the counter: " + JSON.stringify(v));
+  check(/Storage is unavailable/.test(await page.locator("#error").textContent()),
+        "setItem throws: the page does not say storage is unavailable");
+  check(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY) === lockedRecord,
+        "the stored record changed although setItem throws");
+  await page.screenshot({ path: path.join(outDir, "web_storage_unavailable.png") });
+  // Storage back: the same PIN opens.
+  await page.reload();
+  await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  await enterPin(pin);
+  check((await lockView()).state === "UNLOCKED", "after storage came back the right PIN did not unlock");
+  log("storage faults: missing = fresh; not base64, short, empty, zero, long, unreadable = RECOVERY; " +
+      "setItem throws = attempt not checked, page says so");
 }
 
 main().then(() => log("PASS"), (e) => fail(e && e.stack || String(e)));

@@ -3,21 +3,29 @@
  * Built by ports/web/build.sh with clang --target=wasm32 -nostdlib
  * -ffreestanding together with the library in src/ (default model included): no libc, no
  * emscripten. The page (shell.html) owns the canvas, the pointer events,
- * localStorage and the KDF; this file binds them to the HAL:
+ * localStorage and a Web Worker for the KDF; this file binds them to the HAL:
  *
  *   display  the app draws into fb[320*240] (RGB565) here; the page copies it
  *            to the canvas when web_frame_dirty() says so.
- *   touch    the page calls web_pointer(down, x, y) for every pointer sample
- *            (app_pointer), then web_tick() each animation frame (app_tick).
- *   time     js_now_ms(): performance.now().
- *   storage  a 2 x 256-byte region in this module's memory, loaded by the page
- *            from localStorage before web_init() and saved back on every sync
- *            (js_store_save), so a reload keeps the PIN record.
- *   KDF      js_kdf(): libsodium's own WebAssembly build (libsodium-wrappers-
- *            sumo, inlined in the page) runs crypto_pwhash Argon2id with the
- *            host's parameters. crypto_pwhash is synchronous once sodium.ready
- *            has resolved, and the page awaits that before web_init(), so the
- *            synchronous HAL contract holds without an asynchronous hand-off.
+ *   touch    the page calls web_pointer(down, x, y, now) for every pointer
+ *            sample (app_pointer), then web_tick(now) each animation frame.
+ *   time     the page passes performance.now() with every call (web_clock).
+ *   storage  a 2 x 256-byte region in this module's memory. The page fills it
+ *            before web_init() and says how it read (web_init's storage_state:
+ *            never written, read, or unreadable); unreadable storage fails every
+ *            read, so the lock boots in recovery instead of "no PIN". Every sync
+ *            goes through js_store_save, which returns non-zero when the page
+ *            could not write it (or another tab wrote first): the sync fails and
+ *            the lock does not compare the attempt.
+ *   KDF      hal.kdf is synchronous, but Argon2id must not block the page. So
+ *            before each tick the page asks web_probe_tick(): it runs that tick
+ *            on a scratch copy of the app whose HAL draws nothing, writes a
+ *            scratch region and records the PIN and salt the KDF is asked for.
+ *            If it was asked, the page hashes them in its worker and hands the
+ *            hash back (web_kdf_answer) before running the real tick, whose
+ *            hal.kdf then returns it. A request that differs from the answer
+ *            fails (fail closed). Random bytes come from a pool that the probe
+ *            reads without consuming, so the real tick draws the same salt.
  *   random   js_random(): crypto.getRandomValues.
  *   log      js_log(): console.log, and the page's log panel.
  */
@@ -30,11 +38,9 @@
 #define WASM_EXPORT(name) __attribute__((export_name(#name))) name
 #define WASM_IMPORT(name) __attribute__((import_module("env"), import_name(#name))) name
 
-uint32_t WASM_IMPORT(js_now_ms)(void);
-int WASM_IMPORT(js_kdf)(uint8_t *hash, const char *pin, size_t pin_len, const uint8_t *salt);
 int WASM_IMPORT(js_random)(uint8_t *buf, size_t n);
 void WASM_IMPORT(js_log)(const char *line, size_t len);
-void WASM_IMPORT(js_store_save)(const uint8_t *region, size_t len);
+int WASM_IMPORT(js_store_save)(const uint8_t *region, size_t len);
 
 /* ---- the libc the core needs (string.h), since we link no libc ------------------ */
 
@@ -87,12 +93,54 @@ size_t strlen(const char *s)
 
 #define STORE_BLOCK 256u
 #define STORE_BLOCKS 2u
+#define RANDOM_POOL 64u
+
+/* web_init's storage_state: how the page read the stored region. */
+enum { STORAGE_NEVER_WRITTEN = 0, STORAGE_READ = 1, STORAGE_UNREADABLE = 2 };
 
 static uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
 static int fb_dirty;
 static uint8_t region[STORE_BLOCK * STORE_BLOCKS];
+static int storage_readable;
+static uint32_t clock_ms;
 static hal H;
 static app A;
+
+/* The probe: a scratch app and region for web_probe_tick, and what it saw. */
+static hal probe_hal;
+static app probe_app;
+static uint8_t probe_region[sizeof region];
+static char probe_pin[LOCK_PIN_MAX];
+static uint32_t probe_pin_len; /* 0: the probed tick did not ask for the KDF */
+static uint8_t probe_salt[HAL_KDF_SALT_BYTES];
+static uint32_t probe_random_used;
+static app probe_before; /* the real app before the probe: it must not change */
+static uint8_t region_before[sizeof region];
+
+/* The worker's answer for the probed request, used once by the real tick. */
+static char answer_pin[LOCK_PIN_MAX];
+static uint32_t answer_pin_len;
+static uint8_t answer_salt[HAL_KDF_SALT_BYTES];
+static uint8_t answer_hash[HAL_KDF_HASH_BYTES];
+static int answer_ready;
+
+static uint8_t random_pool[RANDOM_POOL];
+static uint32_t random_used = RANDOM_POOL;
+
+static void wipe(void *p, size_t n)
+{
+    volatile uint8_t *b = p;
+    while (n--) *b++ = 0;
+}
+
+static void wipe_answer(void)
+{
+    wipe(answer_pin, sizeof answer_pin);
+    wipe(answer_salt, sizeof answer_salt);
+    wipe(answer_hash, sizeof answer_hash);
+    answer_pin_len = 0;
+    answer_ready = 0;
+}
 
 static void w_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
 {
@@ -125,61 +173,190 @@ static void w_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg
 static uint32_t w_now(void *ctx)
 {
     (void)ctx;
-    return js_now_ms();
+    return clock_ms;
+}
+
+static int in_region(uint32_t block, uint32_t off, uint32_t size)
+{
+    return block < STORE_BLOCKS && off <= STORE_BLOCK && size <= STORE_BLOCK - off;
+}
+
+static int region_read(uint8_t *r, uint32_t block, uint32_t off, void *buf, uint32_t size)
+{
+    if (!storage_readable || !in_region(block, off, size)) return -1;
+    memcpy(buf, r + block * STORE_BLOCK + off, size);
+    return 0;
+}
+
+/* NOR flash semantics, like the device: programming only clears bits. */
+static int region_prog(uint8_t *r, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+{
+    const uint8_t *src = buf;
+    if (!storage_readable || !in_region(block, off, size)) return -1;
+    for (uint32_t i = 0; i < size; i++) {
+        r[block * STORE_BLOCK + off + i] &= src[i];
+    }
+    return 0;
+}
+
+static int region_erase(uint8_t *r, uint32_t block)
+{
+    if (!storage_readable || block >= STORE_BLOCKS) return -1;
+    memset(r + block * STORE_BLOCK, 0xFF, STORE_BLOCK);
+    return 0;
 }
 
 static int w_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
 {
     (void)ctx;
-    if (block >= STORE_BLOCKS || off > STORE_BLOCK || size > STORE_BLOCK - off) return -1;
-    memcpy(buf, region + block * STORE_BLOCK + off, size);
-    return 0;
+    return region_read(region, block, off, buf, size);
 }
 
-/* NOR flash semantics, like the device: programming only clears bits. */
 static int w_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
 {
-    const uint8_t *src = buf;
     (void)ctx;
-    if (block >= STORE_BLOCKS || off > STORE_BLOCK || size > STORE_BLOCK - off) return -1;
-    for (uint32_t i = 0; i < size; i++) {
-        region[block * STORE_BLOCK + off + i] &= src[i];
-    }
-    return 0;
+    return region_prog(region, block, off, buf, size);
 }
 
 static int w_erase(void *ctx, uint32_t block)
 {
     (void)ctx;
-    if (block >= STORE_BLOCKS) return -1;
-    memset(region + block * STORE_BLOCK, 0xFF, STORE_BLOCK);
-    return 0;
+    return region_erase(region, block);
 }
 
+/* The page writes the region to localStorage; non-zero when it could not. */
 static int w_sync(void *ctx)
 {
     (void)ctx;
-    js_store_save(region, sizeof region);
-    return 0;
+    if (!storage_readable) return -1;
+    return js_store_save(region, sizeof region) == 0 ? 0 : -1;
 }
 
+/* Only the answer the page computed for exactly this request. */
 static int w_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
                  const uint8_t salt[HAL_KDF_SALT_BYTES])
 {
+    int ok;
     (void)ctx;
-    return js_kdf(hash, pin, pin_len, salt);
+    ok = answer_ready && pin_len == answer_pin_len && memcmp(pin, answer_pin, pin_len) == 0 &&
+         memcmp(salt, answer_salt, HAL_KDF_SALT_BYTES) == 0;
+    if (ok) memcpy(hash, answer_hash, HAL_KDF_HASH_BYTES);
+    wipe_answer();
+    return ok ? 0 : -1;
+}
+
+static int refill_random(void)
+{
+    if (random_used == 0) return 0;
+    if (js_random(random_pool, sizeof random_pool) != 0) return -1;
+    random_used = 0;
+    return 0;
 }
 
 static int w_random(void *ctx, uint8_t *buf, size_t n)
 {
     (void)ctx;
-    return js_random(buf, n);
+    if (n > RANDOM_POOL) return js_random(buf, n);
+    if (n > RANDOM_POOL - random_used && refill_random() != 0) return -1;
+    memcpy(buf, random_pool + random_used, n);
+    wipe(random_pool + random_used, n);
+    random_used += (uint32_t)n;
+    return 0;
 }
 
 static void w_log(void *ctx, const char *line)
 {
     (void)ctx;
     js_log(line, strlen(line));
+}
+
+/* ---- the probe's HAL: the same clock, storage and random bytes, no output --------------- */
+
+static void p_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
+{
+    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)c;
+}
+
+static void p_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits, int scale,
+                      uint16_t fg, uint16_t bg)
+{
+    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)bits, (void)scale, (void)fg, (void)bg;
+}
+
+static void p_bitmap8(void *ctx, int x, int y, int w, int h, const uint8_t *g, int scale)
+{
+    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)g, (void)scale;
+}
+
+static void p_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg, uint16_t bg)
+{
+    (void)ctx, (void)x, (void)y, (void)s, (void)size, (void)fg, (void)bg;
+}
+
+static int p_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+{
+    (void)ctx;
+    return region_read(probe_region, block, off, buf, size);
+}
+
+static int p_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
+{
+    (void)ctx;
+    return region_prog(probe_region, block, off, buf, size);
+}
+
+static int p_erase(void *ctx, uint32_t block)
+{
+    (void)ctx;
+    return region_erase(probe_region, block);
+}
+
+static int p_sync(void *ctx)
+{
+    (void)ctx;
+    return storage_readable ? 0 : -1;
+}
+
+/* Records the request; fails, so the probe's copy takes the error path. */
+static int p_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
+                 const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx, (void)hash;
+    if (pin_len == 0 || pin_len > sizeof probe_pin) return -1;
+    memcpy(probe_pin, pin, pin_len);
+    probe_pin_len = (uint32_t)pin_len;
+    memcpy(probe_salt, salt, HAL_KDF_SALT_BYTES);
+    return -1;
+}
+
+/* The bytes the real tick's w_random will return, without consuming them. */
+static int p_random(void *ctx, uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    if (n > RANDOM_POOL - probe_random_used) return -1;
+    memcpy(buf, random_pool + probe_random_used, n);
+    probe_random_used += (uint32_t)n;
+    return 0;
+}
+
+/* From zero, so an optional output a later hal.h adds is absent in the probe. */
+static void init_probe_hal(void)
+{
+    memset(&probe_hal, 0, sizeof probe_hal);
+    probe_hal.now_ms = w_now;
+    probe_hal.storage.block_size = STORE_BLOCK;
+    probe_hal.storage.block_count = STORE_BLOCKS;
+    probe_hal.storage.prog_size = 1;
+    probe_hal.fill_rect = p_fill;
+    probe_hal.draw_bitmap1 = p_bitmap1;
+    probe_hal.draw_bitmap8 = p_bitmap8;
+    probe_hal.draw_text = p_text;
+    probe_hal.storage.read = p_read;
+    probe_hal.storage.prog = p_prog;
+    probe_hal.storage.erase = p_erase;
+    probe_hal.storage.sync = p_sync;
+    probe_hal.kdf = p_kdf;
+    probe_hal.random = p_random;
 }
 
 /* ---- exports to the page ----------------------------------------------------------------- */
@@ -195,9 +372,16 @@ uint32_t WASM_EXPORT(web_store_bytes)(void)
     return sizeof region;
 }
 
-int WASM_EXPORT(web_init)(int lock_mode)
+/* storage_state: STORAGE_NEVER_WRITTEN (region all 0xFF), STORAGE_READ, or
+ * STORAGE_UNREADABLE (every storage call fails: the lock boots in recovery).
+ * May be called again to reload the region another tab wrote. */
+int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
 {
     app_config cfg;
+    clock_ms = now;
+    wipe_answer();
+    storage_readable = storage_state != STORAGE_UNREADABLE;
+    if (storage_state == STORAGE_UNREADABLE) memset(region, 0, sizeof region);
     H.ctx = NULL;
     H.fill_rect = w_fill;
     H.draw_bitmap1 = w_bitmap1;
@@ -215,20 +399,91 @@ int WASM_EXPORT(web_init)(int lock_mode)
     H.kdf = w_kdf;
     H.random = w_random;
     H.log = w_log;
+    init_probe_hal();
     app_config_default(&cfg);
     cfg.start_mode = lock_mode ? APP_MODE_LOCK : APP_MODE_DEMO;
     cfg.model = net_default_model();
     return (int)app_init(&A, &H, &cfg);
 }
 
-void WASM_EXPORT(web_pointer)(int down, int x, int y)
+void WASM_EXPORT(web_pointer)(int down, int x, int y, uint32_t now)
 {
+    clock_ms = now;
     app_pointer(&A, down != 0, x, y);
 }
 
-void WASM_EXPORT(web_tick)(void)
+/* Runs the next tick on a scratch copy of the app (see the top of this file).
+ * Returns the PIN length the KDF would be asked for (web_probe_pin/salt hold the
+ * request), 0 when the tick needs no KDF, -1 when the probe touched the real
+ * app or region (then the page stops: it cannot run the KDF off the page). */
+int WASM_EXPORT(web_probe_tick)(uint32_t now)
 {
+    int touched;
+    clock_ms = now;
+    wipe(probe_pin, sizeof probe_pin);
+    probe_pin_len = 0;
+    if (refill_random() != 0) return -1;
+    probe_random_used = random_used;
+    memcpy(&probe_before, &A, sizeof A);
+    memcpy(region_before, region, sizeof region);
+    memcpy(probe_region, region, sizeof region);
+    memcpy(&probe_app, &A, sizeof A);
+    probe_app.hal = &probe_hal;
+    probe_app.lock.hal = &probe_hal;
+    probe_app.lock.st.io = &probe_hal.storage;
+    app_tick(&probe_app);
+    touched = memcmp(&probe_before, &A, sizeof A) != 0 ||
+              memcmp(region_before, region, sizeof region) != 0;
+    wipe(&probe_app, sizeof probe_app);
+    wipe(&probe_before, sizeof probe_before);
+    wipe(probe_region, sizeof probe_region);
+    if (touched) {
+        wipe(probe_pin, sizeof probe_pin);
+        probe_pin_len = 0;
+        return -1;
+    }
+    return (int)probe_pin_len;
+}
+
+const char *WASM_EXPORT(web_probe_pin)(void)
+{
+    return probe_pin;
+}
+
+const uint8_t *WASM_EXPORT(web_probe_salt)(void)
+{
+    return probe_salt;
+}
+
+/* The page writes the worker's hash here, then calls web_kdf_answer(). */
+static uint8_t answer_in[HAL_KDF_HASH_BYTES];
+
+uint8_t *WASM_EXPORT(web_kdf_hash_in)(void)
+{
+    return answer_in;
+}
+
+/* ok != 0: answer_in is the hash of the probed request; the next tick may use it. */
+void WASM_EXPORT(web_kdf_answer)(int ok)
+{
+    wipe_answer();
+    if (ok && probe_pin_len > 0) {
+        memcpy(answer_pin, probe_pin, probe_pin_len);
+        answer_pin_len = probe_pin_len;
+        memcpy(answer_salt, probe_salt, sizeof answer_salt);
+        memcpy(answer_hash, answer_in, sizeof answer_hash);
+        answer_ready = 1;
+    }
+    wipe(answer_in, sizeof answer_in);
+    wipe(probe_pin, sizeof probe_pin);
+    probe_pin_len = 0;
+}
+
+void WASM_EXPORT(web_tick)(uint32_t now)
+{
+    clock_ms = now;
     app_tick(&A);
+    wipe_answer(); /* an answer is for this tick only */
 }
 
 uint16_t *WASM_EXPORT(web_fb)(void)
@@ -308,4 +563,11 @@ uint32_t WASM_EXPORT(web_lock_wait_ms)(void)
     lock_view v;
     lock_get_view(app_lock(&A), &v);
     return v.wait_ms;
+}
+
+uint32_t WASM_EXPORT(web_lock_failures)(void)
+{
+    lock_view v;
+    lock_get_view(app_lock(&A), &v);
+    return v.failed_attempts;
 }
