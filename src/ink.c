@@ -468,20 +468,23 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
 
     /* Pass 1: box centred, to find the centre of mass. */
     draw_all(ink, &rs);
-    if (rs.count == 0)
-        return INK_NO_DIGIT;
+    ink_err rc = rs.count == 0 ? INK_NO_DIGIT : INK_OK;
     /* Pass 2: the same ink moved by whole pixels (Q4 offsets move by
      * multiples of 16, so the pattern is the same and the centre of mass
      * moves by exactly the shift); drawn again rather than moving the bitmap,
      * so nothing a custom style clipped in pass 1 is lost, and one code path. */
-    int32_t shift_row = div_round(14 * rs.count - rs.sum_row, rs.count);
-    int32_t shift_col = div_round(14 * rs.count - rs.sum_col, rs.count);
-    if (shift_row == 0 && shift_col == 0)
-        return INK_OK;
-    rs.off_row_q4 += shift_row * Q;
-    rs.off_col_q4 += shift_col * Q;
-    draw_all(ink, &rs);
-    return INK_OK;
+    int32_t shift_row = rc == INK_OK ? div_round(14 * rs.count - rs.sum_row, rs.count) : 0;
+    int32_t shift_col = rc == INK_OK ? div_round(14 * rs.count - rs.sum_col, rs.count) : 0;
+    if (shift_row != 0 || shift_col != 0) {
+        rs.off_row_q4 += shift_row * Q;
+        rs.off_col_q4 += shift_col * Q;
+        draw_all(ink, &rs);
+    }
+    /* rs.before holds the earlier strokes' image: a PIN digit in lock mode. */
+    volatile uint8_t *wipe = rs.before;
+    for (size_t i = 0; i < sizeof rs.before; i++)
+        wipe[i] = 0;
+    return rc;
 }
 
 ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,

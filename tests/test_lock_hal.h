@@ -36,6 +36,8 @@ typedef struct test_dev {
     int fail_kdf;           /* 1: hal->kdf fails */
     int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
     int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
+    int door;               /* the door output: -1 not called since boot, 0 off, 1 on */
+    long door_calls;
     /* everything */
     uint64_t rng;
     long kdf_calls;
@@ -133,6 +135,13 @@ static inline int tdev_random(void *ctx, uint8_t *buf, size_t n)
     return 0;
 }
 
+static inline void tdev_door(void *ctx, bool open)
+{
+    test_dev *d = ctx;
+    d->door = open ? 1 : 0;
+    d->door_calls++;
+}
+
 static inline void tdev_log(void *ctx, const char *line)
 {
     test_dev *d = ctx;
@@ -161,6 +170,8 @@ static inline void tdev_new(test_dev *d, uint64_t seed)
     d->h.kdf = tdev_kdf;
     d->h.random = tdev_random;
     d->h.log = tdev_log;
+    d->h.door = tdev_door;
+    d->door = -1;
 }
 
 /* Changes the program granularity of a new device (default 1 byte). */
@@ -173,6 +184,7 @@ static inline void tdev_set_prog_size(test_dev *d, uint32_t prog_size)
 /* Power on: a new lock_ctx over the same flash. */
 static inline int tdev_boot(test_dev *d, const lock_config *cfg)
 {
+    d->door = -1; /* the power was off: so was the output; lock_init must say so */
     return lock_init(&d->lk, &d->h, cfg);
 }
 

@@ -26,7 +26,7 @@ static store_record sample(void)
     r.has_pin = true;
     r.pin_len = 6;
     r.failed_attempts = 0x01020304u;
-    r.lockout_ms = 0xA0B0C0D0u;
+    r.lockout_ms = 0x90A0B0C0u; /* at the 30-day cap or below */
     for (int i = 0; i < STORE_SALT_BYTES; i++)
         r.salt[i] = (uint8_t)(0x10 + i);
     for (int i = 0; i < STORE_HASH_BYTES; i++)
@@ -57,7 +57,7 @@ static void test_encode_layout(void **state)
     uint8_t b[STORE_RECORD_BYTES];
     assert_int_equal(store_encode(b, &r), STORE_OK);
     static const uint8_t head[20] = {'I', 'N', 'K', 'P', 1, 1, 6, 0, 0x44, 0x33, 0x22, 0x11,
-                                     0x04, 0x03, 0x02, 0x01, 0xD0, 0xC0, 0xB0, 0xA0};
+                                     0x04, 0x03, 0x02, 0x01, 0xC0, 0xB0, 0xA0, 0x90};
     assert_memory_equal(b, head, sizeof head);
     assert_memory_equal(b + 20, r.salt, 16);
     assert_memory_equal(b + 36, r.hash, 32);
@@ -82,6 +82,8 @@ static void test_encode_rejects_bad_fields(void **state)
     r.pin_len = 4;
     assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
     r.pin_len = 0;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT); /* a hash without a PIN */
+    memset(r.hash, 0, sizeof r.hash);
     assert_int_equal(store_encode(b, &r), STORE_OK);
 }
 
@@ -124,6 +126,43 @@ static void test_decode_checks_fields_under_good_crc(void **state)
     b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
     b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
     assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+}
+
+static void put_crc(uint8_t b[STORE_RECORD_BYTES])
+{
+    uint32_t crc = store_crc32(b, 68);
+    b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
+    b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
+}
+
+/* Under a good CRC: a wait above the 30-day cap and a no-PIN record that
+ * carries a hash are not records the lock writes. */
+static void test_decode_rejects_wait_above_cap_and_stray_hash(void **state)
+{
+    (void)state;
+    store_record d, r = sample();
+    uint8_t b[STORE_RECORD_BYTES];
+    r.lockout_ms = STORE_MAX_LOCKOUT_MS;
+    assert_int_equal(store_encode(b, &r), STORE_OK);
+    assert_int_equal(store_decode(&d, b), STORE_OK);
+    b[16] = (uint8_t)(STORE_MAX_LOCKOUT_MS + 1u); b[17] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 8);
+    b[18] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 16); b[19] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 24);
+    put_crc(b);
+    assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+    r.lockout_ms = STORE_MAX_LOCKOUT_MS + 1u;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
+    /* no PIN, hash not zero */
+    r = sample();
+    r.has_pin = false;
+    r.pin_len = 0;
+    memset(r.hash, 0, sizeof r.hash);
+    assert_int_equal(store_encode(b, &r), STORE_OK);
+    assert_int_equal(store_decode(&d, b), STORE_OK);
+    b[36 + 31] = 1;
+    put_crc(b);
+    assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+    r.hash[0] = 1;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
 }
 
 static void test_seq_wrap(void **state)
@@ -200,11 +239,16 @@ static void test_load_cases(void **state)
     /* slot 0 erased, slot 1 corrupt: fail closed (slot 1 was written once) */
     memset(d.mem, 0xFF, BS);
     assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
-    /* slot 0 torn (first write ever), slot 1 erased: still fresh */
+    /* slot 0 bad, slot 1 erased: a torn first write looks exactly like a
+     * record with a bit error beside a mirror erased by a cut save, so it
+     * is not evidence of a fresh device: fail closed */
     memset(d.mem, 0xFF, sizeof d.mem);
     d.mem[0] = 'I';
     d.mem[1] = 0x00;
-    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_EMPTY);
+    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
+    put_slot(&d, 0, r, 5);
+    d.mem[40] ^= 0x08;
+    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
     /* geometry */
     d.io.block_count = 1;
     assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_GEOMETRY);
@@ -363,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_encode_rejects_bad_fields),
         cmocka_unit_test(test_decode_rejects_every_bit_flip),
         cmocka_unit_test(test_decode_checks_fields_under_good_crc),
+        cmocka_unit_test(test_decode_rejects_wait_above_cap_and_stray_hash),
         cmocka_unit_test(test_seq_wrap),
         cmocka_unit_test(test_load_cases),
         cmocka_unit_test(test_read_error_is_io),
