@@ -197,6 +197,7 @@ static const char *check_after_cut(const scenario *sc, uint32_t wait_before_cut)
     int rc = tdev_boot(&dev, &cfg);
     lock_view v;
     lock_get_view(&dev.lk, &v);
+    CHECK(dev.door == 0); /* the door output is off after a cut in any state */
     if (sc->torn_first_write && before == STORE_ERR_CORRUPT) {
         CHECK(rc == LOCK_ERR_RECOVERY && v.state == LOCK_RECOVERY);
         return NULL;
