@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "inkpin/lock.h"
 #include "inkpin/store.h"
 #include "platform/store_file.h"
 #include "util/testutil.h"
@@ -399,6 +400,87 @@ static void test_file_backend(void **state)
     assert_int_equal(store_save(&s, &r), STORE_ERR_IO);
 }
 
+static int dummy_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t n,
+                     const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx; (void)pin; (void)n; (void)salt;
+    memset(hash, 0x42, HAL_KDF_HASH_BYTES);
+    return 0;
+}
+
+static int dummy_random(void *ctx, uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    memset(buf, 0x17, n);
+    return 0;
+}
+
+/* Boots a lock on the file store at path; returns its state. */
+static lock_state boot_on_file(const char *path, int *open_rc)
+{
+    static store_file f;
+    static lock_ctx lk;
+    static hal h;
+    inkpin_diag d = {{0}};
+    memset(&h, 0, sizeof h);
+    h.kdf = dummy_kdf;
+    h.random = dummy_random;
+    *open_rc = store_file_open(&f, &h.storage, path, &d);
+    (void)lock_init(&lk, &h, NULL);
+    return lock_get_state(&lk);
+}
+
+static void read_file(const char *path, uint8_t *buf, size_t cap, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    *n = fread(buf, 1, cap, fp);
+    fclose(fp);
+}
+
+/* Storage faults of the SDL/CLI file store fail closed: a short, empty or
+ * unreadable file boots the lock into recovery and is left as it was; only a
+ * missing file (or one that reads back all 0xFF: never written) is fresh. */
+static void test_file_faults_fail_closed(void **state)
+{
+    (void)state;
+    char path[1200];
+    int rc;
+    snprintf(path, sizeof path, "%s/faults.bin", test_tmpdir());
+    remove(path);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_NO_PIN); /* missing: fresh */
+    assert_int_equal(rc, 0);
+    static uint8_t good[STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS + 1];
+    size_t n;
+    read_file(path, good, sizeof good, &n);
+    assert_int_equal(n, STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS); /* first record written */
+    static const size_t cut[] = {STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS - 1, 100, 0};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *fp = fopen(path, "wb");
+        fwrite(good, 1, cut[i], fp);
+        fclose(fp);
+        assert_int_equal(boot_on_file(path, &rc), LOCK_RECOVERY);
+        assert_int_equal(rc, -1);
+        static uint8_t after[sizeof good];
+        read_file(path, after, sizeof after, &n);
+        assert_int_equal(n, cut[i]); /* not overwritten */
+        assert_memory_equal(after, good, cut[i]);
+    }
+    /* unreadable: a directory where the file should be */
+    remove(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_RECOVERY);
+    assert_int_equal(rc, -1);
+    rmdir(path);
+    /* all 0xFF, full size: reads back as never written */
+    memset(good, 0xFF, sizeof good);
+    FILE *fp = fopen(path, "wb");
+    fwrite(good, 1, STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS, fp);
+    fclose(fp);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_NO_PIN);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_save_across_wrap),
         cmocka_unit_test(test_ram_nor_semantics),
         cmocka_unit_test(test_file_backend),
+        cmocka_unit_test(test_file_faults_fail_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
