@@ -274,13 +274,10 @@ static long run_scenario(const scenario *sc, long *failures)
             sc->setup();
             dev.single_slot = single;
             dev.cut_env = &env;
-            dev.ops = 0;
-            dev.torn = torn;
-            dev.cut_at = n;
-            dev.cut = 0;
+            tdev_cut_after(&dev, n, torn);
             if (setjmp(env) == 0) {
                 sc->body();
-                dev.cut_at = 0;
+                tdev_cut_after(&dev, 0, 0);
                 break; /* completed before the Nth operation: all cut points done */
             }
             /* Power was cut. The countdown's true remaining wait at the cut: */

@@ -391,9 +391,9 @@ static const char *run(uint64_t seed, long n_events, stats *st)
         if (e == EV_TICK)
             arg = rnd(8) == 0 ? (int)rnd(6000) : (int)rnd(400);
         if (e == EV_ARM_CUT) {
-            if (dev.cut_at == 0) {
-                dev.cut_at = dev.ops + 1 + rnd(150);
-                dev.torn = (int)rnd(2);
+            if (dev.fault.cut_at == 0) {
+                uint32_t n = 1 + rnd(150);
+                tdev_cut_after(&dev, n, (int)rnd(2));
             }
             continue;
         }
