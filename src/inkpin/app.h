@@ -1,8 +1,8 @@
 /* app.h - the inkpin device: one portable app drawn through the HAL.
  *
  * WHAT IT IS
- *   The M5Stack Core2 screen of the original project, rebuilt on a small HAL
- *   (src/inkpin/hal.h) so the same code runs on the desktop (ports/sdl),
+ *   The device screen (320x240 touch, as on an M5Stack Core2), drawn through
+ *   a small HAL (src/inkpin/hal.h) so the same code runs on the desktop (ports/sdl),
  *   in the browser (ports/web, WebAssembly) and on the board
  *   (examples/M5Core2Lock). Freestanding C99: no malloc, no stdio, no float,
  *   no sleeping; it reacts to touch and time and draws with the HAL.
@@ -20,8 +20,8 @@
  * MODES
  *   Demo: draw a digit; Predict (or a pen-up pause of auto_predict_ms) runs
  *   ink + net and shows the digit, its confidence and the 28x28 preview, and
- *   logs "digit confidence" (e.g. "7 0.973"), like the original's serial
- *   output ("? 0.412 unsure" below NET_REJECT_CONF, "- no digit" for a dot).
+ *   logs "digit confidence" (e.g. "7 0.973") for a serial port ("? 0.412
+ *   unsure" below NET_REJECT_CONF, "- no digit" for a dot).
  *   Clear empties the drawing.
  *   Lock: the PIN state machine of lock.h. A digit drawn and followed by a
  *   pause is recognized and entered (a dot appears, the drawing clears);
