@@ -425,6 +425,16 @@ static int32_t div_round(int32_t num, int32_t den)
     return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
 }
 
+/* rs->before held the earlier strokes' image (a PIN digit in lock mode):
+ * wiped through a volatile pointer before render returns. */
+static ink_err wipe_before(raster *rs, ink_err rc)
+{
+    volatile uint8_t *p = rs->before;
+    for (size_t i = 0; i < sizeof rs->before; i++)
+        p[i] = 0;
+    return rc;
+}
+
 /* ink_render_style, and the shape check's measurements into *shape (valid
  * when INK_OK). */
 static ink_err render(const ink_buffer *ink, const ink_style *style,
@@ -468,23 +478,20 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
 
     /* Pass 1: box centred, to find the centre of mass. */
     draw_all(ink, &rs);
-    ink_err rc = rs.count == 0 ? INK_NO_DIGIT : INK_OK;
+    if (rs.count == 0)
+        return wipe_before(&rs, INK_NO_DIGIT);
     /* Pass 2: the same ink moved by whole pixels (Q4 offsets move by
      * multiples of 16, so the pattern is the same and the centre of mass
      * moves by exactly the shift); drawn again rather than moving the bitmap,
      * so nothing a custom style clipped in pass 1 is lost, and one code path. */
-    int32_t shift_row = rc == INK_OK ? div_round(14 * rs.count - rs.sum_row, rs.count) : 0;
-    int32_t shift_col = rc == INK_OK ? div_round(14 * rs.count - rs.sum_col, rs.count) : 0;
-    if (shift_row != 0 || shift_col != 0) {
-        rs.off_row_q4 += shift_row * Q;
-        rs.off_col_q4 += shift_col * Q;
-        draw_all(ink, &rs);
-    }
-    /* rs.before holds the earlier strokes' image: a PIN digit in lock mode. */
-    volatile uint8_t *wipe = rs.before;
-    for (size_t i = 0; i < sizeof rs.before; i++)
-        wipe[i] = 0;
-    return rc;
+    int32_t shift_row = div_round(14 * rs.count - rs.sum_row, rs.count);
+    int32_t shift_col = div_round(14 * rs.count - rs.sum_col, rs.count);
+    if (shift_row == 0 && shift_col == 0)
+        return wipe_before(&rs, INK_OK);
+    rs.off_row_q4 += shift_row * Q;
+    rs.off_col_q4 += shift_col * Q;
+    draw_all(ink, &rs);
+    return wipe_before(&rs, INK_OK);
 }
 
 ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
