@@ -194,10 +194,8 @@ static lock_result storage_failed(lock_ctx *lk)
 {
     log_line(lk, "lock: storage failing, recovery needed");
     lk->storage_failed = true;
-    lock_wipe(lk->entry, sizeof lk->entry);
-    lk->entry_len = 0;
-    lock_wipe(lk->pending, sizeof lk->pending);
-    lk->pending_len = 0;
+    wipe_entry(lk);
+    wipe_pending(lk);
     lk->preview = -1;
     lk->preview_left_ms = 0;
     lk->state = LOCK_RECOVERY;
