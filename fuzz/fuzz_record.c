@@ -4,10 +4,12 @@
  *   - store_decode never crashes, and a record it accepts re-encodes to the
  *     same 72 bytes (nothing is ignored or invented);
  *   - store_load on the region picks a slot that itself decodes, and its
- *     result agrees with the per-slot classification (fresh only if slot 1 is
- *     erased, corrupt only if no slot is valid);
- *   - lock_init over the region boots into the state the record implies and
- *     never opens a device whose region holds a PIN record. */
+ *     result agrees with the per-slot classification (fresh exactly when both
+ *     slots read back erased, corrupt only if no slot is valid);
+ *   - lock_init over the region boots into the state the record implies,
+ *     switches the door output off, and never opens a device whose region
+ *     holds a PIN record; the door output is on only while UNLOCKED; a clock
+ *     step backwards never shortens a wait. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,22 @@ static int stub_random(void *ctx, uint8_t *buf, size_t n)
     (void)ctx;
     memset(buf, 0xA5, n);
     return 0;
+}
+
+/* The door output as the lock last set it: -1 never, 0 off, 1 on. */
+static int door;
+static void stub_door(void *ctx, bool open)
+{
+    (void)ctx;
+    door = open ? 1 : 0;
+}
+
+static bool all_erased(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0xFF)
+            return false;
+    return true;
 }
 
 static void check_decode(const uint8_t *data, size_t size)
@@ -77,10 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (rc == STORE_ERR_EMPTY || rc == STORE_ERR_CORRUPT) {
         if (valid[0] || valid[1])
             abort();
-        int erased1 = 1;
-        for (unsigned i = 0; i < STORE_RECORD_BYTES; i++)
-            erased1 &= copy[SLOT + i] == 0xFF;
-        if ((rc == STORE_ERR_EMPTY) != erased1)
+        /* Fresh exactly when both slots read back as never written. */
+        bool fresh = all_erased(copy, STORE_RECORD_BYTES) &&
+                     all_erased(copy + SLOT, STORE_RECORD_BYTES);
+        if ((rc == STORE_ERR_EMPTY) != fresh)
             abort();
     } else {
         abort();
@@ -90,9 +108,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(mem, copy, sizeof mem);
     h.kdf = stub_kdf;
     h.random = stub_random;
+    h.door = stub_door;
+    door = -1;
     static lock_ctx lk;
     int lrc = lock_init(&lk, &h, NULL);
     lock_state s = lock_get_state(&lk);
+    /* The door output is off at boot, whatever the region holds. */
+    if (door != 0)
+        abort();
     if (rc == STORE_OK && r.has_pin && (lrc != LOCK_OK || s != LOCK_LOCKED))
         abort();
     if (rc == STORE_ERR_CORRUPT && (lrc != LOCK_ERR_RECOVERY || s != LOCK_RECOVERY))
@@ -103,6 +126,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lock_enter(&lk);
     lock_tick(&lk, 0);
     lock_tick(&lk, 1000);
+    /* A step backwards never shortens a wait. */
+    lock_view before, after;
+    lock_get_view(&lk, &before);
+    lock_tick(&lk, 999);
+    lock_get_view(&lk, &after);
+    if (after.wait_ms < before.wait_ms)
+        abort();
+    if ((door == 1) != (lock_get_state(&lk) == LOCK_UNLOCKED))
+        abort();
     if (rc == STORE_OK && r.has_pin && lock_get_state(&lk) == LOCK_UNLOCKED) {
         /* Only the right PIN "0123" (stub hash) may open it. */
         uint8_t h0123[HAL_KDF_HASH_BYTES];

@@ -186,6 +186,22 @@ static void draw_button(const app *a, int id, int x, int y, int w, int h, bool a
     text_centred(a, x, w, y + (h - FONT8X8_H) / 2, button_label[id], 1, APP_COLOR_TEXT, face);
 }
 
+/* Ink colour: white in demo mode; in lock mode dim while drawn and fainter
+ * once the pen is up (an onlooker reads a faint, short-lived stroke less
+ * easily); 0 = draw nothing (APP_LOCK_INK_NONE). */
+static bool ink_visible(const app *a)
+{
+    return a->mode != APP_MODE_LOCK || a->cfg.lock_ink != APP_LOCK_INK_NONE;
+}
+
+static uint16_t ink_color(const app *a)
+{
+    if (a->mode != APP_MODE_LOCK || a->cfg.lock_ink == APP_LOCK_INK_FULL) {
+        return APP_COLOR_INK;
+    }
+    return a->stroking ? APP_COLOR_LOCK_INK : APP_COLOR_LOCK_INK_FADED;
+}
+
 /* A square pen of side pen_px centred on (x, y), clipped to the drawing area. */
 static void pen_dot(const app *a, int x, int y)
 {
@@ -195,8 +211,8 @@ static void pen_dot(const app *a, int x, int y)
     if (y0 < 0) y0 = 0;
     if (x1 > APP_CANVAS) x1 = APP_CANVAS;
     if (y1 > APP_CANVAS) y1 = APP_CANVAS;
-    if (x1 > x0 && y1 > y0) {
-        fill(a, x0, y0, x1 - x0, y1 - y0, APP_COLOR_INK);
+    if (x1 > x0 && y1 > y0 && ink_visible(a)) {
+        fill(a, x0, y0, x1 - x0, y1 - y0, ink_color(a));
     }
 }
 
@@ -364,10 +380,30 @@ static void paint_buttons(const app *a)
     }
 }
 
+/* The preview through the optional hal->draw_bitmap8, one 28-pixel row per
+ * call (a port with a native grey blit draws it in 28 calls). */
+static void paint_preview_grey(const app *a)
+{
+    uint8_t row[NET_IMAGE_SIDE];
+    for (int r = 0; r < NET_IMAGE_SIDE; r++) {
+        for (int c = 0; c < NET_IMAGE_SIDE; c++) {
+            row[c] = a->has_preview && ink_pixel(a->image, r, c) ? 255u : 0u;
+        }
+        a->hal->draw_bitmap8(a->hal->ctx, PREVIEW_X, PREVIEW_Y + r * PREVIEW_SCALE, NET_IMAGE_SIDE,
+                             1, row, PREVIEW_SCALE);
+    }
+}
+
 /* The 28x28 image the engine saw, scaled x2, row-packed MSB-first for draw_bitmap1. */
 static void paint_preview(const app *a)
 {
     uint8_t rows[NET_IMAGE_SIDE * 4];
+    if (a->hal->draw_bitmap8 != NULL) {
+        fill(a, PREVIEW_X - 2, PREVIEW_Y - 2, NET_IMAGE_SIDE * PREVIEW_SCALE + 4,
+             NET_IMAGE_SIDE * PREVIEW_SCALE + 4, APP_COLOR_DIM);
+        paint_preview_grey(a);
+        return;
+    }
     memset(rows, 0, sizeof rows);
     if (a->has_preview) {
         for (int r = 0; r < NET_IMAGE_SIDE; r++) {
@@ -514,7 +550,10 @@ static void lockui_result(app *a, lock_result r)
         break;
     case LOCK_RESULT_ERROR:
         lockui_message(a, MSG_ERROR);
-        log_line(a, "lock: storage or KDF error");
+        log_line(a, "lock: KDF or random error");
+        break;
+    case LOCK_RESULT_STORAGE_FAILED:
+        clear_ink(a); /* recovery: nothing more to draw */
         break;
     default:
         break;
@@ -767,9 +806,15 @@ static void paint_lock_panel(app *a)
     status = lockui_status(a, &v, &color, buf);
     text_centred(a, APP_PANEL_X, APP_PANEL_W, STATUS_Y, status, 1, color, APP_COLOR_PANEL);
     if (v.state == LOCK_RECOVERY) {
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, STATUS_Y + 16, "see docs/", 1, APP_COLOR_DIM,
-                     APP_COLOR_PANEL);
-        text_centred(a, APP_PANEL_X, APP_PANEL_W, STATUS_Y + 26, "security", 1, APP_COLOR_DIM,
+        int y = STATUS_Y + 16;
+        if (v.storage_failed) { /* worn-out or missing flash: the reason first */
+            text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "storage", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
+            text_centred(a, APP_PANEL_X, APP_PANEL_W, y + 10, "failing", 1, APP_COLOR_BAD,
+                         APP_COLOR_PANEL);
+            y += 26;
+        }
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "see docs/", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        text_centred(a, APP_PANEL_X, APP_PANEL_W, y + 10, "security", 1, APP_COLOR_DIM,
                      APP_COLOR_PANEL);
     } else if (v.state != LOCK_UNLOCKED && v.state != LOCK_NO_PIN) {
         paint_dots(a, &v);
@@ -786,11 +831,10 @@ static void paint_lock_panel(app *a)
     a->painted_sig = lockui_signature(a, &v);
 }
 
+/* lock_init checks the HAL itself and switches the door output off first,
+ * whatever else fails. */
 static app_err lockui_init(app *a)
 {
-    if (a->hal->kdf == NULL || a->hal->random == NULL || a->hal->storage.read == NULL) {
-        return APP_ERR_LOCK;
-    }
     return lock_init(&a->lock, a->hal, a->cfg.lock) == LOCK_OK ? APP_OK : APP_ERR_LOCK;
 }
 
@@ -875,6 +919,9 @@ static void pointer_up(app *a)
         a->stroking = false;
         a->pending = true;
         a->pen_up_ms = now(a);
+        if (a->mode == APP_MODE_LOCK && a->cfg.lock_ink == APP_LOCK_INK_DIM) {
+            paint_canvas(a); /* fade the strokes so far */
+        }
         return;
     }
     if (a->pressed != BTN_NONE) {
@@ -921,6 +968,8 @@ void app_tick(app *a)
     }
     if (a->mode == APP_MODE_LOCK) {
         lockui_tick(a, t);
+    } else {
+        (void)lock_tick(&a->lock, t); /* waits and the auto-relock run in demo mode too */
     }
     if (a->panel_dirty) {
         paint_panel(a);
@@ -997,6 +1046,7 @@ void app_config_default(app_config *cfg)
     cfg->pen_px = 8;
     cfg->model = NULL;
     cfg->lock = NULL;
+    cfg->lock_ink = APP_LOCK_INK_DIM;
 }
 
 app_err app_init(app *a, const hal *h, const app_config *cfg)

@@ -425,6 +425,16 @@ static int32_t div_round(int32_t num, int32_t den)
     return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
 }
 
+/* rs->before held the earlier strokes' image (a PIN digit in lock mode):
+ * wiped through a volatile pointer before render returns. */
+static ink_err wipe_before(raster *rs, ink_err rc)
+{
+    volatile uint8_t *p = rs->before;
+    for (size_t i = 0; i < sizeof rs->before; i++)
+        p[i] = 0;
+    return rc;
+}
+
 /* ink_render_style, and the shape check's measurements into *shape (valid
  * when INK_OK). */
 static ink_err render(const ink_buffer *ink, const ink_style *style,
@@ -469,7 +479,7 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
     /* Pass 1: box centred, to find the centre of mass. */
     draw_all(ink, &rs);
     if (rs.count == 0)
-        return INK_NO_DIGIT;
+        return wipe_before(&rs, INK_NO_DIGIT);
     /* Pass 2: the same ink moved by whole pixels (Q4 offsets move by
      * multiples of 16, so the pattern is the same and the centre of mass
      * moves by exactly the shift); drawn again rather than moving the bitmap,
@@ -477,11 +487,11 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
     int32_t shift_row = div_round(14 * rs.count - rs.sum_row, rs.count);
     int32_t shift_col = div_round(14 * rs.count - rs.sum_col, rs.count);
     if (shift_row == 0 && shift_col == 0)
-        return INK_OK;
+        return wipe_before(&rs, INK_OK);
     rs.off_row_q4 += shift_row * Q;
     rs.off_col_q4 += shift_col * Q;
     draw_all(ink, &rs);
-    return INK_OK;
+    return wipe_before(&rs, INK_OK);
 }
 
 ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,

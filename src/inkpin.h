@@ -21,6 +21,7 @@
 #include "inkpin/net.h"
 #include "inkpin/default_model.h"
 #include "inkpin/hal.h"
+#include "inkpin/store_bd.h"
 #include "inkpin/store.h"
 #include "inkpin/lock.h"
 #include "inkpin/app.h"

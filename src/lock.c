@@ -19,8 +19,10 @@
 #define LOCK_DECLASSIFY(p, n) ((void)(p), (void)(n))
 #endif
 
-#define MAX_DELAY_S (30u * 24u * 3600u)
-#define CHECKPOINT_MIN_MS 60000u
+#define MAX_DELAY_S (STORE_MAX_LOCKOUT_MS / 1000u)
+#define CHECKPOINT_MIN_MS 1000u
+#define DEFAULT_RELOCK_MS 10000u
+#define CLOCK_BACKWARDS 0x80000000u /* a difference this large is a step back */
 
 const lock_schedule lock_default_schedule = {
     4u, 7u, {30u, 60u, 300u, 900u, 3600u, 10800u, 43200u}, 0u};
@@ -66,9 +68,22 @@ static void wipe_pending(lock_ctx *lk)
     lk->pending_len = 0;
 }
 
+/* The door output follows the state: on exactly while UNLOCKED. Called after
+ * every event, so no path can leave it on in another state. */
+static void sync_door(lock_ctx *lk)
+{
+    bool want = lk->state == LOCK_UNLOCKED;
+    if (want == lk->door_open)
+        return;
+    lk->door_open = want;
+    if (lk->hal && lk->hal->door)
+        lk->hal->door(lk->hal->ctx, want);
+}
+
 static lock_result finish(lock_ctx *lk, lock_result r)
 {
     lk->last = r;
+    sync_door(lk);
     return r;
 }
 
@@ -110,6 +125,7 @@ void lock_default_config(lock_config *cfg)
     cfg->enroll_min_len = LOCK_PIN_MIN;
     cfg->enroll_preview_ms = 1000u;
     cfg->unlock_preview_ms = 0u;
+    cfg->relock_ms = DEFAULT_RELOCK_MS;
 }
 
 static bool config_ok(const lock_config *c)
@@ -131,10 +147,11 @@ static bool config_ok(const lock_config *c)
  * new record is the newest (a cut from here on boots with it); after the
  * second, a later bit error in either slot cannot roll the lock back to an
  * older record (e.g. from "PIN set" to "no PIN"). If only the second write
- * fails, the record is stored and the mirror is redone by the next save. */
+ * fails, the record is stored and the mirror is redone by the next save or
+ * boot. The first write is tried twice before the storage counts as failed. */
 static bool save(lock_ctx *lk, store_record *r)
 {
-    if (store_save(&lk->st, r) != STORE_OK) {
+    if (store_save(&lk->st, r) != STORE_OK && store_save(&lk->st, r) != STORE_OK) {
         log_line(lk, "lock: storage write failed");
         return false;
     }
@@ -168,6 +185,38 @@ static bool save_no_pin(lock_ctx *lk)
 static bool ensure_provisioned(lock_ctx *lk)
 {
     return lk->st.newest >= 0 || save_no_pin(lk);
+}
+
+/* A write the lock needs (an attempt's failure record, a new PIN, a wipe)
+ * did not reach the flash: nothing can be counted, so nothing may be
+ * compared. Fail closed into recovery and say why (view.storage_failed). */
+static lock_result storage_failed(lock_ctx *lk)
+{
+    log_line(lk, "lock: storage failing, recovery needed");
+    lk->storage_failed = true;
+    wipe_entry(lk);
+    wipe_pending(lk);
+    lk->preview = -1;
+    lk->preview_left_ms = 0;
+    lk->state = LOCK_RECOVERY;
+    lk->purpose = LOCK_PURPOSE_NONE;
+    return LOCK_RESULT_STORAGE_FAILED;
+}
+
+/* Boot found the newest record in one slot and the other slot erased, torn or
+ * bad: write the mirror now, so that one more fault in the remaining slot
+ * cannot leave the device without a readable record. */
+static void restore_mirror(lock_ctx *lk)
+{
+    int other = lk->st.newest == 0 ? 1 : 0;
+    if (lk->st.slot[other] == STORE_SLOT_VALID)
+        return;
+    store_record r = lk->rec;
+    if (store_save(&lk->st, &r) == STORE_OK)
+        lk->rec.sequence = r.sequence;
+    else
+        log_line(lk, "lock: storage mirror write failed");
+    lock_wipe(&r, sizeof r);
 }
 
 /* ---- entry rules per state ---------------------------------------------- */
@@ -241,6 +290,10 @@ int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
     lk->preview = -1;
     lk->state = LOCK_RECOVERY;
     lk->hal = h;
+    /* Off at every boot, before anything can fail: the output may have been
+     * on when the power went. */
+    if (h && h->door)
+        h->door(h->ctx, false);
     if (cfg)
         lk->cfg = *cfg;
     else
@@ -259,6 +312,7 @@ int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
     }
     lk->wait_at_checkpoint_ms = lk->rec.lockout_ms;
     lk->state = lk->rec.has_pin ? LOCK_LOCKED : LOCK_NO_PIN;
+    restore_mirror(lk);
     /* A cut between "failure persisted" and "PIN wiped" finishes the wipe now. */
     if (lk->rec.has_pin && wipe_enabled(lk) && lk->rec.failed_attempts >= lk->cfg.schedule.wipe_after) {
         log_line(lk, "lock: attempt limit reached, PIN wiped");
@@ -272,6 +326,8 @@ int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 
 lock_result lock_digit(lock_ctx *lk, int digit)
 {
+    if (digit < 0 || digit > 9)
+        return finish(lk, LOCK_RESULT_IGNORED); /* in every state, before anything changes */
     if (lk->state == LOCK_NO_PIN)
         start_enroll(lk, LOCK_PURPOSE_NONE, LOCK_NO_PIN);
     hide_preview(lk);
@@ -279,8 +335,6 @@ lock_result lock_digit(lock_ctx *lk, int digit)
         return finish(lk, LOCK_RESULT_IGNORED);
     if (waiting(lk))
         return finish(lk, LOCK_RESULT_WAIT);
-    if (digit < 0 || digit > 9)
-        return finish(lk, LOCK_RESULT_IGNORED);
     if (lk->entry_len >= entry_max(lk))
         return finish(lk, LOCK_RESULT_FULL);
     lk->entry[lk->entry_len++] = (uint8_t)digit;
@@ -347,17 +401,23 @@ static lock_result set_pin(lock_ctx *lk)
     r.pin_len = lk->pending_len;
     r.failed_attempts = 0;
     r.lockout_ms = 0;
-    if (!save(lk, &r))
+    if (!save(lk, &r)) {
+        res = LOCK_RESULT_STORAGE_FAILED;
         goto done;
+    }
     lk->rec = r;
     lk->wait_at_checkpoint_ms = 0;
     res = LOCK_RESULT_PIN_SET;
 done:
     lock_wipe(&r, sizeof r);
-    if (res == LOCK_RESULT_PIN_SET)
+    if (res == LOCK_RESULT_PIN_SET) {
         go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
-    else
+        lk->open_ms = 0;
+    } else if (res == LOCK_RESULT_STORAGE_FAILED) {
+        res = storage_failed(lk);
+    } else {
         start_enroll(lk, lk->purpose, lk->origin); /* start over; nothing changed */
+    }
     return res;
 }
 
@@ -378,7 +438,7 @@ static lock_result enter_confirm(lock_ctx *lk)
 static lock_result wipe_pin(lock_ctx *lk, lock_result ok_result)
 {
     if (!save_no_pin(lk))
-        return LOCK_RESULT_ERROR;
+        return storage_failed(lk);
     go(lk, LOCK_NO_PIN, LOCK_PURPOSE_NONE);
     return ok_result;
 }
@@ -423,14 +483,11 @@ static lock_result after_success(lock_ctx *lk)
     }
     if (lk->state == LOCK_LOCKED) {
         go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
+        lk->open_ms = 0;
         return LOCK_RESULT_UNLOCKED;
     }
-    if (lk->purpose == LOCK_PURPOSE_REMOVE) {
-        lock_result res = wipe_pin(lk, LOCK_RESULT_PIN_REMOVED);
-        if (res == LOCK_RESULT_ERROR)
-            go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
-        return res;
-    }
+    if (lk->purpose == LOCK_PURPOSE_REMOVE)
+        return wipe_pin(lk, LOCK_RESULT_PIN_REMOVED);
     start_enroll(lk, LOCK_PURPOSE_CHANGE, LOCK_UNLOCKED);
     return LOCK_RESULT_VERIFIED;
 }
@@ -445,10 +502,8 @@ static lock_result enter_attempt(lock_ctx *lk)
         wipe_entry(lk);
         return wipe_pin(lk, LOCK_RESULT_WIPED);
     }
-    if (!persist_attempt(lk)) {
-        wipe_entry(lk);
-        return LOCK_RESULT_ERROR;
-    }
+    if (!persist_attempt(lk))
+        return storage_failed(lk);
     int same = check_entry(lk);
     if (same < 0)
         return LOCK_RESULT_ERROR;
@@ -524,15 +579,27 @@ lock_result lock_cancel(lock_ctx *lk)
 
 /* ---- time --------------------------------------------------------------- */
 
-/* Persist the countdown every 1/4 of the wait left at the last checkpoint
- * (at least a minute apart) and when it reaches zero: a 12 h wait costs 22
- * writes, and a reboot resumes from the last checkpoint. */
+/* Persist the countdown before the stored wait runs a quarter of what is left
+ * ahead (a second in the last 4 s), and when it reaches zero: a reboot
+ * resumes at most that much above what was really left. */
 static bool checkpoint_due(const lock_ctx *lk)
 {
-    uint32_t at = lk->wait_at_checkpoint_ms;
-    uint32_t step = at / 4u > CHECKPOINT_MIN_MS ? at / 4u : CHECKPOINT_MIN_MS;
-    return lk->rec.lockout_ms == 0 || at - lk->rec.lockout_ms >= step;
+    uint32_t left = lk->rec.lockout_ms;
+    uint32_t step = left / 4u > CHECKPOINT_MIN_MS ? left / 4u : CHECKPOINT_MIN_MS;
+    return left == 0 || lk->wait_at_checkpoint_ms - left >= step;
 }
+
+/* A successful unlock (or a new PIN) opened the lock relock_ms ago, and it is
+ * still open or in a PIN change/removal started from there: lock it. */
+static bool relock_due(const lock_ctx *lk)
+{
+    bool from_open = lk->state == LOCK_UNLOCKED ||
+                     (lk->origin == LOCK_UNLOCKED &&
+                      (lk->state == LOCK_VERIFY || lk->state == LOCK_ENROLL || lk->state == LOCK_CONFIRM));
+    return from_open && lk->rec.has_pin && lk->cfg.relock_ms != 0 && lk->open_ms >= lk->cfg.relock_ms;
+}
+
+static lock_result count_down(lock_ctx *lk, uint32_t elapsed);
 
 lock_result lock_tick(lock_ctx *lk, uint32_t now_ms)
 {
@@ -541,8 +608,30 @@ lock_result lock_tick(lock_ctx *lk, uint32_t now_ms)
         lk->last_tick_ms = now_ms;
         return LOCK_RESULT_NONE;
     }
-    uint32_t elapsed = now_ms - lk->last_tick_ms; /* wrap-safe */
+    /* now_ms is monotonic and wraps after 49.7 days; a difference of 2^31 or
+     * more is a step backwards (a port bug, a counter reset): it counts as
+     * no time at all, so it can never end a wait. */
+    uint32_t elapsed = now_ms - lk->last_tick_ms;
+    if (elapsed >= CLOCK_BACKWARDS)
+        elapsed = 0;
     lk->last_tick_ms = now_ms;
+    if (lk->open_ms < UINT32_MAX - elapsed)
+        lk->open_ms += elapsed;
+    else
+        lk->open_ms = UINT32_MAX;
+    lock_result res = count_down(lk, elapsed);
+    if (relock_due(lk)) {
+        log_line(lk, "lock: relocked after the timeout");
+        go(lk, LOCK_LOCKED, LOCK_PURPOSE_NONE);
+        res = finish(lk, LOCK_RESULT_LOCKED);
+    }
+    sync_door(lk);
+    return res;
+}
+
+/* Preview timer and backoff countdown, with its checkpoints. */
+static lock_result count_down(lock_ctx *lk, uint32_t elapsed)
+{
     if (lk->preview_left_ms > elapsed) {
         lk->preview_left_ms -= elapsed;
     } else {
@@ -582,6 +671,8 @@ void lock_get_view(const lock_ctx *lk, lock_view *v)
     v->preview = lk->preview;
     v->open = lk->state != LOCK_LOCKED && lk->state != LOCK_RECOVERY;
     v->recovery_needed = lk->state == LOCK_RECOVERY;
+    v->storage_failed = lk->storage_failed;
+    v->door_open = lk->door_open;
     v->wait_ms = lk->state == LOCK_RECOVERY ? 0 : lk->rec.lockout_ms;
     v->failed_attempts = lk->rec.failed_attempts;
     v->attempts_before_wipe = UINT32_MAX;

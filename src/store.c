@@ -55,16 +55,28 @@ bool store_seq_newer(uint32_t a, uint32_t b)
 
 /* ---- record encoding ------------------------------------------------------ */
 
-static bool pin_fields_ok(bool has_pin, uint32_t pin_len)
+static bool all_zero(const uint8_t *p, size_t n)
 {
+    uint8_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= p[i];
+    return any == 0;
+}
+
+/* The ranges every record the lock writes keeps: a PIN length that matches
+ * the flag, no hash without a PIN, a wait within the 30-day cap. */
+static bool fields_ok(bool has_pin, uint32_t pin_len, uint32_t lockout_ms, const uint8_t *hash)
+{
+    if (lockout_ms > STORE_MAX_LOCKOUT_MS)
+        return false;
     if (!has_pin)
-        return pin_len == 0;
+        return pin_len == 0 && all_zero(hash, STORE_HASH_BYTES);
     return pin_len >= STORE_PIN_MIN && pin_len <= STORE_PIN_MAX;
 }
 
 int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
 {
-    if (!pin_fields_ok(r->has_pin, r->pin_len))
+    if (!fields_ok(r->has_pin, r->pin_len, r->lockout_ms, r->hash))
         return STORE_ERR_FORMAT;
     memset(out, 0, STORE_RECORD_BYTES);
     out[0] = MAGIC0;
@@ -94,7 +106,7 @@ int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
     if (get_u32(in + CRC_OFFSET) != store_crc32(in, CRC_OFFSET))
         return STORE_ERR_FORMAT;
     bool has_pin = (in[5] & FLAG_HAS_PIN) != 0;
-    if (!pin_fields_ok(has_pin, in[6]))
+    if (!fields_ok(has_pin, in[6], get_u32(in + 16), in + 36))
         return STORE_ERR_FORMAT;
     r->has_pin = has_pin;
     r->pin_len = in[6];
@@ -173,7 +185,11 @@ int store_load(store *s, const hal_storage *io, store_record *r)
         s->sequence = r->sequence;
         rc = STORE_OK;
     } else {
-        rc = s->slot[1] == STORE_SLOT_ERASED ? STORE_ERR_EMPTY : STORE_ERR_CORRUPT;
+        /* Only a region that reads back as never written is fresh: a bad slot
+         * beside an erased one may be a PIN record with a bit error beside a
+         * mirror whose save lost power after the erase. */
+        bool never_written = s->slot[0] == STORE_SLOT_ERASED && s->slot[1] == STORE_SLOT_ERASED;
+        rc = never_written ? STORE_ERR_EMPTY : STORE_ERR_CORRUPT;
     }
     wipe(cand, sizeof cand);
     return rc;
@@ -231,63 +247,4 @@ done:
     wipe(back, sizeof back);
     wipe(&out, sizeof out);
     return rc;
-}
-
-/* ---- RAM back-end with NOR semantics --------------------------------------- */
-
-static int ram_in_range(const store_ram *ram, uint32_t block, uint32_t off, uint32_t size)
-{
-    return block < ram->block_count && off <= ram->block_size && size <= ram->block_size - off;
-}
-
-static int ram_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
-{
-    store_ram *ram = ctx;
-    if (!ram_in_range(ram, block, off, size))
-        return -1;
-    memcpy(buf, ram->mem + (size_t)block * ram->block_size + off, size);
-    return 0;
-}
-
-static int ram_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    store_ram *ram = ctx;
-    const uint8_t *src = buf;
-    if (!ram_in_range(ram, block, off, size))
-        return -1;
-    uint8_t *dst = ram->mem + (size_t)block * ram->block_size + off;
-    for (uint32_t i = 0; i < size; i++)
-        dst[i] &= src[i]; /* programming can only clear bits */
-    return 0;
-}
-
-static int ram_erase(void *ctx, uint32_t block)
-{
-    store_ram *ram = ctx;
-    if (block >= ram->block_count)
-        return -1;
-    memset(ram->mem + (size_t)block * ram->block_size, 0xFF, ram->block_size);
-    return 0;
-}
-
-static int ram_sync(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
-
-void store_ram_init(hal_storage *io, store_ram *ram, uint8_t *mem, uint32_t block_size,
-                    uint32_t block_count, uint32_t prog_size)
-{
-    ram->mem = mem;
-    ram->block_size = block_size;
-    ram->block_count = block_count;
-    io->ctx = ram;
-    io->read = ram_read;
-    io->prog = ram_prog;
-    io->erase = ram_erase;
-    io->sync = ram_sync;
-    io->block_size = block_size;
-    io->block_count = block_count;
-    io->prog_size = prog_size;
 }

@@ -25,6 +25,6 @@ for c in "$src"/src/*.c; do
   objs+=("$o")
 done
 g++ -std=gnu++17 -O1 "${warn[@]}" -I"$stub" -I"$src/src" -x c++ -c "$sketch" -o "$out/main.o"
-g++ -std=gnu++17 -O1 -Wall -Wextra -I"$stub" -c "$stub/stub.cpp" -o "$out/stub.o"
+g++ -std=gnu++17 -O1 -Wall -Wextra -I"$stub" -I"$src/src" -c "$stub/stub.cpp" -o "$out/stub.o"
 g++ "$out/main.o" "$out/stub.o" "${objs[@]}" $(pkg-config --libs libsodium) -o "$out/m5stack_stub"
 "$out/m5stack_stub"

@@ -46,8 +46,12 @@ trap cleanup EXIT
 STARTUP_POLLS=300
 
 # Xvfb picks a free display itself and writes its number to fd 3 (no races
-# with other tests running in parallel).
-Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp 3>"$out/display" >"$out/xvfb.log" 2>&1 &
+# with other tests running in parallel). -noreset: by default Xvfb resets
+# itself whenever its last client disconnects, as the readiness probe below
+# does; a client that connects while that reset runs (the simulator, started
+# right after the probe) loses its connection, and SDL then quietly falls back
+# to another video driver: the simulator prints "ready" but has no X window.
+Xvfb -displayfd 3 -screen 0 800x600x24 -nolisten tcp -noreset 3>"$out/display" >"$out/xvfb.log" 2>&1 &
 pids+=($!)
 disp=""
 for _ in $(seq 1 $STARTUP_POLLS); do
@@ -70,16 +74,23 @@ ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   "$sim" --store "$out/lock.bin" --export "$out/drawn.ndjson" ${model:+--model "$model"} >"$out/sim.log" 2>&1 &
 sim_pid=$!
 pids+=($sim_pid)
-wid=""
+# "ready" comes after the renderer exists: SDL may replace the first window
+# with a new one when it sets up the renderer, so a window found earlier can
+# be gone by the time it is used.
 for _ in $(seq 1 $STARTUP_POLLS); do
-  wid=$(xdotool search --name '^inkpin$' 2>/dev/null | head -n1 || true)
-  [ -n "$wid" ] && break
+  grep -q '^inkpin-sim: ready' "$out/sim.log" && break
+  kill -0 "$sim_pid" 2>/dev/null || fail "inkpin-sim exited during start-up"
   sleep 0.1
 done
-[ -n "$wid" ] || fail "no inkpin window"
+grep -q '^inkpin-sim: ready' "$out/sim.log" || fail "inkpin-sim did not get ready"
+grep -q '^inkpin-sim: ready.*video x11)' "$out/sim.log" ||
+  fail "inkpin-sim is not on the X server (SDL video driver: $(sed -n 's/.*video \(.*\))$/\1/p' "$out/sim.log"))"
+wid=$(xdotool search --name '^inkpin$' 2>/dev/null | head -n1 || true)
+[ -n "$wid" ] || fail "no inkpin window although inkpin-sim is ready on x11"
 sleep 0.5
 eval "$(xdotool getwindowgeometry --shell "$wid")" # X Y WIDTH HEIGHT
-[ "$WIDTH" = 640 ] && [ "$HEIGHT" = 480 ] || fail "window is ${WIDTH}x$HEIGHT, expected 640x480"
+# 320x240 screen + the 16-pixel door LED strip, at scale 2.
+[ "$WIDTH" = 640 ] && [ "$HEIGHT" = 512 ] || fail "window is ${WIDTH}x$HEIGHT, expected 640x512"
 echo "sdl_e2e: window $wid at $X,$Y on :$disp"
 
 # Screen coordinates of app pixel (x, y) at scale 2 (the centre of the 2x2 block).
@@ -166,6 +177,7 @@ node -e '
 
 wait_until pixel_becomes start.png 260 20 64 160 255 || fail "the screen was not painted (DEMO tab)"
 expect_pixel start.png 120 120 0 0 0 "empty drawing area"
+expect_pixel start.png 10 248 96 16 16 "door LED off (locked) at start"
 expect_pixel start.png 244 100 24 28 36 "panel"
 
 k=0
@@ -249,6 +261,13 @@ if [ ${#good[@]} -ge 2 ]; then
   # UNLOCKED, large and green, in the drawing area (the "U" at x 24, y 104, size 3).
   wait_until pixel_becomes unlocked.png 28 105 64 208 96 || fail "no UNLOCKED after setting the PIN"
   grep -qE '^lock: PIN set' "$out/sim.log" || fail "no 'lock: PIN set' log line"
+  # The door output: on while UNLOCKED (green LED), off again at the
+  # auto-relock (10 s by default).
+  wait_until pixel_becomes door_open.png 10 248 64 208 96 || fail "door LED not on while UNLOCKED"
+  grep -qE '^door: open$' "$out/sim.log" || fail "no 'door: open' log line"
+  wait_until pixel_becomes door_relocked.png 10 248 96 16 16 || fail "door LED still on after the relock time"
+  grep -qE '^lock: relocked' "$out/sim.log" || fail "no 'lock: relocked' log line"
+  expect_pixel door_relocked.png 28 105 0 0 0 "UNLOCKED gone after the relock"
   if sed -n '/^lock:/,$p' "$out/sim.log" | grep -qE '^[0-9?] '; then
     fail "a prediction line was logged in lock mode"
   fi

@@ -88,6 +88,11 @@ typedef struct {
     uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
     uint32_t now;
     uint8_t flash[2][STORE_BLOCK];
+    store_ram ram;         /* the library's NOR back-end over flash */
+    store_fault fault;     /* ... behind fault injection (worn-out flash) */
+    hal_storage ram_io;
+    int door;              /* -1 never called, else the last value */
+    int door_calls;
     drawn_text texts[MAX_TEXTS];
     int n_texts;
     char log[MAX_LOG][64];
@@ -157,34 +162,11 @@ static uint32_t t_now(void *ctx)
     return B.now;
 }
 
-static int t_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+static void t_door(void *ctx, bool open)
 {
     (void)ctx;
-    assert_true(block < 2 && off + size <= STORE_BLOCK);
-    memcpy(buf, B.flash[block] + off, size);
-    return 0;
-}
-
-static int t_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    (void)ctx;
-    assert_true(block < 2 && off + size <= STORE_BLOCK);
-    memcpy(B.flash[block] + off, buf, size);
-    return 0;
-}
-
-static int t_erase(void *ctx, uint32_t block)
-{
-    (void)ctx;
-    assert_true(block < 2);
-    memset(B.flash[block], 0xFF, STORE_BLOCK);
-    return 0;
-}
-
-static int t_sync(void *ctx)
-{
-    (void)ctx;
-    return 0;
+    B.door = open ? 1 : 0;
+    B.door_calls++;
 }
 
 /* A fast stand-in KDF for the test (the real ones are tested in the lock's
@@ -230,13 +212,10 @@ static void board_reset(bool erase_flash)
     H.draw_text = t_text;
     H.touch = t_touch;
     H.now_ms = t_now;
-    H.storage.read = t_read;
-    H.storage.prog = t_prog;
-    H.storage.erase = t_erase;
-    H.storage.sync = t_sync;
-    H.storage.block_size = STORE_BLOCK;
-    H.storage.block_count = 2;
-    H.storage.prog_size = 4;
+    store_ram_init(&B.ram_io, &B.ram, &B.flash[0][0], STORE_BLOCK, 2, 4);
+    store_fault_init(&H.storage, &B.fault, &B.ram_io);
+    B.door = -1;
+    H.door = t_door;
     H.kdf = t_kdf;
     H.random = t_random;
     H.log = t_log;
@@ -509,6 +488,115 @@ static void assert_no_secret_logged(int from)
     }
 }
 
+/* Sets PIN 1111 on a fresh board in lock mode and returns UNLOCKED. */
+static void set_pin_1111(void)
+{
+    start_app(true);
+    tap(300, 20);
+    for (int i = 0; i < 4; i++) {
+        draw_digit(vertical_bar);
+    }
+    press_enter();
+    enter_pin(vertical_bar, 4);
+    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_UNLOCKED);
+}
+
+/* Finding 4: in lock mode an onlooker must not read the digit off the
+ * screen: the stroke is dim while drawn and fainter still after pen-up
+ * (demo mode keeps white ink); APP_LOCK_INK_NONE draws nothing at all. */
+static void test_lock_ink_is_dim_and_fades(void **state)
+{
+    (void)state;
+    const int part[] = {120, 40, 121, 80, 120, 120};
+    start_app(true);
+    tap(300, 20);
+    for (int i = 0; i < 3; i++) {
+        app_pointer(&A, true, part[2 * i], part[2 * i + 1]);
+        app_tick(&A);
+    }
+    assert_int_not_equal(px(120, 80), APP_COLOR_INK); /* not full white */
+    assert_int_equal(px(120, 80), APP_COLOR_LOCK_INK);
+    app_pointer(&A, false, 0, 0);
+    app_tick(&A);
+    assert_int_equal(px(120, 80), APP_COLOR_LOCK_INK_FADED); /* faded at pen-up */
+    pause_ms(800);
+    assert_int_equal(px(120, 80), APP_COLOR_CANVAS); /* gone once read */
+
+    app_config cfg;
+    board_reset(true);
+    app_config_default(&cfg);
+    cfg.model = &model;
+    cfg.start_mode = APP_MODE_LOCK;
+    cfg.lock_ink = APP_LOCK_INK_NONE;
+    assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+    for (int i = 0; i < 3; i++) {
+        app_pointer(&A, true, part[2 * i], part[2 * i + 1]);
+        app_tick(&A);
+    }
+    assert_false(region_has(100, 30, 40, 100, APP_COLOR_INK));
+    assert_false(region_has(100, 30, 40, 100, APP_COLOR_LOCK_INK));
+    assert_int_equal(px(120, 80), APP_COLOR_CANVAS);
+    app_pointer(&A, false, 0, 0);
+    pause_ms(800);
+    lock_view v;
+    lock_get_view(app_lock(&A), &v);
+    assert_int_equal(v.digits, 1); /* still recognized and entered */
+}
+
+/* The door output: off at boot, on only while UNLOCKED, off at Lock, off at
+ * the relock timeout (10 s by default) even in demo mode, off after a reboot. */
+static void test_door_output(void **state)
+{
+    (void)state;
+    start_app(true);
+    assert_int_equal(B.door, 0); /* switched off first thing at boot */
+    set_pin_1111();
+    assert_int_equal(B.door, 1);
+    assert_true(lock_get_state(app_lock(&A)) == LOCK_UNLOCKED);
+    tap(280, 140); /* Lock */
+    assert_int_equal(B.door, 0);
+    enter_pin(horizontal_bar, 4); /* wrong */
+    assert_int_equal(B.door, 0);
+    enter_pin(vertical_bar, 4);
+    assert_int_equal(B.door, 1);
+    /* Auto-relock, counted also while the demo tab is shown. */
+    tap(260, 20);
+    assert_int_equal(app_get_mode(&A), APP_MODE_DEMO);
+    pause_ms(9000);
+    assert_int_equal(B.door, 1);
+    pause_ms(1500);
+    assert_int_equal(B.door, 0);
+    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+    /* Reboot while open: off at boot, and the device is LOCKED. */
+    tap(300, 20);
+    enter_pin(vertical_bar, 4);
+    assert_int_equal(B.door, 1);
+    {
+        app_config cfg;
+        board_reset(false);
+        app_config_default(&cfg);
+        cfg.model = &model;
+        assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+        assert_int_equal(B.door, 0);
+        assert_int_equal(B.door_calls, 1);
+        assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+    }
+}
+
+/* Finding 5: worn-out flash shows the recovery screen with the reason. */
+static void test_worn_flash_shows_storage_failure(void **state)
+{
+    (void)state;
+    set_pin_1111();
+    tap(280, 140); /* Lock */
+    B.fault.fail = STORE_FAULT_PROG | STORE_FAULT_ERASE;
+    enter_pin(vertical_bar, 4);
+    assert_int_equal(B.door, 0);
+    assert_true(on_screen("RECOVERY"));
+    assert_true(on_screen("storage"));
+    assert_false(on_screen("error"));
+}
+
 static void test_lock_flow(void **state)
 {
     int log_start;
@@ -672,6 +760,9 @@ int main(void)
         cmocka_unit_test(test_unsure_is_not_a_digit),
         cmocka_unit_test(test_button_fires_on_release_inside),
         cmocka_unit_test(test_lock_flow),
+        cmocka_unit_test(test_lock_ink_is_dim_and_fades),
+        cmocka_unit_test(test_door_output),
+        cmocka_unit_test(test_worn_flash_shows_storage_failure),
         cmocka_unit_test(test_long_wait_format),
         cmocka_unit_test(test_draw_again_on_scribble),
         cmocka_unit_test(test_lock_without_kdf_fails_closed),

@@ -1,7 +1,9 @@
-/* test_lock_hal.h - a test device for the lock tests: RAM flash with NOR
- * semantics that can cut power after the Nth program/erase (longjmp), a fast
- * KDF (Argon2id at libsodium's minimum cost), deterministic random bytes and a
- * captured log. Header-only (static functions) so each test binary owns it. */
+/* test_lock_hal.h - a test device for the lock tests: the library's storage
+ * back-ends (store_ram: RAM with NOR semantics, under store_fault: failing
+ * reads/programs and a power cut after the Nth program/erase, which longjmps
+ * out of the lock here), a fast KDF (Argon2id at libsodium's minimum cost),
+ * deterministic random bytes, a captured log and the door output.
+ * Header-only (static functions) so each test binary owns it. */
 #ifndef INKPIN_TEST_LOCK_HAL_H
 #define INKPIN_TEST_LOCK_HAL_H
 
@@ -23,19 +25,18 @@ typedef struct test_dev {
     uint8_t flash[TDEV_BLOCK * 2];
     store_ram ram;
     hal_storage raw;        /* the RAM back-end itself */
-    hal h;                  /* storage callbacks below wrap `raw` */
-    /* power cut: after `ops` reaches `cut_at` (0 = never) */
-    long ops;
-    long cut_at;
-    int torn;               /* 1: the cut operation is half applied; 0: fully applied */
-    jmp_buf *cut_env;
-    int cut;                /* set when the power was cut */
+    store_fault fault;      /* over raw: failures and power cuts (tdev_cut_after) */
+    hal_storage faulty;
+    hal h;                  /* storage callbacks below wrap `faulty` */
+    jmp_buf *cut_env;       /* where a power cut jumps to */
     int fail_prog;          /* 1: every prog returns an error */
     int fail_read;          /* 1: every read returns an error */
     int fail_random;        /* 1: hal->random fails */
     int fail_kdf;           /* 1: hal->kdf fails */
     int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
     int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
+    int door;               /* the door output: -1 not called since boot, 0 off, 1 on */
+    long door_calls;
     /* everything */
     uint64_t rng;
     long kdf_calls;
@@ -44,57 +45,50 @@ typedef struct test_dev {
     lock_ctx lk;
 } test_dev;
 
-static inline int tdev_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
+static inline test_dev *tdev_faults(void *ctx)
 {
     test_dev *d = ctx;
-    if (d->fail_read)
-        return -1;
-    if (d->single_slot)
-        block = 0;
-    return d->raw.read(d->raw.ctx, block, off, buf, size);
+    d->fault.fail = (d->fail_read ? STORE_FAULT_READ : 0u) | (d->fail_prog ? STORE_FAULT_PROG : 0u);
+    return d;
 }
 
-/* Counts an operation; on the cut one, applies it (fully or half) and jumps. */
-static inline void tdev_maybe_cut(test_dev *d, uint32_t block, uint32_t off, const uint8_t *buf,
-                           uint32_t size, int is_erase)
+static inline int tdev_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
 {
-    if (d->cut_at == 0 || ++d->ops != d->cut_at)
-        return;
-    if (is_erase) {
-        uint32_t n = d->torn ? TDEV_BLOCK / 2 : TDEV_BLOCK;
-        memset(d->flash + block * TDEV_BLOCK, 0xFF, n);
-    } else {
-        /* Torn: the first half of the bytes, then one byte with only its low
-         * four bits programmed (NOR programs bit cells, not whole bytes). */
-        uint32_t n = d->torn ? size / 2 : size;
-        for (uint32_t i = 0; i < n; i++)
-            d->flash[block * TDEV_BLOCK + off + i] &= buf[i];
-        if (d->torn)
-            d->flash[block * TDEV_BLOCK + off + n] &= (uint8_t)(buf[n] | 0xF0u);
-    }
-    d->cut = 1;
-    d->cut_at = 0;
-    longjmp(*d->cut_env, 1);
+    test_dev *d = tdev_faults(ctx);
+    if (d->single_slot)
+        block = 0;
+    return d->faulty.read(d->faulty.ctx, block, off, buf, size);
 }
 
 static inline int tdev_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
 {
-    test_dev *d = ctx;
-    if (d->fail_prog)
-        return -1;
+    test_dev *d = tdev_faults(ctx);
     if (d->single_slot)
         block = 0;
-    tdev_maybe_cut(d, block, off, buf, size, 0);
-    return d->raw.prog(d->raw.ctx, block, off, buf, size);
+    return d->faulty.prog(d->faulty.ctx, block, off, buf, size);
 }
 
 static inline int tdev_erase(void *ctx, uint32_t block)
 {
-    test_dev *d = ctx;
+    test_dev *d = tdev_faults(ctx);
     if (d->single_slot)
         block = 0;
-    tdev_maybe_cut(d, block, 0, NULL, 0, 1);
-    return d->raw.erase(d->raw.ctx, block);
+    return d->faulty.erase(d->faulty.ctx, block);
+}
+
+/* store_fault's power cut: leave the code under test (the flash keeps what
+ * the cut operation wrote). */
+static inline void tdev_on_cut(void *user)
+{
+    test_dev *d = user;
+    longjmp(*d->cut_env, 1);
+}
+
+/* Cuts the power at the n-th program/erase from now (0 disarms); torn: that
+ * operation is half applied. */
+static inline void tdev_cut_after(test_dev *d, long n, int torn)
+{
+    store_fault_cut_after(&d->fault, (uint32_t)n, torn != 0);
 }
 
 static inline int tdev_sync(void *ctx)
@@ -133,6 +127,13 @@ static inline int tdev_random(void *ctx, uint8_t *buf, size_t n)
     return 0;
 }
 
+static inline void tdev_door(void *ctx, bool open)
+{
+    test_dev *d = ctx;
+    d->door = open ? 1 : 0;
+    d->door_calls++;
+}
+
 static inline void tdev_log(void *ctx, const char *line)
 {
     test_dev *d = ctx;
@@ -150,6 +151,9 @@ static inline void tdev_new(test_dev *d, uint64_t seed)
         abort();
     memset(d->flash, 0xFF, sizeof d->flash);
     store_ram_init(&d->raw, &d->ram, d->flash, TDEV_BLOCK, 2, 1);
+    store_fault_init(&d->faulty, &d->fault, &d->raw);
+    d->fault.on_cut = tdev_on_cut;
+    d->fault.user = d;
     d->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
     d->h.ctx = d;
     d->h.storage = d->raw;
@@ -161,18 +165,25 @@ static inline void tdev_new(test_dev *d, uint64_t seed)
     d->h.kdf = tdev_kdf;
     d->h.random = tdev_random;
     d->h.log = tdev_log;
+    d->h.door = tdev_door;
+    d->door = -1;
 }
 
 /* Changes the program granularity of a new device (default 1 byte). */
 static inline void tdev_set_prog_size(test_dev *d, uint32_t prog_size)
 {
     store_ram_init(&d->raw, &d->ram, d->flash, TDEV_BLOCK, 2, prog_size);
+    store_fault_init(&d->faulty, &d->fault, &d->raw);
+    d->fault.on_cut = tdev_on_cut;
+    d->fault.user = d;
     d->h.storage.prog_size = prog_size;
 }
 
 /* Power on: a new lock_ctx over the same flash. */
 static inline int tdev_boot(test_dev *d, const lock_config *cfg)
 {
+    d->door = -1; /* the power was off: so was the output; lock_init must say so */
+    d->fault.cut = false; /* the power is back */
     return lock_init(&d->lk, &d->h, cfg);
 }
 

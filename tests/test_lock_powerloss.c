@@ -34,6 +34,9 @@ typedef struct scenario {
     uint32_t failed_before; /* counter before the body */
     bool may_reset;         /* the body enters the correct PIN: 0 is allowed */
     bool check_wait;        /* the body counts down a wait: it never grows back */
+    bool torn_first_write;  /* the body writes the very first record: a torn slot 0 beside an
+                             * erased slot 1 is indistinguishable from a damaged device
+                             * (store.h), so recovery is allowed (no PIN existed yet) */
 } scenario;
 
 static lock_config cfg;
@@ -44,6 +47,7 @@ static void boot(void)
 }
 
 static uint32_t prog_size = 1; /* the suite runs with 1- and 8-byte programming */
+static int flip_too = 1;       /* after each cut, also flip a bit in either slot */
 
 static void fresh(void)
 {
@@ -154,14 +158,14 @@ static void body_countdown(void)
 }
 
 static const scenario scenarios[] = {
-    {"first boot", setup_nothing, body_first_boot, NULL, NULL, 0, false, false},
-    {"enrollment", setup_fresh_booted, body_enroll, NULL, "1234", 0, false, false},
-    {"PIN change", setup_unlocked_1111, body_change, "1111", "22222", 0, true, false},
-    {"PIN removal", setup_unlocked_1111, body_remove, "1111", NULL, 0, true, false},
-    {"wrong attempt", setup_locked_4_failures, body_wrong, "1111", "1111", 4, false, false},
-    {"successful unlock", setup_locked_4_failures, body_right, "1111", "1111", 4, true, false},
-    {"wipe at the limit", setup_wipe_next, body_wipe, "1111", NULL, 2, false, false},
-    {"lockout countdown", setup_waiting, body_countdown, "1111", "1111", 6, false, true},
+    {"first boot", setup_nothing, body_first_boot, NULL, NULL, 0, false, false, true},
+    {"enrollment", setup_fresh_booted, body_enroll, NULL, "1234", 0, false, false, false},
+    {"PIN change", setup_unlocked_1111, body_change, "1111", "22222", 0, true, false, false},
+    {"PIN removal", setup_unlocked_1111, body_remove, "1111", NULL, 0, true, false, false},
+    {"wrong attempt", setup_locked_4_failures, body_wrong, "1111", "1111", 4, false, false, false},
+    {"successful unlock", setup_locked_4_failures, body_right, "1111", "1111", 4, true, false, false},
+    {"wipe at the limit", setup_wipe_next, body_wipe, "1111", NULL, 2, false, false, false},
+    {"lockout countdown", setup_waiting, body_countdown, "1111", "1111", 6, false, true, false},
 };
 
 /* ---- checks after a cut --------------------------------------------------- */
@@ -187,14 +191,20 @@ static const char *unlock_with(const char *pin)
 
 static const char *check_after_cut(const scenario *sc, uint32_t wait_before_cut)
 {
-    int rc = tdev_boot(&dev, &cfg);
-    CHECK(rc == LOCK_OK); /* a power cut alone never needs recovery */
-    lock_view v;
-    lock_get_view(&dev.lk, &v);
     store_record r;
     store st;
-    int src = store_load(&st, &dev.h.storage, &r); /* through the device's own wiring */
-    if (sc->old_pin == NULL && src == STORE_ERR_EMPTY) { /* torn first write: fresh again */
+    int before = store_load(&st, &dev.h.storage, &r); /* through the device's own wiring */
+    int rc = tdev_boot(&dev, &cfg);
+    lock_view v;
+    lock_get_view(&dev.lk, &v);
+    CHECK(dev.door == 0); /* the door output is off after a cut in any state */
+    if (sc->torn_first_write && before == STORE_ERR_CORRUPT) {
+        CHECK(rc == LOCK_ERR_RECOVERY && v.state == LOCK_RECOVERY);
+        return NULL;
+    }
+    CHECK(rc == LOCK_OK); /* otherwise a power cut alone never needs recovery */
+    int src = store_load(&st, &dev.h.storage, &r);
+    if (sc->old_pin == NULL && src == STORE_ERR_EMPTY) { /* cut before the first write */
         CHECK(v.state == LOCK_NO_PIN);
         return NULL;
     }
@@ -223,6 +233,34 @@ static const char *check_after_cut(const scenario *sc, uint32_t wait_before_cut)
     return unlock_with(old_ok ? sc->old_pin : sc->new_pin);
 }
 
+/* After the cut, one bit of slot `slot` flips while the power is off (the
+ * second fault). The device may then need recovery, but if it boots it is
+ * locked with the old or the new PIN, or has no PIN only where the scenario
+ * starts or ends without one: never open where a PIN was set. */
+static const char *check_after_cut_and_flip(const scenario *sc, int slot, long n)
+{
+    uint32_t bit = (uint32_t)((n * 131 + slot * 61) % (STORE_RECORD_BYTES * 8));
+    dev.flash[(uint32_t)slot * TDEV_BLOCK + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    int rc = tdev_boot(&dev, &cfg);
+    lock_view v;
+    lock_get_view(&dev.lk, &v);
+    if (v.state == LOCK_RECOVERY) {
+        CHECK(rc != LOCK_OK && !v.open);
+        return NULL;
+    }
+    CHECK(rc == LOCK_OK);
+    if (v.state == LOCK_NO_PIN) {
+        CHECK(sc->old_pin == NULL || sc->new_pin == NULL);
+        return NULL;
+    }
+    CHECK(v.state == LOCK_LOCKED && !v.open);
+    store_record r = dev.lk.rec;
+    bool old_ok = sc->old_pin && tdev_record_is_pin(&dev, &r, sc->old_pin);
+    bool new_ok = sc->new_pin && tdev_record_is_pin(&dev, &r, sc->new_pin);
+    CHECK(old_ok || new_ok);
+    return unlock_with(old_ok ? sc->old_pin : sc->new_pin);
+}
+
 /* Runs every cut point of a scenario; returns the number of cuts, and the
  * number of failed checks in *failures (printing the first). */
 static long run_scenario(const scenario *sc, long *failures)
@@ -236,21 +274,27 @@ static long run_scenario(const scenario *sc, long *failures)
             sc->setup();
             dev.single_slot = single;
             dev.cut_env = &env;
-            dev.ops = 0;
-            dev.torn = torn;
-            dev.cut_at = n;
-            dev.cut = 0;
+            tdev_cut_after(&dev, n, torn);
             if (setjmp(env) == 0) {
                 sc->body();
-                dev.cut_at = 0;
+                tdev_cut_after(&dev, 0, 0);
                 break; /* completed before the Nth operation: all cut points done */
             }
             /* Power was cut. The countdown's true remaining wait at the cut: */
             uint32_t wait_true = dev.lk.rec.lockout_ms;
             cuts++;
+            uint8_t at_cut[sizeof dev.flash];
+            memcpy(at_cut, dev.flash, sizeof at_cut);
             const char *why = check_after_cut(sc, wait_true);
             if (why && (*failures)++ == 0)
                 printf("  %s: cut after op %ld (%s): %s\n", sc->name, n, torn ? "torn" : "whole", why);
+            for (int slot = 0; slot < 2 && flip_too; slot++) {
+                memcpy(dev.flash, at_cut, sizeof at_cut);
+                why = check_after_cut_and_flip(sc, slot, n);
+                if (why && (*failures)++ == 0)
+                    printf("  %s: cut after op %ld (%s), bit flip in slot %d: %s\n", sc->name, n,
+                           torn ? "torn" : "whole", slot, why);
+            }
         }
     }
     return cuts;
@@ -284,8 +328,10 @@ static void test_harness_catches_single_slot_store(void **state)
     (void)state;
     long failures;
     dev.single_slot = 1;
+    flip_too = 0;
     long cuts = run_scenario(&scenarios[4] /* wrong attempt */, &failures);
     dev.single_slot = 0;
+    flip_too = 1;
     printf("negative control (one slot): %ld of %ld cut points caught\n", failures, cuts);
     assert_true(failures > 0);
 }

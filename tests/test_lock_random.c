@@ -37,6 +37,7 @@ typedef struct model {
     uint32_t failed;
     uint32_t wait_ms;
     bool proven; /* correct PIN seen (or PIN set) since the last lock/boot */
+    uint32_t open_ms; /* time since the last unlock or PIN set (auto-relock) */
 } model;
 
 static size_t max_entry(const model *m)
@@ -81,6 +82,7 @@ static bool wipe_due(const model *m)
 static void m_boot(model *m)
 {
     m->proven = false;
+    m->open_ms = 0;
     m->state = m->pin[0] ? LOCK_LOCKED : LOCK_NO_PIN;
     m->entry[0] = m->pending[0] = 0;
     m->purpose = LOCK_PURPOSE_NONE;
@@ -124,6 +126,7 @@ static void m_enter(model *m)
         m->failed = 0;
         m->wait_ms = 0;
         m->proven = true;
+        m->open_ms = 0;
         m_go(m, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
         return;
     case LOCK_LOCKED:
@@ -146,6 +149,7 @@ static void m_enter(model *m)
         m->wait_ms = 0;
         if (m->state == LOCK_LOCKED) {
             m->proven = true;
+            m->open_ms = 0;
             m_go(m, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
         } else if (m->purpose == LOCK_PURPOSE_REMOVE) {
             m_no_pin(m);
@@ -187,7 +191,17 @@ static void model_apply(model *m, enum ev e, int arg)
             m->entry[0] = 0;
         break;
     case EV_ENTER: m_enter(m); break;
-    case EV_TICK: m->wait_ms -= (uint32_t)arg < m->wait_ms ? (uint32_t)arg : m->wait_ms; break;
+    case EV_TICK:
+        m->wait_ms -= (uint32_t)arg < m->wait_ms ? (uint32_t)arg : m->wait_ms;
+        m->open_ms += (uint32_t)arg;
+        if (cfg.relock_ms && m->open_ms >= cfg.relock_ms && m->pin[0] &&
+            (m->state == LOCK_UNLOCKED ||
+             (m->origin == LOCK_UNLOCKED &&
+              (m->state == LOCK_VERIFY || m->state == LOCK_ENROLL || m->state == LOCK_CONFIRM)))) {
+            m_go(m, LOCK_LOCKED, LOCK_PURPOSE_NONE); /* auto-relock */
+            m->proven = false;
+        }
+        break;
     case EV_LOCK:
         if (m->state == LOCK_UNLOCKED) {
             m_go(m, LOCK_LOCKED, LOCK_PURPOSE_NONE);
@@ -236,6 +250,7 @@ static void lock_apply(enum ev e, int arg)
     case EV_CANCEL: lock_cancel(&dev.lk); break;
     case EV_REBOOT:
         assert_int_equal(tdev_boot(&dev, &cfg), LOCK_OK);
+        assert_int_equal(dev.door, 0); /* switched off first thing at boot */
         lock_tick(&dev.lk, clock_ms);
         break;
     default: break;
@@ -250,6 +265,9 @@ static const char *disagreement(const model *m)
     /* The invariant first: open only after the correct current PIN. */
     if (v.state == LOCK_UNLOCKED && !m->proven)
         return "UNLOCKED without the correct PIN since the last lock";
+    /* The door output: on exactly while UNLOCKED, hence never without the PIN. */
+    if (v.door_open != (v.state == LOCK_UNLOCKED) || dev.door != (v.door_open ? 1 : 0))
+        return "door output";
     if (v.state != m->state)
         return "state";
     if (v.digits != strlen(m->entry))
@@ -288,6 +306,7 @@ static void resync_after_cut(model *m, const model *before, const model *after, 
             break;
         }
     }
+    assert_int_equal(dev.door, 0); /* off after a power cut, whatever the state was */
     lock_tick(&dev.lk, clock_ms);
     store_record r;
     assert_int_equal(tdev_record(&dev, &r), STORE_OK);
@@ -324,6 +343,7 @@ static const char *run(uint64_t seed, long n_events, stats *st)
     /* Fast schedule so that waits end within the sequence; half the runs wipe. */
     cfg.schedule = (lock_schedule){2, 3, {1, 2, 5}, (seed & 1) ? 7u : 0u};
     cfg.enroll_preview_ms = rnd(2) ? 300 : 0;
+    cfg.relock_ms = rnd(2) ? 3000 : 0; /* auto-relock, or stay open until Lock */
     clock_ms = rnd(0xFFFFFFFFu);
     model m;
     memset(&m, 0, sizeof m);
@@ -371,9 +391,9 @@ static const char *run(uint64_t seed, long n_events, stats *st)
         if (e == EV_TICK)
             arg = rnd(8) == 0 ? (int)rnd(6000) : (int)rnd(400);
         if (e == EV_ARM_CUT) {
-            if (dev.cut_at == 0) {
-                dev.cut_at = dev.ops + 1 + rnd(150);
-                dev.torn = (int)rnd(2);
+            if (dev.fault.cut_at == 0) {
+                uint32_t n = 1 + rnd(150);
+                tdev_cut_after(&dev, n, (int)rnd(2));
             }
             continue;
         }

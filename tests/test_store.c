@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "inkpin/lock.h"
 #include "inkpin/store.h"
 #include "platform/store_file.h"
 #include "util/testutil.h"
@@ -26,7 +27,7 @@ static store_record sample(void)
     r.has_pin = true;
     r.pin_len = 6;
     r.failed_attempts = 0x01020304u;
-    r.lockout_ms = 0xA0B0C0D0u;
+    r.lockout_ms = 0x90A0B0C0u; /* at the 30-day cap or below */
     for (int i = 0; i < STORE_SALT_BYTES; i++)
         r.salt[i] = (uint8_t)(0x10 + i);
     for (int i = 0; i < STORE_HASH_BYTES; i++)
@@ -57,7 +58,7 @@ static void test_encode_layout(void **state)
     uint8_t b[STORE_RECORD_BYTES];
     assert_int_equal(store_encode(b, &r), STORE_OK);
     static const uint8_t head[20] = {'I', 'N', 'K', 'P', 1, 1, 6, 0, 0x44, 0x33, 0x22, 0x11,
-                                     0x04, 0x03, 0x02, 0x01, 0xD0, 0xC0, 0xB0, 0xA0};
+                                     0x04, 0x03, 0x02, 0x01, 0xC0, 0xB0, 0xA0, 0x90};
     assert_memory_equal(b, head, sizeof head);
     assert_memory_equal(b + 20, r.salt, 16);
     assert_memory_equal(b + 36, r.hash, 32);
@@ -82,6 +83,8 @@ static void test_encode_rejects_bad_fields(void **state)
     r.pin_len = 4;
     assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
     r.pin_len = 0;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT); /* a hash without a PIN */
+    memset(r.hash, 0, sizeof r.hash);
     assert_int_equal(store_encode(b, &r), STORE_OK);
 }
 
@@ -124,6 +127,43 @@ static void test_decode_checks_fields_under_good_crc(void **state)
     b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
     b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
     assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+}
+
+static void put_crc(uint8_t b[STORE_RECORD_BYTES])
+{
+    uint32_t crc = store_crc32(b, 68);
+    b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
+    b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
+}
+
+/* Under a good CRC: a wait above the 30-day cap and a no-PIN record that
+ * carries a hash are not records the lock writes. */
+static void test_decode_rejects_wait_above_cap_and_stray_hash(void **state)
+{
+    (void)state;
+    store_record d, r = sample();
+    uint8_t b[STORE_RECORD_BYTES];
+    r.lockout_ms = STORE_MAX_LOCKOUT_MS;
+    assert_int_equal(store_encode(b, &r), STORE_OK);
+    assert_int_equal(store_decode(&d, b), STORE_OK);
+    b[16] = (uint8_t)(STORE_MAX_LOCKOUT_MS + 1u); b[17] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 8);
+    b[18] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 16); b[19] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 24);
+    put_crc(b);
+    assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+    r.lockout_ms = STORE_MAX_LOCKOUT_MS + 1u;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
+    /* no PIN, hash not zero */
+    r = sample();
+    r.has_pin = false;
+    r.pin_len = 0;
+    memset(r.hash, 0, sizeof r.hash);
+    assert_int_equal(store_encode(b, &r), STORE_OK);
+    assert_int_equal(store_decode(&d, b), STORE_OK);
+    b[36 + 31] = 1;
+    put_crc(b);
+    assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
+    r.hash[0] = 1;
+    assert_int_equal(store_encode(b, &r), STORE_ERR_FORMAT);
 }
 
 static void test_seq_wrap(void **state)
@@ -200,11 +240,16 @@ static void test_load_cases(void **state)
     /* slot 0 erased, slot 1 corrupt: fail closed (slot 1 was written once) */
     memset(d.mem, 0xFF, BS);
     assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
-    /* slot 0 torn (first write ever), slot 1 erased: still fresh */
+    /* slot 0 bad, slot 1 erased: a torn first write looks exactly like a
+     * record with a bit error beside a mirror erased by a cut save, so it
+     * is not evidence of a fresh device: fail closed */
     memset(d.mem, 0xFF, sizeof d.mem);
     d.mem[0] = 'I';
     d.mem[1] = 0x00;
-    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_EMPTY);
+    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
+    put_slot(&d, 0, r, 5);
+    d.mem[40] ^= 0x08;
+    assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_CORRUPT);
     /* geometry */
     d.io.block_count = 1;
     assert_int_equal(store_load(&s, &d.io, &out), STORE_ERR_GEOMETRY);
@@ -355,6 +400,87 @@ static void test_file_backend(void **state)
     assert_int_equal(store_save(&s, &r), STORE_ERR_IO);
 }
 
+static int dummy_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t n,
+                     const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx; (void)pin; (void)n; (void)salt;
+    memset(hash, 0x42, HAL_KDF_HASH_BYTES);
+    return 0;
+}
+
+static int dummy_random(void *ctx, uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    memset(buf, 0x17, n);
+    return 0;
+}
+
+/* Boots a lock on the file store at path; returns its state. */
+static lock_state boot_on_file(const char *path, int *open_rc)
+{
+    static store_file f;
+    static lock_ctx lk;
+    static hal h;
+    inkpin_diag d = {{0}};
+    memset(&h, 0, sizeof h);
+    h.kdf = dummy_kdf;
+    h.random = dummy_random;
+    *open_rc = store_file_open(&f, &h.storage, path, &d);
+    (void)lock_init(&lk, &h, NULL);
+    return lock_get_state(&lk);
+}
+
+static void read_file(const char *path, uint8_t *buf, size_t cap, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    *n = fread(buf, 1, cap, fp);
+    fclose(fp);
+}
+
+/* Storage faults of the SDL/CLI file store fail closed: a short, empty or
+ * unreadable file boots the lock into recovery and is left as it was; only a
+ * missing file (or one that reads back all 0xFF: never written) is fresh. */
+static void test_file_faults_fail_closed(void **state)
+{
+    (void)state;
+    char path[1200];
+    int rc;
+    snprintf(path, sizeof path, "%s/faults.bin", test_tmpdir());
+    remove(path);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_NO_PIN); /* missing: fresh */
+    assert_int_equal(rc, 0);
+    static uint8_t good[STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS + 1];
+    size_t n;
+    read_file(path, good, sizeof good, &n);
+    assert_int_equal(n, STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS); /* first record written */
+    static const size_t cut[] = {STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS - 1, 100, 0};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *fp = fopen(path, "wb");
+        fwrite(good, 1, cut[i], fp);
+        fclose(fp);
+        assert_int_equal(boot_on_file(path, &rc), LOCK_RECOVERY);
+        assert_int_equal(rc, -1);
+        static uint8_t after[sizeof good];
+        read_file(path, after, sizeof after, &n);
+        assert_int_equal(n, cut[i]); /* not overwritten */
+        assert_memory_equal(after, good, cut[i]);
+    }
+    /* unreadable: a directory where the file should be */
+    remove(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_RECOVERY);
+    assert_int_equal(rc, -1);
+    rmdir(path);
+    /* all 0xFF, full size: reads back as never written */
+    memset(good, 0xFF, sizeof good);
+    FILE *fp = fopen(path, "wb");
+    fwrite(good, 1, STORE_FILE_BLOCK_SIZE * STORE_FILE_BLOCKS, fp);
+    fclose(fp);
+    assert_int_equal(boot_on_file(path, &rc), LOCK_NO_PIN);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_encode_rejects_bad_fields),
         cmocka_unit_test(test_decode_rejects_every_bit_flip),
         cmocka_unit_test(test_decode_checks_fields_under_good_crc),
+        cmocka_unit_test(test_decode_rejects_wait_above_cap_and_stray_hash),
         cmocka_unit_test(test_seq_wrap),
         cmocka_unit_test(test_load_cases),
         cmocka_unit_test(test_read_error_is_io),
@@ -370,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_save_across_wrap),
         cmocka_unit_test(test_ram_nor_semantics),
         cmocka_unit_test(test_file_backend),
+        cmocka_unit_test(test_file_faults_fail_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

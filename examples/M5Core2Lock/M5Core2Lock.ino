@@ -6,19 +6,26 @@
  *   touch    M5.Touch (the touch panel is 320x280: y >= 240 are the three
  *            round soft buttons under the screen, ignored here)
  *   time     millis()
- *   storage  the 2 x 256-byte lock region mirrored in RAM and written as one
- *            NVS blob (Preferences) on every sync; NVS commits a blob
- *            atomically, so a power cut leaves the old or the new region
+ *   storage  the 2 x 256-byte lock region in RAM (store_ram, NOR semantics)
+ *            written as one NVS blob on every sync; NVS commits a blob
+ *            atomically, so a power cut leaves the old or the new region.
+ *            Only a blob NVS reports as never written (ESP_ERR_NVS_NOT_FOUND)
+ *            is factory-fresh; a namespace that does not open, a read error
+ *            or a blob of the wrong size boots into recovery and is never
+ *            overwritten (docs/security.md, storage faults)
  *   KDF      PBKDF2-HMAC-SHA256 from mbedTLS (ESP-IDF), INKPIN_PBKDF2_ITERATIONS
  *   random   esp_fill_random (hardware RNG; RF on, or bootloader entropy)
  *   log      Serial at 115200: "digit confidence" lines in demo mode, like the
  *            original; nothing secret in lock mode.
+ *   door     GPIO 26 (Port B, the black Grove socket: G26 / G36 / 5V / GND),
+ *            high exactly while UNLOCKED, low at every boot; auto-relock after
+ *            INKPIN_RELOCK_MS. Wiring in README.md (relay module or MOSFET).
  * Not built in CI (no Xtensa toolchain there); tests/app_m5stack_stub.sh
  * compiles and runs this file on the host against tests/stubs/m5core2/. */
 #include <Arduino.h>
 #include <M5Core2.h>
-#include <Preferences.h>
 #include <esp_system.h>
+#include <nvs.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pkcs5.h>
 #include <string.h>
@@ -31,15 +38,27 @@
 #define INKPIN_PBKDF2_ITERATIONS 20000u
 #endif
 
+/* The door output pin and how long the door stays open after an unlock
+ * (0: until Lock is pressed). */
+#ifndef INKPIN_DOOR_PIN
+#define INKPIN_DOOR_PIN 26
+#endif
+#ifndef INKPIN_RELOCK_MS
+#define INKPIN_RELOCK_MS 10000u
+#endif
+
 #define STORE_BLOCK 256u
 #define STORE_BLOCKS 2u
 #define NVS_NAMESPACE "inkpin"
 #define NVS_KEY "lock"
 
-static Preferences prefs;
+static nvs_handle_t nvs;
 static uint8_t region[STORE_BLOCK * STORE_BLOCKS];
+static store_ram ram;
+static store_fault unusable; /* every access fails: the lock fails closed */
 static hal board;
 static app inkpin_app;
+static lock_config lock_cfg;
 
 /* ---- display ---------------------------------------------------------------------- */
 
@@ -71,17 +90,6 @@ static void core2_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *
     M5.Lcd.endWrite();
 }
 
-static void core2_bitmap8(void *ctx, int x, int y, int w, int h, const uint8_t *g, int scale)
-{
-    (void)ctx;
-    for (int r = 0; r < h; r++) {
-        for (int c = 0; c < w; c++) {
-            uint8_t v = g[r * w + c];
-            M5.Lcd.fillRect(x + c * scale, y + r * scale, scale, scale, APP_RGB565(v, v, v));
-        }
-    }
-}
-
 static void core2_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg, uint16_t bg)
 {
     (void)ctx;
@@ -111,52 +119,51 @@ static uint32_t core2_now(void *ctx)
     return (uint32_t)millis();
 }
 
-/* ---- storage: RAM mirror + one NVS blob --------------------------------------------------- */
-
-static bool region_args_ok(uint32_t block, uint32_t off, uint32_t size)
-{
-    return block < STORE_BLOCKS && off <= STORE_BLOCK && size <= STORE_BLOCK - off;
-}
-
-static int core2_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
-{
-    (void)ctx;
-    if (!region_args_ok(block, off, size)) return -1;
-    memcpy(buf, region + block * STORE_BLOCK + off, size);
-    return 0;
-}
-
-static int core2_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    const uint8_t *src = (const uint8_t *)buf;
-    (void)ctx;
-    if (!region_args_ok(block, off, size)) return -1;
-    for (uint32_t i = 0; i < size; i++) {
-        region[block * STORE_BLOCK + off + i] &= src[i]; /* NOR semantics, as the store expects */
-    }
-    return 0;
-}
-
-static int core2_erase(void *ctx, uint32_t block)
-{
-    (void)ctx;
-    if (block >= STORE_BLOCKS) return -1;
-    memset(region + block * STORE_BLOCK, 0xFF, STORE_BLOCK);
-    return 0;
-}
+/* ---- storage: the region in RAM + one NVS blob ------------------------------------------- */
 
 static int core2_sync(void *ctx)
 {
     (void)ctx;
-    return prefs.putBytes(NVS_KEY, region, sizeof region) == sizeof region ? 0 : -1;
+    if (nvs_set_blob(nvs, NVS_KEY, region, sizeof region) != ESP_OK) return -1;
+    return nvs_commit(nvs) == ESP_OK ? 0 : -1;
 }
 
-static void load_region(void)
+/* true when the region could be read: the stored blob, or 0xFF if NVS says
+ * it was never written. Anything else (no namespace, a read error, a blob of
+ * another size) is a storage fault: the lock must fail closed, not start
+ * fresh over a record that may hold a PIN. */
+static bool load_region(void)
 {
-    if (prefs.getBytesLength(NVS_KEY) != sizeof region ||
-        prefs.getBytes(NVS_KEY, region, sizeof region) != sizeof region) {
-        memset(region, 0xFF, sizeof region); /* factory fresh */
+    size_t len = 0;
+    memset(region, 0xFF, sizeof region);
+    if (nvs_open(NVS_NAMESPACE, NVS_READWRITE, &nvs) != ESP_OK) return false;
+    esp_err_t e = nvs_get_blob(nvs, NVS_KEY, NULL, &len);
+    if (e == ESP_ERR_NVS_NOT_FOUND) return true; /* never written: factory-fresh */
+    if (e != ESP_OK || len != sizeof region) return false;
+    len = sizeof region;
+    return nvs_get_blob(nvs, NVS_KEY, region, &len) == ESP_OK && len == sizeof region;
+}
+
+static void setup_storage(void)
+{
+    hal_storage ram_io;
+    store_ram_init(&ram_io, &ram, region, STORE_BLOCK, STORE_BLOCKS, 1);
+    ram_io.sync = core2_sync;
+    if (load_region()) {
+        board.storage = ram_io;
+        return;
     }
+    Serial.println("inkpin: lock storage unreadable: recovery (docs/security.md)");
+    store_fault_init(&board.storage, &unusable, &ram_io);
+    unusable.fail = STORE_FAULT_READ | STORE_FAULT_PROG | STORE_FAULT_ERASE | STORE_FAULT_SYNC;
+}
+
+/* ---- door --------------------------------------------------------------------------------- */
+
+static void core2_door(void *ctx, bool open)
+{
+    (void)ctx;
+    digitalWrite(INKPIN_DOOR_PIN, open ? HIGH : LOW);
 }
 
 /* ---- KDF, random, log ---------------------------------------------------------------------- */
@@ -196,32 +203,28 @@ static void core2_log(void *ctx, const char *line)
 void setup()
 {
     app_config cfg;
+    pinMode(INKPIN_DOOR_PIN, OUTPUT);
+    digitalWrite(INKPIN_DOOR_PIN, LOW); /* locked from the first instant */
     M5.begin();
     Serial.begin(115200);
-    prefs.begin(NVS_NAMESPACE, false);
-    load_region();
 
-    board.ctx = NULL;
+    memset(&board, 0, sizeof board);
     board.fill_rect = core2_fill;
     board.draw_bitmap1 = core2_bitmap1;
-    board.draw_bitmap8 = core2_bitmap8;
     board.draw_text = core2_text;
     board.touch = core2_touch;
     board.now_ms = core2_now;
-    board.storage.ctx = NULL;
-    board.storage.read = core2_read;
-    board.storage.prog = core2_prog;
-    board.storage.erase = core2_erase;
-    board.storage.sync = core2_sync;
-    board.storage.block_size = STORE_BLOCK;
-    board.storage.block_count = STORE_BLOCKS;
-    board.storage.prog_size = 1;
     board.kdf = core2_kdf;
     board.random = core2_random;
     board.log = core2_log;
+    board.door = core2_door;
+    setup_storage();
 
+    lock_default_config(&lock_cfg);
+    lock_cfg.relock_ms = INKPIN_RELOCK_MS;
     app_config_default(&cfg);
     cfg.model = net_default_model();
+    cfg.lock = &lock_cfg;
     app_err e = app_init(&inkpin_app, &board, &cfg);
     if (e != APP_OK) {
         Serial.printf("inkpin: app_init %d (%s)\n", (int)e,

@@ -79,15 +79,28 @@ static int load(store_file *f, inkpin_diag *d)
     return 0;
 }
 
+/* The file could not be read: a storage on which every access fails, so the
+ * lock fails closed and nothing is ever written over the file. */
+static void make_unusable(store_file *f, hal_storage *io)
+{
+    hal_storage ram_io = *io;
+    store_fault_init(io, &f->unusable, &ram_io);
+    f->unusable.fail = STORE_FAULT_READ | STORE_FAULT_PROG | STORE_FAULT_ERASE | STORE_FAULT_SYNC;
+}
+
 int store_file_open(store_file *f, hal_storage *io, const char *path, inkpin_diag *d)
 {
     memset(f, 0, sizeof *f);
-    if (strlen(path) >= sizeof f->path)
-        return diag_fail(d, "%s: path too long", path);
-    snprintf(f->path, sizeof f->path, "%s", path);
-    if (load(f, d) != 0)
-        return -1;
     store_ram_init(io, &f->ram, f->mem, STORE_FILE_BLOCK_SIZE, STORE_FILE_BLOCKS, 1);
     io->sync = file_sync;
+    if (strlen(path) >= sizeof f->path) {
+        make_unusable(f, io);
+        return diag_fail(d, "%s: path too long", path);
+    }
+    snprintf(f->path, sizeof f->path, "%s", path);
+    if (load(f, d) != 0) {
+        make_unusable(f, io);
+        return -1;
+    }
     return 0;
 }

@@ -4,10 +4,13 @@
  * the lock record in a file (host/platform/store_file: temp file + fsync + rename),
  * the PIN hash through libsodium Argon2id (host/platform/kdf), the log on stdout.
  * The port only translates: SDL events -> app_pointer/app_tick, the app's
- * drawing -> a 320x240 RGB565 frame buffer -> one streaming texture.
+ * drawing -> a 320x240 RGB565 frame buffer -> one streaming texture. Below
+ * the screen a 16-pixel strip shows the door output (hal->door) as an LED:
+ * green while the lock is UNLOCKED, dark red otherwise; the log says
+ * "door: open" / "door: locked".
  *
  *   inkpin-sim [--lock] [--scale N] [--store FILE] [--model FILE.inkm]
- *              [--export FILE.ndjson]
+ *              [--relock SECONDS] [--export FILE.ndjson]
  *
  * Keys: E appends the current drawing to the --export file as one NDJSON line
  * (DESIGN.md strokes format; demo mode only: in lock mode a drawing is a PIN
@@ -25,9 +28,12 @@
 #include "model/modelfile.h"
 #include "platform/store_file.h"
 
+#define DOOR_BAR_H 16 /* the strip under the screen with the door LED */
+
 typedef struct {
     uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
     bool dirty;
+    bool door_open;
     bool down;
     int x, y;
     Uint32 t0;
@@ -89,6 +95,29 @@ static void sim_log(void *ctx, const char *line)
     fflush(stdout);
 }
 
+static void sim_door(void *ctx, bool open)
+{
+    (void)ctx;
+    S.door_open = open;
+    S.dirty = true;
+    sim_log(ctx, open ? "door: open" : "door: locked");
+}
+
+/* The door LED strip under the screen (logical pixels 320 x DOOR_BAR_H). */
+static void draw_door_bar(SDL_Renderer *ren)
+{
+    SDL_Rect bar = {0, HAL_SCREEN_H, HAL_SCREEN_W, DOOR_BAR_H};
+    SDL_Rect led = {4, HAL_SCREEN_H + 3, 24, DOOR_BAR_H - 6};
+    SDL_SetRenderDrawColor(ren, 24, 28, 36, 255);
+    SDL_RenderFillRect(ren, &bar);
+    if (S.door_open) {
+        SDL_SetRenderDrawColor(ren, 64, 208, 96, 255);
+    } else {
+        SDL_SetRenderDrawColor(ren, 96, 16, 16, 255);
+    }
+    SDL_RenderFillRect(ren, &led);
+}
+
 /* ---- export ------------------------------------------------------------------------ */
 
 /* One NDJSON line {"strokes":[[[x,y],...],...]} of the ink the app holds. */
@@ -142,11 +171,12 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: inkpin-sim [--lock] [--scale N] [--store FILE] [--model FILE.inkm]\n"
-            "                  [--export FILE.ndjson]\n"
+            "                  [--relock SECONDS] [--export FILE.ndjson]\n"
             "  --lock           start in lock mode (default: demo mode)\n"
             "  --scale N        window scale, 1..8 (default 2)\n"
             "  --store FILE     lock record file (default $HOME/.inkpin-lock.bin)\n"
             "  --model FILE     an .inkm model blob (default: the compiled-in model)\n"
+            "  --relock SECONDS lock again this long after an unlock, 0 = never (default 10)\n"
             "  --export FILE    key E appends the drawing there as NDJSON\n");
 }
 
@@ -162,6 +192,7 @@ static void setup_hal(void)
     H.kdf = kdf_hal_argon2id;
     H.random = kdf_hal_random;
     H.log = sim_log;
+    H.door = sim_door;
 }
 
 int main(int argc, char **argv)
@@ -172,6 +203,8 @@ int main(int argc, char **argv)
     bool lock_mode = false;
     static host_model loaded; /* --model: the blob stays alive while the app runs */
     app_config cfg;
+    lock_config lock_cfg;
+    lock_default_config(&lock_cfg);
     inkpin_diag d;
 
     for (int i = 1; i < argc; i++) {
@@ -189,6 +222,15 @@ int main(int argc, char **argv)
                 fprintf(stderr, "inkpin-sim: --scale must be 1..8, got '%s'\n", val);
                 return 2;
             }
+        } else if (strcmp(arg, "--relock") == 0 && val != NULL) {
+            char *end;
+            unsigned long sec = strtoul(val, &end, 10);
+            i++;
+            if (*val == '\0' || *end != '\0' || sec > 86400ul) {
+                fprintf(stderr, "inkpin-sim: --relock must be 0..86400 seconds, got '%s'\n", val);
+                return 2;
+            }
+            lock_cfg.relock_ms = (uint32_t)sec * 1000u;
         } else if (strcmp(arg, "--store") == 0 && val != NULL) {
             store_path = val;
             i++;
@@ -212,9 +254,12 @@ int main(int argc, char **argv)
 
     setup_hal();
     if (store_file_open(&STORE, &H.storage, store_path, &d) != 0) {
-        fprintf(stderr, "inkpin-sim: %s\n", d.msg); /* the lock shows RECOVERY */
+        /* The storage then fails every access: the lock shows RECOVERY and
+         * the file is never overwritten (only a missing file is fresh). */
+        fprintf(stderr, "inkpin-sim: %s: lock storage unreadable, recovery\n", d.msg);
     }
     app_config_default(&cfg);
+    cfg.lock = &lock_cfg;
     cfg.start_mode = lock_mode ? APP_MODE_LOCK : APP_MODE_DEMO;
     cfg.model = net_default_model();
     if (model_path != NULL) {
@@ -234,7 +279,7 @@ int main(int argc, char **argv)
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0"); /* crisp pixels */
     SDL_Window *win = SDL_CreateWindow("inkpin", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       HAL_SCREEN_W * scale, HAL_SCREEN_H * scale, 0);
+                                       HAL_SCREEN_W * scale, (HAL_SCREEN_H + DOOR_BAR_H) * scale, 0);
     SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
     if (ren == NULL && win != NULL) {
         ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
@@ -248,7 +293,7 @@ int main(int argc, char **argv)
         SDL_Quit();
         return 1;
     }
-    SDL_RenderSetLogicalSize(ren, HAL_SCREEN_W, HAL_SCREEN_H);
+    SDL_RenderSetLogicalSize(ren, HAL_SCREEN_W, HAL_SCREEN_H + DOOR_BAR_H);
 
     S.t0 = SDL_GetTicks();
     app_err st = app_init(&A, &H, &cfg);
@@ -256,7 +301,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "inkpin-sim: app_init: %d (%s)\n", (int)st,
                 st == APP_ERR_LOCK ? "lock storage unusable: recovery" : "no usable model");
     }
-    printf("inkpin-sim: ready (%s mode, store %s)\n", lock_mode ? "lock" : "demo", store_path);
+    printf("inkpin-sim: ready (%s mode, store %s, video %s)\n", lock_mode ? "lock" : "demo",
+           store_path, SDL_GetCurrentVideoDriver());
     fflush(stdout);
 
     bool running = true;
@@ -297,8 +343,10 @@ int main(int argc, char **argv)
         app_tick(&A);
         if (S.dirty) {
             SDL_UpdateTexture(tex, NULL, S.fb, HAL_SCREEN_W * (int)sizeof(uint16_t));
+            SDL_Rect screen = {0, 0, HAL_SCREEN_W, HAL_SCREEN_H};
             SDL_RenderClear(ren);
-            SDL_RenderCopy(ren, tex, NULL, NULL);
+            SDL_RenderCopy(ren, tex, NULL, &screen);
+            draw_door_bar(ren);
             SDL_RenderPresent(ren);
             S.dirty = false;
         }

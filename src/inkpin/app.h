@@ -1,10 +1,10 @@
 /* app.h - the inkpin device: one portable app drawn through the HAL.
  *
  * WHAT IT IS
- *   The M5Stack Core2 screen of the original project, rebuilt on a small HAL
- *   (src/inkpin/hal.h) so the same code runs on the desktop (ports/sdl),
+ *   The device screen (320x240 touch, as on an M5Stack Core2), drawn through
+ *   a small HAL (src/inkpin/hal.h) so the same code runs on the desktop (ports/sdl),
  *   in the browser (ports/web, WebAssembly) and on the board
- *   (ports/m5stack-core2). Freestanding C99: no malloc, no stdio, no float,
+ *   (examples/M5Core2Lock). Freestanding C99: no malloc, no stdio, no float,
  *   no sleeping; it reacts to touch and time and draws with the HAL.
  *
  * SCREEN (320x240)
@@ -20,8 +20,8 @@
  * MODES
  *   Demo: draw a digit; Predict (or a pen-up pause of auto_predict_ms) runs
  *   ink + net and shows the digit, its confidence and the 28x28 preview, and
- *   logs "digit confidence" (e.g. "7 0.973"), like the original's serial
- *   output ("? 0.412 unsure" below NET_REJECT_CONF, "- no digit" for a dot).
+ *   logs "digit confidence" (e.g. "7 0.973") for a serial port ("? 0.412
+ *   unsure" below NET_REJECT_CONF, "- no digit" for a dot).
  *   Clear empties the drawing.
  *   Lock: the PIN state machine of lock.h. A digit drawn and followed by a
  *   pause is recognized and entered (a dot appears, the drawing clears);
@@ -31,9 +31,13 @@
  *   empty entry it cancels a PIN change/removal). A drawing that is no digit
  *   or that the engine is unsure about shows "draw again" and enters nothing.
  *   The status line reads SET PIN / CONFIRM / LOCKED / UNLOCKED / "wait
- *   00:30" (backoff countdown; "wait 1h00" beyond an hour) / ... Nothing of
- *   the PIN, the digits or the predictions in lock mode ever reaches
- *   hal->log; the screen shows dots.
+ *   00:30" (backoff countdown; "wait 1h00" beyond an hour) / RECOVERY (with
+ *   "storage failing" when a write failed) / ... Nothing of the PIN, the
+ *   digits or the predictions in lock mode ever reaches hal->log; the panel
+ *   shows dots. The ink of a PIN digit is drawn dim and fades at pen-up
+ *   (cfg.lock_ink; docs/security.md, onlookers). The lock runs in both modes:
+ *   its countdown and the auto-relock (hal->door off) keep going while the
+ *   demo tab is shown.
  *
  * MEMORY AND TIME
  *   All state is in the caller's `app` (no globals, no allocation); the stack
@@ -41,7 +45,7 @@
  *   compared with wrap-safe differences.
  *
  * USE
- *   static app a;                       // ~4.8 KB, 4 KB of it the engine arena
+ *   static app a;                       // holds the engine arena (APP_ARENA_BYTES)
  *   app_config cfg; app_config_default(&cfg);
  *   cfg.model = net_default_model();    // the compiled-in model (models/default)
  *   app_init(&a, &my_hal, &cfg);
@@ -107,6 +111,15 @@ typedef enum { APP_MODE_DEMO = 0, APP_MODE_LOCK = 1 } app_mode;
 #define APP_COLOR_OK APP_RGB565(64, 208, 96)
 #define APP_COLOR_BAD APP_RGB565(240, 72, 56)
 #define APP_COLOR_WAIT APP_RGB565(248, 200, 48)
+#define APP_COLOR_LOCK_INK APP_RGB565(72, 76, 88)       /* a PIN digit while drawn */
+#define APP_COLOR_LOCK_INK_FADED APP_RGB565(36, 38, 44) /* ... after pen-up */
+
+/* How a PIN digit is drawn in lock mode (docs/security.md, onlookers). */
+typedef enum {
+    APP_LOCK_INK_DIM = 0, /* dim while drawn, fainter at pen-up, gone once read (default) */
+    APP_LOCK_INK_NONE,    /* nothing drawn: hardest to read over a shoulder, hardest to write */
+    APP_LOCK_INK_FULL     /* white like demo mode: easiest to write and to read off */
+} app_lock_ink;
 
 /* Scratch bytes for the engine inside the app struct; app_init fails with
  * APP_ERR_MODEL if the model needs more (net_arena_bytes). */
@@ -119,7 +132,8 @@ typedef struct {
     uint16_t auto_predict_ms;  /* pen-up pause before automatic recognition; 0 = off (default 700) */
     uint8_t pen_px;            /* width of the live stroke on screen (default 8) */
     const net_model *model;    /* the recognizer; ports pass net_default_model() (NULL: no model) */
-    const lock_config *lock;   /* NULL: lock_default_config() (digit preview etc.) */
+    const lock_config *lock;   /* NULL: lock_default_config() (digit preview, relock etc.) */
+    app_lock_ink lock_ink;     /* lock-mode ink (default APP_LOCK_INK_DIM) */
 } app_config;
 
 /* Everything below is private; read it through the functions. */

@@ -23,11 +23,22 @@
  *   LOCK_VERIFY    prove the current PIN before a change (then LOCK_ENROLL) or
  *                  a removal (then LOCK_NO_PIN). Wrong PINs here count exactly
  *                  like wrong PINs in LOCK_LOCKED. lock_cancel() goes back.
- *   LOCK_RECOVERY  the stored record is unreadable (both slots corrupt or a
- *                  storage error at boot). Fail closed: every event is
- *                  ignored; only the recovery procedure (erase the storage
- *                  region with a programmer, see docs/security.md) helps.
+ *   LOCK_RECOVERY  the stored record is unreadable (no valid slot and not
+ *                  factory-fresh, or a storage read error at boot), or a
+ *                  write the lock needs failed (worn-out flash:
+ *                  view.storage_failed, LOCK_RESULT_STORAGE_FAILED). Fail
+ *                  closed: every event is ignored; only the recovery procedure
+ *                  (erase the storage region with a programmer, or replace
+ *                  failing flash; docs/security.md) helps.
  *   A device with a PIN always boots into LOCK_LOCKED.
+ *
+ * DOOR OUTPUT AND AUTO-RELOCK
+ *   hal->door (optional) is switched on exactly while the state is
+ *   LOCK_UNLOCKED and off otherwise; lock_init switches it off first, at
+ *   every boot. cfg.relock_ms after an unlock (or after setting a PIN) the
+ *   lock locks itself again, also from a PIN change or removal begun there
+ *   (default 10 s; 0 = stay unlocked until lock_lock). Time counts through
+ *   lock_tick, so the app must tick the lock in every mode.
  *
  * BRUTE-FORCE PROTECTION
  *   Before every comparison the failed-attempt counter is incremented and the
@@ -40,13 +51,16 @@
  *   digits and Enter are refused (LOCK_RESULT_WAIT). The remaining wait lives
  *   in the record and counts down only while powered (no RTC is assumed);
  *   progress is checkpointed to storage every 1/4 of the remaining wait (at
- *   most once a minute), so a reboot resumes from the last checkpoint and
- *   never shortens the wait. The default schedule makes trying all 10,000
- *   four-digit PINs take > 13 years (docs/security.md).
+ *   most once a second), so a reboot resumes from the last checkpoint: never
+ *   less than what was left, at most a quarter more (a second more in the
+ *   last 4 s). The default schedule makes trying all 10,000 four-digit PINs
+ *   take more than 13 years (docs/security.md).
  *
  * TIME
- *   Only through lock_tick(now_ms), a monotonic ms counter (wrap-safe). The
- *   first tick after lock_init sets the reference. No sleeping inside.
+ *   Only through lock_tick(now_ms), a monotonic ms counter that may wrap
+ *   after 2^32 ms. The first tick after lock_init sets the reference. A
+ *   difference of 2^31 ms or more between two ticks is a step backwards and
+ *   counts as no time (it never ends a wait). No sleeping inside.
  *
  * DIGIT PREVIEW (an option, see docs/security.md)
  *   After a digit, view.preview holds it for preview_ms (then -1), or until the
@@ -56,12 +70,13 @@
  *   otherwise set a PIN the user does not know), 0 (off) when unlocking.
  *
  * MEMORY AND COST
- *   lock_ctx is caller-owned (static is fine), 224 bytes on x86-64; no
- *   allocation; stack use is a few hundred bytes (two records, a hash).
+ *   lock_ctx is caller-owned (static is fine); no allocation; stack use is a
+ *   few hundred bytes (two records, a hash).
  *   lock_enter runs the KDF synchronously when it verifies or sets a PIN (the
  *   only slow call). Every stored change is written to both slots (see
  *   store.h): an attempt writes twice before comparing and twice more on
- *   success; a countdown checkpoint in lock_tick writes once.
+ *   success; a countdown checkpoint in lock_tick writes once; a boot that
+ *   finds one slot not valid rewrites it.
  *
  * RETURNS
  *   lock_init returns LOCK_OK or a negative lock_err; the lock is usable either
@@ -135,7 +150,8 @@ typedef enum lock_result {
     LOCK_RESULT_LOCKED,      /* lock_lock() */
     LOCK_RESULT_STARTED,     /* lock_change_pin()/lock_remove_pin() began */
     LOCK_RESULT_CANCELLED,   /* lock_cancel() */
-    LOCK_RESULT_ERROR        /* storage, KDF or random failure; state unchanged */
+    LOCK_RESULT_ERROR,       /* KDF or random failure; state unchanged */
+    LOCK_RESULT_STORAGE_FAILED /* a needed write failed: LOCK_RECOVERY (view.storage_failed) */
 } lock_result;
 
 /* Backoff: wait after the n-th consecutive failure (see lock_delay_s). */
@@ -151,6 +167,7 @@ typedef struct lock_config {
     uint8_t enroll_min_len;     /* shortest new PIN, LOCK_PIN_MIN..LOCK_PIN_MAX (default 4) */
     uint32_t enroll_preview_ms; /* digit preview while enrolling/confirming (default 1000) */
     uint32_t unlock_preview_ms; /* digit preview while unlocking/verifying (default 0 = off) */
+    uint32_t relock_ms;         /* lock again this long after an unlock (default 10000; 0 = never) */
 } lock_config;
 
 /* What the app draws. */
@@ -164,6 +181,8 @@ typedef struct lock_view {
     int8_t preview;           /* digit to show briefly, or -1 */
     bool open;                /* not LOCK_LOCKED and not LOCK_RECOVERY */
     bool recovery_needed;     /* state == LOCK_RECOVERY */
+    bool storage_failed;      /* ... because a write failed (flash worn out or missing) */
+    bool door_open;           /* the door output is on (state == LOCK_UNLOCKED) */
     uint32_t wait_ms;         /* remaining backoff; 0 = an attempt may be made */
     uint32_t failed_attempts; /* consecutive failures since the last success */
     uint32_t attempts_before_wipe; /* UINT32_MAX when wipe is disabled */
@@ -188,9 +207,12 @@ typedef struct lock_ctx {
     uint32_t last_tick_ms;
     bool have_tick;
     uint32_t wait_at_checkpoint_ms; /* lockout_ms value last persisted */
+    uint32_t open_ms;          /* time since the last unlock, for the relock */
+    bool door_open;            /* what hal->door was last told */
+    bool storage_failed;
 } lock_ctx;
 
-/* Defaults: schedule below, enroll_min_len 4, previews 1000 / 0 ms. */
+/* Defaults: schedule below, enroll_min_len 4, previews 1000 / 0 ms, relock 10 s. */
 void lock_default_config(lock_config *cfg);
 
 /* The default schedule: 4 free attempts, then 30 s, 1 min, 5 min, 15 min,
@@ -207,10 +229,10 @@ uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins);
 /* Loads the record (hal->storage) and enters LOCK_NO_PIN, LOCK_LOCKED or
  * LOCK_RECOVERY. A factory-fresh region gets an initial record first. `cfg`
  * may be NULL for the defaults. hal->kdf, hal->random and hal->storage are
- * required; hal->log may be NULL. */
+ * required; hal->log and hal->door may be NULL. Switches hal->door off first. */
 int lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
 
-lock_result lock_digit(lock_ctx *lk, int digit);   /* 0..9; anything else: IGNORED */
+lock_result lock_digit(lock_ctx *lk, int digit);   /* 0..9; anything else: IGNORED, no change */
 lock_result lock_backspace(lock_ctx *lk);
 lock_result lock_clear(lock_ctx *lk);
 lock_result lock_enter(lock_ctx *lk);

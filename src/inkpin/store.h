@@ -18,9 +18,10 @@
  *     8     4  sequence number (the newer of two slots is the one with the
  *              larger sequence under wrap-safe comparison: (int32_t)(a - b) > 0)
  *    12     4  consecutive failed attempts since the last successful unlock
- *    16     4  remaining lockout wait in ms (counts down only while powered)
+ *    16     4  remaining lockout wait in ms (counts down only while powered),
+ *              at most STORE_MAX_LOCKOUT_MS (30 days)
  *    20    16  salt (random per enrollment)
- *    36    32  hash = KDF(PIN, salt); all zero when no PIN
+ *    36    32  hash = KDF(PIN, salt); all zero when no PIN (anything else is rejected)
  *    68     4  CRC-32 (IEEE 802.3, the zlib one) of bytes 0..67
  *   The record is read and written byte by byte; bytes are never cast to a struct.
  *
@@ -29,17 +30,17 @@
  *   STORE_RECORD_BYTES rounded up to prog_size). A slot is VALID (magic,
  *   version, CRC, field ranges all good), ERASED (every byte 0xFF) or BAD.
  *     - some slot VALID            -> the newest valid record          (STORE_OK)
- *     - slot 1 ERASED, no VALID    -> factory-fresh device, no record  (STORE_ERR_EMPTY)
+ *     - both slots ERASED          -> factory-fresh device, no record  (STORE_ERR_EMPTY)
  *     - otherwise                  -> fail closed                      (STORE_ERR_CORRUPT)
- *   Slot 1 is the tie-breaker because the first record ever written goes to
- *   slot 0 and the second to slot 1 (the lock writes an initial record at
- *   first boot, before any PIN exists): once slot 1 has held a record, a
- *   device whose records are both unreadable may have had a PIN and must not
- *   open. A torn first write (slot 0 BAD, slot 1 ERASED) is still "fresh".
+ *   "Fresh" needs evidence that no record was ever written: a BAD slot beside
+ *   an ERASED one may be a PIN record with a bit error beside a mirror whose
+ *   save lost power right after its erase, so it is never read as fresh. The
+ *   price: a power cut in the middle of the very first write (at first boot,
+ *   before any PIN exists) also fails closed and needs the recovery procedure.
  *   STORE_ERR_IO (a read callback failed) must also be treated as fail closed.
- *   The lock calls store_save twice per record (older slot, then the other),
- *   so once a save completes both slots agree and a later bit error in one
- *   slot cannot roll the device back to an older record.
+ *   The lock writes every record to both slots (older slot, then the other)
+ *   and rewrites a slot it finds not VALID at boot, so a slot stays erased or
+ *   torn only until the next power-on.
  *
  * WRITE ORDER
  *   store_save: erase(target) -> prog(target, 72 bytes, in prog_size pieces)
@@ -48,9 +49,8 @@
  *
  * MEMORY
  *   No allocation; `store` is a few words the caller owns. No stdio, no libc
- *   beyond <string.h>. store_ram is a RAM back-end with NOR semantics (erase
- *   sets bytes to 0xFF, program can only clear bits) for tests and ports
- *   without flash.
+ *   beyond <string.h>. Back-ends (RAM with NOR semantics, fault injection) are
+ *   in store_bd.h, included here.
  *
  * RETURNS
  *   STORE_OK (0) or a negative store_err.
@@ -63,6 +63,7 @@
 #include <stdint.h>
 
 #include "inkpin/hal.h"
+#include "inkpin/store_bd.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +76,7 @@ extern "C" {
 #define STORE_SALT_BYTES HAL_KDF_SALT_BYTES
 #define STORE_HASH_BYTES HAL_KDF_HASH_BYTES
 #define STORE_MAX_PROG_SIZE 64 /* largest prog_size the store supports */
+#define STORE_MAX_LOCKOUT_MS 2592000000u /* 30 days: the longest wait a record may hold */
 
 typedef enum store_err {
     STORE_OK = 0,
@@ -108,11 +110,12 @@ typedef struct store {
 } store;
 
 /* Serializes r with the given sequence number. Always succeeds for a record
- * whose fields are in range; returns STORE_ERR_FORMAT otherwise. */
+ * whose fields are in range (the rules store_decode checks); returns
+ * STORE_ERR_FORMAT otherwise. */
 int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r);
 
 /* Parses and validates 72 bytes: magic, version, flags, PIN length range,
- * reserved byte, CRC. STORE_OK or STORE_ERR_FORMAT; *r is zeroed on error. */
+ * reserved byte, CRC, wait within the cap, no hash without a PIN. STORE_OK or STORE_ERR_FORMAT; *r is zeroed on error. */
 int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES]);
 
 /* CRC-32 (poly 0xEDB88320, init and final xor 0xFFFFFFFF), as zlib's crc32(). */
@@ -130,17 +133,6 @@ int store_load(store *s, const hal_storage *io, store_record *r);
  * record, syncs and verifies it. On success r->sequence is updated. Must be
  * called after store_load (even if that returned EMPTY). */
 int store_save(store *s, store_record *r);
-
-/* RAM back-end with NOR-flash semantics over caller-owned memory of
- * block_size * block_count bytes. Fills *io; `ram` must outlive it. Starts
- * with whatever `mem` holds (fill it with 0xFF for a fresh device). */
-typedef struct store_ram {
-    uint8_t *mem;
-    uint32_t block_size;
-    uint32_t block_count;
-} store_ram;
-void store_ram_init(hal_storage *io, store_ram *ram, uint8_t *mem, uint32_t block_size,
-                    uint32_t block_count, uint32_t prog_size);
 
 #ifdef __cplusplus
 }

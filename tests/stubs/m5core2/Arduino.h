@@ -4,7 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define OUTPUT 1
+#define INPUT 0
+#define HIGH 1
+#define LOW 0
 unsigned long millis(void);
+void pinMode(uint8_t pin, uint8_t mode);
+void digitalWrite(uint8_t pin, uint8_t level);
 void delay(unsigned long ms);
 
 class HardwareSerial {
