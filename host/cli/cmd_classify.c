@@ -184,7 +184,7 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
         }
         n++;
         int rejected = inkeval_rejected(&r, o->plain);
-        int not_shaped = r.pred >= 0 && ink_conf_needed(&r.shape, 0) > NET_CONF_ONE;
+        int not_shaped = r.pred >= 0 && r.v.need > NET_CONF_ONE; /* no digit is drawn so */
         no_digit += r.pred < 0;
         shape_no += not_shaped;
         low_conf += rejected && r.pred >= 0 && !not_shaped;
@@ -353,23 +353,22 @@ static judged judge(const inkeval_model *em, const strokes_sample *s)
     inkeval_result r;
     judged j = {0, NET_CONF_ONE + 1u, 0, {0, 0, 0, 0}};
     if (inkeval_classify(em, s, &r) == 0 && r.pred >= 0) {
-        j.conf = r.conf_q;
-        j.need = ink_conf_needed(&r.shape, 0);
+        j.conf = r.v.confidence;
+        j.need = ink_conf_needed(&r.v.shape, 0);
         j.ok = r.pred == s->label;
-        j.shape = r.shape;
+        j.shape = r.v.shape;
     }
     return j;
 }
 
-/* The device's decision on a judged drawing at the plain threshold; with
- * shape = 0, the confidence threshold alone (the rule before the shape check). */
+/* The device's verdict on a judged drawing at the plain threshold
+ * (verdict_accepts); with shape = 0, the study's counterfactual: the
+ * confidence threshold alone (the rule before the shape check). */
 static int judged_rejected(const judged *j, uint32_t plain, int shape)
 {
     if (j->conf == 0)
         return 1; /* no digit */
-    if (shape && j->need > plain)
-        plain = j->need; /* = ink_conf_needed(shape, plain) */
-    return j->conf < plain;
+    return shape ? !verdict_accepts(j->conf, &j->shape, plain) : j->conf < plain;
 }
 
 /* Real digits of one writer part through the device path; returns the count. */

@@ -50,7 +50,7 @@ static void show(const strokes_sample *s, const inkeval_result *r, int rejected)
         printf("    drawn: %d   -> predicted %d, confidence %.1f%%%s (runner-up %d)\n\n", s->label,
                r->pred, 100 * r->confidence,
                rejected ? " - below what its shape needs, rejected" : "",
-               r->runner_up);
+               r->v.runner_up);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -136,7 +136,7 @@ int cmd_demo(int argc, char **argv)
             fprintf(stderr, "inkpin demo: engine error %s\n", net_strerror((net_err)e));
             rc = CLI_FAILED;
         } else {
-            int rejected = inkeval_rejected(&r, NET_REJECT_CONF); /* the device decision */
+            int rejected = r.v.kind != VERDICT_DIGIT; /* the device's verdict */
             show(s, &r, rejected);
             shown++;
             right += r.pred == s->label && !rejected;

@@ -34,12 +34,12 @@ static const uint8_t BLACK[3] = {0, 0, 0}, WHITE[3] = {255, 255, 255}, GREY[3] =
                      BG[3] = {30, 30, 40};
 
 /* Frame colour: yellow = rejected (no digit, or confidence below what the
- * shape needs: inkeval_rejected, the device rule), red = wrong, green =
- * right, grey = no prediction/label. */
+ * shape needs: the device's verdict), red = wrong, green = right, grey = no
+ * prediction/label. */
 static void draw_cell(image *im, int x0, int y0, const strokes_sample *s, const inkeval_result *r,
                       int have_model)
 {
-    int rejected = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
+    int rejected = r->ink != INK_OK || (have_model && r->v.kind != VERDICT_DIGIT);
     const uint8_t *frame = rejected                                  ? YELLOW
                            : !have_model || s->label < 0              ? GREY
                            : r->pred == s->label                      ? GREEN
@@ -304,7 +304,7 @@ int cmd_render(int argc, char **argv)
             r->ink = ink_render(&ink, r->image);
             r->pred = -1;
         }
-        int rej = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
+        int rej = r->ink != INK_OK || (have_model && r->v.kind != VERDICT_DIGIT);
         int bad = have_model && s->label >= 0 && r->pred != s->label;
         if (errors_only && !rej && !bad)
             continue;
