@@ -95,7 +95,7 @@
  *   The shape limits were chosen on the tune writers of the UNIPEN file and on
  *   generated scribbles with seeds reserved for tuning (docs/ink.md,
  *   "Rejection"); they do not depend on the model. NET_REJECT_CONF does and
- *   is re-derived by `inkpin classify --robustness`. Cost: one 32-bit
+ *   is re-derived by `inkpin robustness`. Cost: one 32-bit
  *   division per kept step and a 98-byte copy of the image per stroke, no
  *   extra pass; +300 B of Cortex-M4 code (-Os; ink 2020 B vs 1720 B without
  *   the check), +144 B of peak stack, 98 of them the pixels of the earlier
