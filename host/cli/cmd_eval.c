@@ -14,10 +14,9 @@
 #include "inkpin/net.h"
 #include "eval/metrics.h"
 #include "model/modelfile.h"
-#include "model/netref.h"
+#include "model/neteval.h"
 #include "train/checkpoint.h"
-
-#define VAL_SPLIT 5000 /* the last 5,000 training images are the validation split */
+#include "train/trainer.h"
 
 /* The model to run (modelfile.h); bad usage or input -> exit 2. */
 static int load_model(host_model *em, const char *path, const char *cmd)
@@ -41,7 +40,7 @@ static void eval_usage(FILE *f)
             "  --float CKPT         also evaluate the float model of a trainer checkpoint\n"
             "  --min-accuracy X     exit 1 when the int8 accuracy (0..1) is below X\n"
             "  --json               one JSON object: n, accuracy, per_class, confusion, ...\n",
-            NET_INK_THRESHOLD, VAL_SPLIT);
+            NET_INK_THRESHOLD, TRAIN_VAL_IMAGES);
 }
 
 static int load_split(const char *data_dir, const char *set, dataset *ds, int *first, int *count)
@@ -60,7 +59,7 @@ static int load_split(const char *data_dir, const char *set, dataset *ds, int *f
     *first = 0;
     *count = ds->n;
     if (!strcmp(set, "val")) {
-        *first = ds->n > VAL_SPLIT ? ds->n - VAL_SPLIT : 0;
+        *first = ds->n > TRAIN_VAL_IMAGES ? ds->n - TRAIN_VAL_IMAGES : 0;
         *count = ds->n - *first;
     }
     return CLI_OK;
@@ -70,25 +69,15 @@ static double float_accuracy(const char *ckpt, const dataset *ds, int first, int
 {
     float_model fm;
     inkpin_diag d = {{0}};
-    uint8_t img[DATA_PIXELS];
-    int correct = 0;
+    neteval_counts c;
     if (train_checkpoint_to_float_model(ckpt, &fm, &d) != 0) {
         fprintf(stderr, "eval: %s\n", d.msg);
         *rc = CLI_USAGE;
         return 0;
     }
-    for (int i = first; i < first + count; i++) {
-        float lg[10];
-        int best = 0;
-        data_binarize(ds->pixels + (size_t)i * DATA_PIXELS, img);
-        netref_float_forward(&fm, img, lg, NULL);
-        for (int k = 1; k < 10; k++)
-            if (lg[k] > lg[best])
-                best = k;
-        correct += best == ds->labels[i];
-    }
+    neteval_float(&fm, ds, first, count, &c);
     train_float_model_free(&fm);
-    return count ? (double)correct / count : 0;
+    return c.n ? (double)c.correct / c.n : 0;
 }
 
 int cmd_eval(int argc, char **argv)
