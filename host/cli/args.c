@@ -1,6 +1,7 @@
 /* args.c - the subcommands' option parser and strict number readers (args.h). */
 #include "cli/args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,18 @@
 
 #include "data/strokes.h"
 
+/* strto* skip leading white space; a number here is the whole word. */
+static int blank_start(const char *text)
+{
+    return isspace((unsigned char)text[0]);
+}
+
 int cli_read_int(const char *text, long long lo, long long hi, long long *out)
 {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
+    if (errno || end == text || *end || blank_start(text) || v < lo || v > hi)
         return -1;
     *out = v;
     return 0;
@@ -24,7 +31,7 @@ int cli_read_u64(const char *text, uint64_t hi, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-' || (hi && v > hi))
+    if (errno || end == text || *end || blank_start(text) || text[0] == '-' || (hi && v > hi))
         return -1;
     *out = v;
     return 0;
@@ -35,7 +42,7 @@ int cli_read_double(const char *text, double lo, double hi, double *out)
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (errno || end == text || *end || !(v >= lo && v <= hi))
+    if (errno || end == text || *end || blank_start(text) || !(v >= lo && v <= hi))
         return -1;
     *out = v;
     return 0;
@@ -46,7 +53,7 @@ int cli_read_float(const char *text, float lo, float hi, float *out)
     char *end;
     errno = 0;
     float v = strtof(text, &end);
-    if (errno || end == text || *end || !(v >= lo && v <= hi))
+    if (errno || end == text || *end || blank_start(text) || !(v >= lo && v <= hi))
         return -1;
     *out = v;
     return 0;

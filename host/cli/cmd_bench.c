@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "inkpin/net.h"
@@ -55,31 +56,15 @@ int cmd_bench(int argc, char **argv)
     const char *model = NULL, *data = NULL;
     double secs = 2;
     int json = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            bench_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (has && !strcmp(a, "--model")) {
-            model = argv[++i];
-        } else if (has && !strcmp(a, "--data")) {
-            data = argv[++i];
-        } else if (has && !strcmp(a, "--seconds")) {
-            char *end;
-            secs = strtod(argv[++i], &end);
-            if (*end || !(secs > 0 && secs <= 600)) {
-                fprintf(stderr, "bench: --seconds wants a number in (0, 600], got '%s'\n", argv[i]);
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "bench: unknown or incomplete option '%s'\n", a);
-            bench_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--json", CLI_FLAG, &json, 0, 0},
+        {"--model", CLI_STRING, &model, 0, 0},
+        {"--data", CLI_STRING, &data, 0, 0},
+        {"--seconds", CLI_DOUBLE, &secs, 0.001, 600},
+        {NULL, CLI_END, NULL, 0, 0}};
+    int rc = cli_parse("bench", argc, argv, opts, NULL, 0, NULL, bench_usage);
+    if (rc != CLI_PARSED)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
     host_model em;
     inkpin_diag d = {{0}};
     if (modelfile_load(&em, model, &d) != 0) {

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "model/export.h"
@@ -85,35 +86,17 @@ int cmd_eval(int argc, char **argv)
     const char *model = NULL, *data = NULL, *set = "test", *fckpt = NULL;
     double min_acc = -1;
     int json = 0, rc, first, count;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            eval_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (has && !strcmp(a, "--model")) {
-            model = argv[++i];
-        } else if (has && !strcmp(a, "--data")) {
-            data = argv[++i];
-        } else if (has && !strcmp(a, "--set")) {
-            set = argv[++i];
-        } else if (has && !strcmp(a, "--float")) {
-            fckpt = argv[++i];
-        } else if (has && !strcmp(a, "--min-accuracy")) {
-            char *end;
-            min_acc = strtod(argv[++i], &end);
-            if (*end || !(min_acc >= 0 && min_acc <= 1)) {
-                fprintf(stderr, "eval: --min-accuracy wants a number in 0..1, got '%s'\n", argv[i]);
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "eval: unknown or incomplete option '%s'\n", a);
-            eval_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--json", CLI_FLAG, &json, 0, 0},
+        {"--model", CLI_STRING, &model, 0, 0},
+        {"--data", CLI_STRING, &data, 0, 0},
+        {"--set", CLI_STRING, &set, 0, 0},
+        {"--float", CLI_STRING, &fckpt, 0, 0},
+        {"--min-accuracy", CLI_DOUBLE, &min_acc, 0, 1},
+        {NULL, CLI_END, NULL, 0, 0}};
+    rc = cli_parse("eval", argc, argv, opts, NULL, 0, NULL, eval_usage);
+    if (rc != CLI_PARSED)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
     if (strcmp(set, "test") && strcmp(set, "val")) {
         fprintf(stderr, "eval: --set wants test or val, got '%s'\n", set);
         return CLI_USAGE;
