@@ -19,7 +19,7 @@
 #include "inkpin/net.h"
 #include "model/neteval.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 #include "util/testutil.h"
 
 static const char *cli, *root;
