@@ -1,5 +1,6 @@
 /* args.c - the subcommands' option parser and strict number readers (args.h). */
 #include "cli/args.h"
+#include "cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -182,6 +183,11 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts,
             return CLI_BAD_ARGS;
     }
     return CLI_PARSED;
+}
+
+int cli_parse_exit(int parsed)
+{
+    return parsed == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
 }
 
 void cli_progress(const char *what, int done, int total)

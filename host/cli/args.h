@@ -52,6 +52,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts,
               const char **positional, int max_positional, int *n_positional,
               void (*usage)(FILE *f));
 
+/* The exit code of a cli_parse result that is not CLI_PARSED: CLI_OK after
+ * --help, CLI_USAGE after bad arguments. */
+int cli_parse_exit(int parsed);
+
 /* The strict number readers behind cli_parse: 0, or -1 (nothing written)
  * when text is not a whole number / a number in lo..hi. */
 int cli_read_int(const char *text, long long lo, long long hi, long long *out);

@@ -64,7 +64,7 @@ int cmd_bench(int argc, char **argv)
         {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("bench", argc, argv, opts, NULL, 0, NULL, bench_usage);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     host_model em;
     inkpin_diag d = {{0}};
     if (modelfile_load(&em, model, &d) != 0) {

@@ -186,21 +186,15 @@ int cmd_classify(int argc, char **argv)
     classify_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     inkpin_diag d = {{0}};
     strokes_set set;
-    if (strokes_load(o.path, &set, &d)) {
-        fprintf(stderr, "inkpin classify: %s\n", d.msg);
-        return CLI_USAGE;
-    }
     inkeval_model em;
-    if (inkeval_model_load(&em, o.model, &d)) {
+    if (inkeval_open(o.path, o.model, &set, &em, &d)) {
         fprintf(stderr, "inkpin classify: %s\n", d.msg);
-        strokes_free(&set);
         return CLI_USAGE;
     }
     rc = run_classify(&o, &set, &em);
-    inkeval_model_free(&em);
-    strokes_free(&set);
+    inkeval_close(&set, &em);
     return rc;
 }

@@ -65,7 +65,7 @@ int cmd_demo(int argc, char **argv)
         {NULL, CLI_END, NULL, 0, 0}};
     int parsed = cli_parse("demo", argc, argv, opts, NULL, 0, NULL, demo_usage);
     if (parsed != CLI_PARSED)
-        return parsed == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(parsed);
     if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 20) {
         fprintf(stderr, "inkpin demo: --digits takes 1..20 digits, e.g. 2026\n");
         return CLI_USAGE;

@@ -96,7 +96,7 @@ int cmd_eval(int argc, char **argv)
         {NULL, CLI_END, NULL, 0, 0}};
     rc = cli_parse("eval", argc, argv, opts, NULL, 0, NULL, eval_usage);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     if (strcmp(set, "test") && strcmp(set, "val")) {
         fprintf(stderr, "eval: --set wants test or val, got '%s'\n", set);
         return CLI_USAGE;

@@ -65,7 +65,7 @@ int cmd_export(int argc, char **argv)
         {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("export", argc, argv, opts, &ckpt, 1, NULL, usage);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     if (!ckpt || !out) {
         usage(stderr);
         return CLI_USAGE;

@@ -212,7 +212,7 @@ int cmd_render(int argc, char **argv)
     int n_in = 0;
     int rc = cli_parse("render", argc, argv, opts, &in, 1, &n_in, render_usage);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     if (!in || (!out && !scan)) {
         render_usage(stderr);
         return CLI_USAGE;

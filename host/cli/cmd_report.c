@@ -86,7 +86,7 @@ int cmd_report(int argc, char **argv)
         {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("report", argc, argv, opts, NULL, 0, NULL, usage);
     if (rc != CLI_PARSED)
-        return rc == CLI_HELP_SHOWN ? CLI_OK : CLI_USAGE;
+        return cli_parse_exit(rc);
     if (!png_dir) {
         fprintf(stderr, "inkpin report: --png DIR is required\n");
         usage(stderr);

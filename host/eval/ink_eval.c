@@ -35,6 +35,24 @@ void inkeval_model_free(inkeval_model *em)
     memset(em, 0, sizeof *em);
 }
 
+int inkeval_open(const char *strokes_path, const char *model_path, strokes_set *set,
+                 inkeval_model *em, inkpin_diag *d)
+{
+    if (strokes_load(strokes_path, set, d))
+        return -1;
+    if (inkeval_model_load(em, model_path, d)) {
+        strokes_free(set);
+        return -1;
+    }
+    return 0;
+}
+
+void inkeval_close(strokes_set *set, inkeval_model *em)
+{
+    inkeval_model_free(em);
+    strokes_free(set);
+}
+
 /* ---- the device path ---------------------------------------------------------- */
 
 /* Fills the host's view of a verdict: pred -1 when the engine did not run. */

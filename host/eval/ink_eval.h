@@ -31,6 +31,12 @@ typedef struct {
 int inkeval_model_load(inkeval_model *em, const char *path, inkpin_diag *d);
 void inkeval_model_free(inkeval_model *em);
 
+/* What `classify` and `robustness` start from: the strokes file and the
+ * model (path NULL: the default). 0, or -1 with d filled and nothing kept. */
+int inkeval_open(const char *strokes_path, const char *model_path, strokes_set *set,
+                 inkeval_model *em, inkpin_diag *d);
+void inkeval_close(strokes_set *set, inkeval_model *em);
+
 typedef struct {
     int ink;               /* INK_OK or INK_NO_DIGIT */
     int pred;              /* v.digit, or -1 when the engine did not run (no digit) */
