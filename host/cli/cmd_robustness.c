@@ -361,7 +361,7 @@ static void rejection_report(const robustness_opts *o, const judged *r, int nr, 
            chosen_q == NET_REJECT_CONF ? ", the same" : ", DIFFERENT: update it", before, ns,
            o->scribble_seed, o->scribble_seed + (uint32_t)ns - 1u);
     printf("| rule | real digits rejected (%s) | accepted accuracy |",
-           part_r == STROKES_TUNE ? "tune" : "report");
+           cli_writers_name(part_r));
     for (int k = 0; k < SCRIBBLE_KINDS; k++)
         printf(" %s rejected |", inkeval_scribble_names[k]);
     printf(" all scribbles rejected |\n|---|---:|---:|");
@@ -395,7 +395,7 @@ static void rejection_report(const robustness_opts *o, const judged *r, int nr, 
         real_odd += r[i].need == INK_ODD_CONF;
     }
     printf("\nBy cause (%s digits: %d not shaped like a digit, %d odd-shaped;",
-           part_r == STROKES_TUNE ? "tune" : "report", real_noshape, real_odd);
+           cli_writers_name(part_r), real_noshape, real_odd);
     printf(" scribbles, no digit by the ink module / not shaped like a digit / odd-shaped:");
     for (int k = 0; k < SCRIBBLE_KINDS; k++)
         printf("%s %s %d/%d/%d", k ? "," : "", inkeval_scribble_names[k], nodigit[k], noshape[k],
@@ -491,7 +491,7 @@ static int run_robustness(const robustness_opts *o, const strokes_set *set, cons
             sc[kind * ns + i] = judge(em, &s);
             strokes_sample_free(&s);
         }
-    printf("\n### Calibration (ink path, %s writers)\n\n", part_r == STROKES_TUNE ? "tune" : "report");
+    printf("\n### Calibration (ink path, %s writers)\n\n", cli_writers_name(part_r));
     if (nr > 0)
         calibration(real, nr);
     rejection_report(o, real, nr, part_r, tune, nt, sc, ns);
