@@ -961,7 +961,7 @@ int app_demo_digit(const app *a, int *permille)
         return -1;
     }
     if (permille != NULL) {
-        *permille = permille_of(&a->last);
+        *permille = (int)permille_of(&a->last);
     }
     if (!a->shown) {
         return -1;
