@@ -2,7 +2,7 @@
 # Regenerates the measured sections of docs/ink.md (Markdown on stdout):
 #   1. stroke width: binarized MNIST train vs rendered strokes (render --width-scan)
 #   2. accuracy of the shipped model on the report writers (classify --writers report)
-#   3. robustness + calibration + rejection (classify --robustness)
+#   3. robustness + calibration + rejection (inkpin robustness)
 # usage: bench/ink_robustness.sh [path/to/inkpin] [model.inkm]   (default: the compiled-in model)
 # The data root is found as usual ($INKPIN_DATA, ./data, ../shared/data).
 set -euo pipefail
@@ -26,6 +26,6 @@ echo '```'
 "$cli" classify "$dev" --writers report "${model[@]}"
 echo '```'
 echo
-echo "## Robustness and calibration (\`inkpin classify $dev --robustness ${model[*]}\`)"
+echo "## Robustness and calibration (\`inkpin robustness $dev ${model[*]}\`)"
 echo
-"$cli" classify "$dev" --robustness "${model[@]}"
+"$cli" robustness "$dev" "${model[@]}"

@@ -333,31 +333,19 @@ static void log_line(const app *a, const char *line)
 
 /* ---- recognition ----------------------------------------------------------------- */
 
-/* Renders the ink and runs the engine. Returns the digit 0..9 with *permille,
- * -2 when the ink is not a digit (empty, tap, dot), -3 when there is no
- * usable model, -4 when the engine is unsure (confidence below what the
- * drawing's shape needs, ink_conf_needed(shape, NET_REJECT_CONF): the rule
- * `inkpin classify` uses; a->result holds the guess). */
-static int recognize(app *a, uint16_t *permille)
+/* Renders the ink into a->image (the preview) and asks verdict.h what it
+ * is, by the device rule (NET_REJECT_CONF), as `inkpin classify` does. */
+static verdict_kind recognize(app *a, verdict *v)
 {
-    uint32_t conf;
-    ink_shape shape;
-    *permille = 0;
-    if (ink_render_shape(&a->ink, a->image, &shape) != INK_OK) {
-        a->has_preview = false;
-        return -2;
-    }
-    a->has_preview = true;
-    if (a->model == NULL ||
-        net_run(a->model, a->image, a->arena, sizeof a->arena, &a->result) != NET_OK) {
-        return -3;
-    }
-    conf = a->result.confidence[a->result.digit];
-    *permille = (uint16_t)((conf * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
-    if (conf < ink_conf_needed(&shape, NET_REJECT_CONF)) {
-        return -4;
-    }
-    return a->result.digit;
+    verdict_from_ink(a->model, &a->ink, NET_REJECT_CONF, a->image, a->arena, sizeof a->arena, v);
+    a->has_preview = v->kind != VERDICT_NO_DIGIT;
+    return v->kind;
+}
+
+/* The verdict's confidence in 1/1000, rounded (0 when the engine did not run). */
+static uint16_t permille_of(const verdict *v)
+{
+    return (uint16_t)((v->confidence * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
 }
 
 /* ---- painting the panel ------------------------------------------------------------ */
@@ -424,28 +412,31 @@ static void paint_demo_panel(const app *a)
 {
     char line[16], *p;
     paint_preview(a);
-    if (a->shown_digit >= 0) {
-        line[0] = (char)('0' + a->shown_digit);
+    if (!a->shown) {
+        return;
+    }
+    if (a->last.kind == VERDICT_DIGIT) {
+        line[0] = (char)('0' + a->last.digit % 10);
         line[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT, APP_COLOR_PANEL);
-        p = put_uint(line, a->shown_conf / 10u, 1);
+        p = put_uint(line, permille_of(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
-    } else if (a->shown_digit == -2) {
+    } else if (a->last.kind == VERDICT_NO_DIGIT) {
         text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_BAD, APP_COLOR_PANEL);
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
-    } else if (a->shown_digit == -4) {
+    } else if (a->last.kind == VERDICT_DRAW_AGAIN) {
         /* Unsure: show the guess small, as a question. */
         text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_WAIT, APP_COLOR_PANEL);
-        line[0] = (char)('0' + a->result.digit % 10);
+        line[0] = (char)('0' + a->last.digit % 10);
         line[1] = '?';
         line[2] = ' ';
-        p = put_uint(line + 3, a->shown_conf / 10u, 1);
+        p = put_uint(line + 3, permille_of(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
-    } else if (a->shown_digit == -3) {
+    } else {
         text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
     }
 }
@@ -476,29 +467,29 @@ void app_redraw(app *a)
 
 static void demo_predict(app *a)
 {
-    uint16_t permille = 0;
+    uint16_t permille;
     char line[24], *p;
-    int digit;
+    verdict_kind kind;
     a->pending = false;
-    digit = recognize(a, &permille);
-    a->shown_digit = (int8_t)digit;
-    a->shown_conf = permille;
+    kind = recognize(a, &a->last);
+    permille = permille_of(&a->last);
+    a->shown = true;
     a->panel_dirty = true;
     /* The original printed the result on the serial port: "digit confidence". */
-    if (digit >= 0) {
-        line[0] = (char)('0' + digit);
+    if (kind == VERDICT_DIGIT) {
+        line[0] = (char)('0' + a->last.digit % 10);
         line[1] = ' ';
         p = put_uint(line + 2, permille / 1000u, 1);
         *p++ = '.';
         put_uint(p, permille % 1000u, 3);
-    } else if (digit == -4) {
+    } else if (kind == VERDICT_DRAW_AGAIN) {
         line[0] = '?';
         line[1] = ' ';
         p = put_uint(line + 2, permille / 1000u, 1);
         *p++ = '.';
         p = put_uint(p, permille % 1000u, 3);
         memcpy(p, " unsure", 8);
-    } else if (digit == -3) {
+    } else if (kind == VERDICT_ERROR) {
         memcpy(line, "- no model", 11);
     } else {
         memcpy(line, "- no digit", 11);
@@ -564,17 +555,15 @@ static void lockui_result(app *a, lock_result r)
 /* The drawing followed by a pause becomes one digit of the entry. */
 static void lockui_take_digit(app *a)
 {
-    uint16_t permille;
-    int digit;
+    verdict v;
     a->pending = false;
-    digit = recognize(a, &permille);
-    if (digit >= 0) {
-        lockui_result(a, lock_digit(&a->lock, digit));
+    if (recognize(a, &v) == VERDICT_DIGIT) {
+        lockui_result(a, lock_digit(&a->lock, v.digit));
     } else if (a->ink.n > 0) {
-        lockui_message(a, digit == -3 ? MSG_NO_MODEL : MSG_DRAW_AGAIN);
+        lockui_message(a, v.kind == VERDICT_ERROR ? MSG_NO_MODEL : MSG_DRAW_AGAIN);
     }
-    /* The strokes, the image and the engine's answer spell a PIN digit. */
-    lock_wipe(&a->result, sizeof a->result);
+    /* The strokes, the image and the verdict spell a PIN digit. */
+    lock_wipe(&v, sizeof v);
     lock_wipe(a->image, sizeof a->image);
     lock_wipe(&a->ink, sizeof a->ink);
     lock_wipe(a->arena, sizeof a->arena);
@@ -857,7 +846,7 @@ static void press_button(app *a, int id)
             lockui_button(a, BTN_CLEAR);
             return;
         } else {
-            a->shown_digit = -1;
+            a->shown = false;
             a->has_preview = false;
             a->panel_dirty = true;
         }
@@ -1002,7 +991,7 @@ void app_set_mode(app *a, app_mode mode)
         lockui_leave(a);
     }
     a->mode = mode;
-    a->shown_digit = -1;
+    a->shown = false;
     a->has_preview = false;
     ink_reset(&a->ink);
     a->pending = false;
@@ -1021,9 +1010,26 @@ int app_demo_digit(const app *a, int *permille)
         return -1;
     }
     if (permille != NULL) {
-        *permille = a->shown_conf;
+        *permille = (int)permille_of(&a->last);
     }
-    return a->shown_digit;
+    if (!a->shown) {
+        return -1;
+    }
+    switch (a->last.kind) {
+    case VERDICT_DIGIT: return a->last.digit;
+    case VERDICT_NO_DIGIT: return -2;
+    case VERDICT_DRAW_AGAIN: return -4;
+    default: return -3;
+    }
+}
+
+bool app_demo_verdict(const app *a, verdict *out)
+{
+    if (a == NULL || out == NULL || !a->shown) {
+        return false;
+    }
+    *out = a->last;
+    return true;
 }
 
 const lock_ctx *app_lock(const app *a)
@@ -1066,7 +1072,7 @@ app_err app_init(app *a, const hal *h, const app_config *cfg)
     }
     a->mode = a->cfg.start_mode == APP_MODE_LOCK ? APP_MODE_LOCK : APP_MODE_DEMO;
     a->pressed = BTN_NONE;
-    a->shown_digit = -1;
+    a->shown = false;
     ink_reset(&a->ink);
     a->model = a->cfg.model;
     if (a->model == NULL || net_check(a->model) != NET_OK ||

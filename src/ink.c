@@ -340,10 +340,8 @@ static bool turns_back(const pt_q4 *a, const pt_q4 *mid, const pt_q4 *b)
  * ends, the missing neighbour is the mirror image of the other end, so the
  * tangent there is the chord and a segment between two corners stays
  * straight. Shorter segments, i.e. ink sampled at a normal rate, are drawn
- * straight. UNIPEN tune writers thinned to 1 point in 4: 94.6% with chords,
- * 95.6% with this rule (the same with 4 or 8 straight pieces; 96.0% without
- * corners, which bends a simplified Z; 95.3% when every turn over 90 degrees
- * is a corner). */
+ * straight. docs/ink.md compares this rule with chords and other corner
+ * angles on thinned pen strokes. */
 static void draw_curve(raster *rs, const pt_q4 *before, const pt_q4 *p1, const pt_q4 *p2,
                        const pt_q4 *after)
 {

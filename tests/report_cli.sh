@@ -11,7 +11,7 @@ expect_exit 2 "--png DIR is required"
 expect_exit 2 "unknown option '--bogus'" --bogus 1 --png "$tmp"
 expect_exit 2 "missing value for '--png'" --png
 expect_exit 2 "expected test or train" --set validation --png "$tmp"
-expect_exit 2 "expected 0..100000" --max-errors -3 --png "$tmp"
+expect_exit 2 "--max-errors '-3': expected a whole number 0..100000" --max-errors -3 --png "$tmp"
 expect_exit 2 "--data $tmp/nowhere" --data "$tmp/nowhere" --png "$tmp/out"
 
 # The rest needs MNIST.

@@ -113,16 +113,22 @@ static void test_device_path_equals_manual_path(void **state)
         net_result nr;
         assert_int_equal(net_run(&model, img, em.arena, em.arena_size, &nr), NET_OK);
         assert_int_equal(r.pred, nr.digit);
-        assert_int_equal(r.runner_up, nr.runner_up);
-        /* the device's decision, by hand: shape check of the same drawing */
-        ink_shape shape;
-        assert_int_equal(ink_render_shape(&ink, img, &shape), INK_OK);
-        assert_int_equal(r.shape.strokes, shape.strokes);
-        assert_int_equal(r.shape.turn, shape.turn);
-        assert_int_equal(r.conf_q, nr.confidence[nr.digit]);
-        for (uint32_t plain = 0; plain <= NET_CONF_ONE; plain += NET_CONF_ONE / 8)
-            assert_int_equal(inkeval_rejected(&r, plain),
-                             nr.confidence[nr.digit] < ink_conf_needed(&shape, plain));
+        assert_int_equal(r.v.runner_up, nr.runner_up);
+        assert_int_equal(r.v.confidence, nr.confidence[nr.digit]);
+        /* the decision is the verdict module's, on the same ink (its rule is
+         * checked against an independent reference in test_verdict.c) */
+        verdict v;
+        uint8_t vimg[NET_IMAGE_BYTES];
+        verdict_from_ink(&model, &ink, NET_REJECT_CONF, vimg, em.arena, em.arena_size, &v);
+        assert_memory_equal(vimg, r.image, sizeof vimg);
+        assert_int_equal(r.v.kind, v.kind);
+        assert_int_equal(r.v.need, v.need);
+        assert_memory_equal(&r.v.shape, &v.shape, sizeof v.shape);
+        assert_int_equal(inkeval_rejected(&r, NET_REJECT_CONF), v.kind != VERDICT_DIGIT);
+        for (uint32_t plain = 0; plain <= NET_CONF_ONE; plain += NET_CONF_ONE / 8) {
+            verdict_from_ink(&model, &ink, plain, vimg, em.arena, em.arena_size, &v);
+            assert_int_equal(inkeval_rejected(&r, plain), v.kind != VERDICT_DIGIT);
+        }
         assert_true(fabs(r.confidence - (double)nr.confidence[nr.digit] / NET_CONF_ONE) < 1e-12);
         strokes_sample_free(&s);
     }
@@ -205,7 +211,7 @@ static void test_shape_rejection_is_model_independent(void **state)
     for (uint32_t seed = 2000000; seed < 2000020; seed++) {
         assert_int_equal(inkeval_scribble(SCRIBBLE_COIL, seed, &s), 0);
         assert_int_equal(inkeval_classify(&em, &s, &r), 0);
-        if (r.pred >= 0 && r.shape.turn > INK_MAX_TURN) {
+        if (r.pred >= 0 && r.v.shape.turn > INK_MAX_TURN) {
             coils++;
             assert_true(inkeval_rejected(&r, 0));
         }
@@ -214,7 +220,7 @@ static void test_shape_rejection_is_model_independent(void **state)
     assert_true(coils > 0);
     parse("{\"label\":1,\"strokes\":[[[120,20],[119,120],[118,219]]]}", &s);
     assert_int_equal(inkeval_classify(&em, &s, &r), 0);
-    assert_int_equal(r.shape.strokes, 1);
+    assert_int_equal(r.v.shape.strokes, 1);
     assert_false(inkeval_rejected(&r, 0));
     assert_true(inkeval_rejected(&r, NET_CONF_ONE + 1u)); /* nothing reaches that */
     strokes_sample_free(&s);

@@ -15,7 +15,7 @@
 #include "inkpin/net.h"
 #include "model/netref.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 
 #define N_CALIB 200
 #define N_IMAGES 300

@@ -1,6 +1,6 @@
 /* test_net_cli.c - `inkpin eval` and `inkpin bench` end to end on a blob made
  * here from a random model: exit codes (0, 1 for --min-accuracy, 2 for bad
- * input), the --json keys of DESIGN.md, and that eval's accuracy equals the
+ * input), the --json keys of docs/design.md, and that eval's accuracy equals the
  * engine run directly on the same images. Needs the CLI ($INKPIN_CLI, set by
  * ctest) and MNIST (skips with 77 otherwise). */
 #include <setjmp.h>
@@ -19,7 +19,7 @@
 #include "inkpin/net.h"
 #include "model/neteval.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 #include "util/testutil.h"
 
 static const char *cli, *root;

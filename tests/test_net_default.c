@@ -18,7 +18,7 @@
 #include "inkpin/net.h"
 #include "model/netref.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 #include "util/testutil.h"
 
 static void test_default_bit_exact(void **state)

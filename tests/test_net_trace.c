@@ -13,7 +13,7 @@
 
 #include "model/netref.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 
 typedef struct {
     int c, h, w;

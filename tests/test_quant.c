@@ -14,7 +14,7 @@
 #include "inkpin/net.h"
 #include "model/netref.h"
 #include "model/quant.h"
-#include "test_net_models.h"
+#include "util/net_models.h"
 
 /* Exact reference: acc*mult is < 2^62 in magnitude, exact in __int128; the
  * quotient is rounded half away from zero by comparing twice the remainder. */

@@ -232,12 +232,8 @@ static void test_writer_split(void **state)
 static void test_writer_split_on_dev_data(void **state)
 {
     (void)state;
-    const char *root = test_data_root();
-    char path[1200];
-    snprintf(path, sizeof path, "%s/unipen/dev.ndjson", root ? root : ".");
     strokes_set set;
-    inkpin_diag d;
-    if (!root || strokes_load(path, &set, &d)) {
+    if (test_load_dev_strokes(&set)) {
         skip();
         return;
     }

@@ -13,10 +13,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 expect_exit 0 "--resume" --help
 expect_exit 2 "--out DIR is required"
-expect_exit 2 "bad value for --epochs: '0'" --epochs 0 --out "$tmp/x"
-expect_exit 2 "bad value for --pen-thin: '17'" --pen-thin 17 --out "$tmp/x"
-expect_exit 2 "unknown option --bogus" --bogus --out "$tmp/x"
-expect_exit 2 "missing value: --seed" --out "$tmp/x" --seed
+expect_exit 2 "--epochs '0': expected a whole number 1..10000" --epochs 0 --out "$tmp/x"
+expect_exit 2 "--pen-thin '17': expected a whole number 0..16" --pen-thin 17 --out "$tmp/x"
+expect_exit 2 "--seed '-1': expected a whole number >= 0" --seed -1 --out "$tmp/x"
+expect_exit 2 "--pen-fold '3/3': expected K/N" --pen-fold 3/3 --out "$tmp/x"
+expect_exit 2 "unknown option '--bogus'" --bogus --out "$tmp/x"
+expect_exit 2 "missing value for '--seed'" --out "$tmp/x" --seed
 
 # The rest trains on MNIST.
 data=$(data_root "$2")

@@ -1,6 +1,6 @@
-/* cli.h - subcommands of the `inkpin` CLI (tools/inkpin.c dispatches to these).
+/* cli.h - subcommands of the `inkpin` CLI (host/cli/main.c dispatches to these).
  *
- * Contract (DESIGN.md): every subcommand has --help; errors go to stderr naming
+ * Contract (docs/design.md): every subcommand has --help; errors go to stderr naming
  * the file and line/field at fault; exit 0 success, 1 the job failed (e.g. an
  * accuracy gate), 2 bad usage or bad input; --json prints exactly one JSON
  * object on stdout; long jobs show a progress bar on a terminal only.
@@ -20,6 +20,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
+int cmd_robustness(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "eval/ink_eval.h"
@@ -50,34 +51,24 @@ static void show(const strokes_sample *s, const inkeval_result *r, int rejected)
         printf("    drawn: %d   -> predicted %d, confidence %.1f%%%s (runner-up %d)\n\n", s->label,
                r->pred, 100 * r->confidence,
                rejected ? " - below what its shape needs, rejected" : "",
-               r->runner_up);
+               r->v.runner_up);
 }
 
 int cmd_demo(int argc, char **argv)
 {
     const char *model = NULL, *data_dir = NULL, *file = NULL, *digits = "1379";
-    for (int i = 1; i < argc; i++) {
-        int has = i + 1 < argc;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            demo_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(argv[i], "--model") && has) {
-            model = argv[++i];
-        } else if (!strcmp(argv[i], "--data") && has) {
-            data_dir = argv[++i];
-        } else if (!strcmp(argv[i], "--file") && has) {
-            file = argv[++i];
-        } else if (!strcmp(argv[i], "--digits") && has) {
-            digits = argv[++i];
-            if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 20) {
-                fprintf(stderr, "inkpin demo: --digits takes 1..20 digits, e.g. 2026\n");
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "inkpin demo: unknown option or missing value: %s\n", argv[i]);
-            demo_usage(stderr);
-            return CLI_USAGE;
-        }
+    const cli_opt opts[] = {
+        {"--model", CLI_STRING, &model, 0, 0},
+        {"--data", CLI_STRING, &data_dir, 0, 0},
+        {"--file", CLI_STRING, &file, 0, 0},
+        {"--digits", CLI_STRING, &digits, 0, 0},
+        {NULL, CLI_END, NULL, 0, 0}};
+    int parsed = cli_parse("demo", argc, argv, opts, NULL, 0, NULL, demo_usage);
+    if (parsed != CLI_PARSED)
+        return cli_parse_exit(parsed);
+    if (!*digits || strspn(digits, "0123456789") != strlen(digits) || strlen(digits) > 20) {
+        fprintf(stderr, "inkpin demo: --digits takes 1..20 digits, e.g. 2026\n");
+        return CLI_USAGE;
     }
     inkpin_diag d = {{0}};
     inkeval_model em;
@@ -136,7 +127,7 @@ int cmd_demo(int argc, char **argv)
             fprintf(stderr, "inkpin demo: engine error %s\n", net_strerror((net_err)e));
             rc = CLI_FAILED;
         } else {
-            int rejected = inkeval_rejected(&r, NET_REJECT_CONF); /* the device decision */
+            int rejected = r.v.kind != VERDICT_DIGIT; /* the device's verdict */
             show(s, &r, rejected);
             shown++;
             right += r.pred == s->label && !rejected;

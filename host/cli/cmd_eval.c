@@ -1,25 +1,23 @@
 /* cmd_eval.c - `inkpin eval`: accuracy of the int8 engine exactly as deployed
- * (net_run_pixels: pixel > NET_INK_THRESHOLD is ink) on binarized MNIST, and
- * `inkpin bench`: single-thread inferences per second. Both use the
- * compiled-in default model unless --model names an .inkm blob. */
+ * (net_run_pixels: pixel > NET_INK_THRESHOLD is ink) on binarized MNIST, with
+ * the compiled-in default model unless --model names an .inkm blob. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "model/export.h"
 #include "inkpin/net.h"
 #include "eval/metrics.h"
 #include "model/modelfile.h"
-#include "model/netref.h"
+#include "model/neteval.h"
 #include "train/checkpoint.h"
-
-#define VAL_SPLIT 5000 /* the last 5,000 training images are the validation split */
+#include "train/trainer.h"
 
 /* The model to run (modelfile.h); bad usage or input -> exit 2. */
 static int load_model(host_model *em, const char *path, const char *cmd)
@@ -43,7 +41,7 @@ static void eval_usage(FILE *f)
             "  --float CKPT         also evaluate the float model of a trainer checkpoint\n"
             "  --min-accuracy X     exit 1 when the int8 accuracy (0..1) is below X\n"
             "  --json               one JSON object: n, accuracy, per_class, confusion, ...\n",
-            NET_INK_THRESHOLD, VAL_SPLIT);
+            NET_INK_THRESHOLD, TRAIN_VAL_IMAGES);
 }
 
 static int load_split(const char *data_dir, const char *set, dataset *ds, int *first, int *count)
@@ -62,7 +60,7 @@ static int load_split(const char *data_dir, const char *set, dataset *ds, int *f
     *first = 0;
     *count = ds->n;
     if (!strcmp(set, "val")) {
-        *first = ds->n > VAL_SPLIT ? ds->n - VAL_SPLIT : 0;
+        *first = ds->n > TRAIN_VAL_IMAGES ? ds->n - TRAIN_VAL_IMAGES : 0;
         *count = ds->n - *first;
     }
     return CLI_OK;
@@ -72,25 +70,15 @@ static double float_accuracy(const char *ckpt, const dataset *ds, int first, int
 {
     float_model fm;
     inkpin_diag d = {{0}};
-    uint8_t img[DATA_PIXELS];
-    int correct = 0;
+    neteval_counts c;
     if (train_checkpoint_to_float_model(ckpt, &fm, &d) != 0) {
         fprintf(stderr, "eval: %s\n", d.msg);
         *rc = CLI_USAGE;
         return 0;
     }
-    for (int i = first; i < first + count; i++) {
-        float lg[10];
-        int best = 0;
-        data_binarize(ds->pixels + (size_t)i * DATA_PIXELS, img);
-        netref_float_forward(&fm, img, lg, NULL);
-        for (int k = 1; k < 10; k++)
-            if (lg[k] > lg[best])
-                best = k;
-        correct += best == ds->labels[i];
-    }
+    neteval_float(&fm, ds, first, count, &c);
     train_float_model_free(&fm);
-    return count ? (double)correct / count : 0;
+    return c.n ? (double)c.correct / c.n : 0;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -98,35 +86,17 @@ int cmd_eval(int argc, char **argv)
     const char *model = NULL, *data = NULL, *set = "test", *fckpt = NULL;
     double min_acc = -1;
     int json = 0, rc, first, count;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            eval_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (has && !strcmp(a, "--model")) {
-            model = argv[++i];
-        } else if (has && !strcmp(a, "--data")) {
-            data = argv[++i];
-        } else if (has && !strcmp(a, "--set")) {
-            set = argv[++i];
-        } else if (has && !strcmp(a, "--float")) {
-            fckpt = argv[++i];
-        } else if (has && !strcmp(a, "--min-accuracy")) {
-            char *end;
-            min_acc = strtod(argv[++i], &end);
-            if (*end || !(min_acc >= 0 && min_acc <= 1)) {
-                fprintf(stderr, "eval: --min-accuracy wants a number in 0..1, got '%s'\n", argv[i]);
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "eval: unknown or incomplete option '%s'\n", a);
-            eval_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--json", CLI_FLAG, &json, 0, 0},
+        {"--model", CLI_STRING, &model, 0, 0},
+        {"--data", CLI_STRING, &data, 0, 0},
+        {"--set", CLI_STRING, &set, 0, 0},
+        {"--float", CLI_STRING, &fckpt, 0, 0},
+        {"--min-accuracy", CLI_DOUBLE, &min_acc, 0, 1},
+        {NULL, CLI_END, NULL, 0, 0}};
+    rc = cli_parse("eval", argc, argv, opts, NULL, 0, NULL, eval_usage);
+    if (rc != CLI_PARSED)
+        return cli_parse_exit(rc);
     if (strcmp(set, "test") && strcmp(set, "val")) {
         fprintf(stderr, "eval: --set wants test or val, got '%s'\n", set);
         return CLI_USAGE;
@@ -186,129 +156,4 @@ int cmd_eval(int argc, char **argv)
     data_free(&ds);
     modelfile_free(&em);
     return rc;
-}
-
-/* ---- bench ------------------------------------------------------------------ */
-
-static void bench_usage(FILE *f)
-{
-    fprintf(f, "usage: inkpin bench [--model FILE.inkm] [--data DIR] [--seconds S] [--json]\n"
-               "  Single-thread host inference speed of the int8 engine (net_run on packed\n"
-               "  bits) over the first 1000 MNIST test digits (synthetic strokes without data),\n"
-               "  repeated for at least S seconds (default 2).\n");
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Deterministic stroke-like digits when no MNIST is around. */
-static void synthetic(uint8_t *bits, int n)
-{
-    uint32_t s = 12345;
-    memset(bits, 0, (size_t)n * NET_IMAGE_BYTES);
-    for (int i = 0; i < n; i++) {
-        uint8_t *b = bits + (size_t)i * NET_IMAGE_BYTES;
-        int x = 8, y = 6;
-        for (int t = 0; t < 60; t++) {
-            s = s * 1103515245u + 12345u;
-            x += (int)((s >> 16) % 3) - 1, y += (int)((s >> 20) % 3) - (t < 30 ? 0 : 1);
-            x = x < 4 ? 4 : x > 22 ? 22 : x, y = y < 4 ? 4 : y > 22 ? 22 : y;
-            for (int dy = 0; dy < 3; dy++)
-                for (int dx = 0; dx < 3; dx++) {
-                    int idx = (y + dy) * 28 + x + dx;
-                    b[idx >> 3] = (uint8_t)(b[idx >> 3] | 1u << (idx & 7));
-                }
-        }
-    }
-}
-
-int cmd_bench(int argc, char **argv)
-{
-    const char *model = NULL, *data = NULL;
-    double secs = 2;
-    int json = 0, rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            bench_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (has && !strcmp(a, "--model")) {
-            model = argv[++i];
-        } else if (has && !strcmp(a, "--data")) {
-            data = argv[++i];
-        } else if (has && !strcmp(a, "--seconds")) {
-            char *end;
-            secs = strtod(argv[++i], &end);
-            if (*end || !(secs > 0 && secs <= 600)) {
-                fprintf(stderr, "bench: --seconds wants a number in (0, 600], got '%s'\n", argv[i]);
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "bench: unknown or incomplete option '%s'\n", a);
-            bench_usage(stderr);
-            return CLI_USAGE;
-        }
-    }
-    host_model em;
-    if ((rc = load_model(&em, model, "bench")) != CLI_OK)
-        return rc;
-    enum { N = 1000 };
-    uint8_t *bits = malloc((size_t)N * NET_IMAGE_BYTES);
-    const char *inputs = "synthetic strokes";
-    char rootbuf[4096];
-    inkpin_diag d = {{0}};
-    dataset ds = {0};
-    const char *root = data_find_root(data, rootbuf, sizeof rootbuf, &d);
-    if (root && data_load_mnist(root, "test", &ds, &d) == 0 && ds.n >= N) {
-        for (int i = 0; i < N; i++)
-            net_pack(bits + (size_t)i * NET_IMAGE_BYTES, ds.pixels + (size_t)i * DATA_PIXELS);
-        inputs = "MNIST test[0..1000)";
-    } else {
-        synthetic(bits, N);
-    }
-    data_free(&ds);
-    size_t need = net_arena_bytes(em.m);
-    uint8_t *arena = malloc(need ? need : 1);
-    unsigned sink = 0;
-    long runs = 0;
-    double t0 = now_s(), t;
-    do {
-        for (int i = 0; i < N; i++) {
-            net_result r;
-            net_run(em.m, bits + (size_t)i * NET_IMAGE_BYTES, arena, need, &r);
-            sink += r.digit;
-        }
-        runs += N;
-        t = now_s() - t0;
-    } while (t < secs);
-    double ips = (double)runs / t;
-    if (json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "inferences_per_s", round(ips));
-        cJSON_AddNumberToObject(o, "us_per_inference", round(1e8 / ips) / 100);
-        cJSON_AddNumberToObject(o, "inferences", (double)runs);
-        cJSON_AddNumberToObject(o, "arena_bytes", (double)need);
-        cJSON_AddStringToObject(o, "model", em.name);
-        cJSON_AddStringToObject(o, "inputs", inputs);
-        cJSON_AddNumberToObject(o, "checksum", sink);
-        char *s = cJSON_PrintUnformatted(o);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
-    } else {
-        printf("model: %s, inputs: %s, single thread\n%.0f inferences/s, %.2f us per inference "
-               "(%ld runs in %.2f s), arena %zu bytes\n",
-               em.name, inputs, ips, 1e6 / ips, runs, t, need);
-    }
-    free(arena);
-    free(bits);
-    modelfile_free(&em);
-    return CLI_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "model/export.h"
@@ -52,41 +53,19 @@ int cmd_export(int argc, char **argv)
 {
     const char *ckpt = NULL, *out = NULL, *data = NULL, *notes = NULL;
     export_info info = {"(unknown)", 0, -1, -1, NULL, NULL, NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has = i + 1 < argc;
-        char *end = NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return CLI_OK;
-        } else if (has && !strcmp(a, "--out")) {
-            out = argv[++i];
-        } else if (has && !strcmp(a, "--c-out")) {
-            info.c_dir = argv[++i];
-        } else if (has && !strcmp(a, "--data")) {
-            data = argv[++i];
-        } else if (has && !strcmp(a, "--command")) {
-            info.command = argv[++i];
-        } else if (has && !strcmp(a, "--notes")) {
-            notes = argv[++i];
-        } else if (has && !strcmp(a, "--seed")) {
-            info.seed = strtoull(argv[++i], &end, 10);
-        } else if (has && !strcmp(a, "--val-accuracy")) {
-            info.val_accuracy = strtod(argv[++i], &end);
-        } else if (has && !strcmp(a, "--train-seconds")) {
-            info.train_seconds = strtod(argv[++i], &end);
-        } else if (a[0] != '-' && !ckpt) {
-            ckpt = a;
-        } else {
-            fprintf(stderr, "export: unknown or incomplete option '%s'\n", a);
-            usage(stderr);
-            return CLI_USAGE;
-        }
-        if (end && *end) {
-            fprintf(stderr, "export: %s wants a number, got '%s'\n", a, argv[i]);
-            return CLI_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--out", CLI_STRING, &out, 0, 0},
+        {"--c-out", CLI_STRING, &info.c_dir, 0, 0},
+        {"--data", CLI_STRING, &data, 0, 0},
+        {"--command", CLI_STRING, &info.command, 0, 0},
+        {"--notes", CLI_STRING, &notes, 0, 0},
+        {"--seed", CLI_U64, &info.seed, 0, 0},
+        {"--val-accuracy", CLI_DOUBLE, &info.val_accuracy, -1, 1},
+        {"--train-seconds", CLI_DOUBLE, &info.train_seconds, -1, 1e9},
+        {NULL, CLI_END, NULL, 0, 0}};
+    int rc = cli_parse("export", argc, argv, opts, &ckpt, 1, NULL, usage);
+    if (rc != CLI_PARSED)
+        return cli_parse_exit(rc);
     if (!ckpt || !out) {
         usage(stderr);
         return CLI_USAGE;
@@ -109,7 +88,7 @@ int cmd_export(int argc, char **argv)
     }
     char *note_text = notes ? slurp_text(notes) : NULL;
     info.notes = note_text;
-    int rc = export_model(&fm, &train, &info, out, &d);
+    rc = export_model(&fm, &train, &info, out, &d);
     if (rc != 0)
         fprintf(stderr, "export: %s\n", d.msg);
     else

@@ -6,24 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "eval/image.h"
 #include "eval/ink_eval.h"
 #include "inkpin/ink.h"
 #include "data/strokes.h"
-
-/* ---- shared option parsing --------------------------------------------------- */
-
-/* "tune" / "report" / "all" -> STROKES_TUNE / STROKES_REPORT / -1; -2 if invalid. */
-static int parse_writers(const char *s)
-{
-    if (!strcmp(s, "tune"))
-        return STROKES_TUNE;
-    if (!strcmp(s, "report"))
-        return STROKES_REPORT;
-    return strcmp(s, "all") ? -2 : -1;
-}
 
 /* ---- the contact sheet --------------------------------------------------------- */
 
@@ -34,12 +23,12 @@ static const uint8_t BLACK[3] = {0, 0, 0}, WHITE[3] = {255, 255, 255}, GREY[3] =
                      BG[3] = {30, 30, 40};
 
 /* Frame colour: yellow = rejected (no digit, or confidence below what the
- * shape needs: inkeval_rejected, the device rule), red = wrong, green =
- * right, grey = no prediction/label. */
+ * shape needs: the device's verdict), red = wrong, green = right, grey = no
+ * prediction/label. */
 static void draw_cell(image *im, int x0, int y0, const strokes_sample *s, const inkeval_result *r,
                       int have_model)
 {
-    int rejected = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
+    int rejected = r->ink != INK_OK || (have_model && r->v.kind != VERDICT_DIGIT);
     const uint8_t *frame = rejected                                  ? YELLOW
                            : !have_model || s->label < 0              ? GREY
                            : r->pred == s->label                      ? GREEN
@@ -209,51 +198,23 @@ int cmd_render(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *data_dir = NULL, *model = NULL;
     int writers = -1, limit = 400, cols = 20, scan = 0, no_model = 0, errors_only = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_val = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            render_usage(stdout);
-            return CLI_OK;
-        } else if (!strcmp(a, "--out") && has_val) {
-            out = argv[++i];
-        } else if (!strcmp(a, "--data") && has_val) {
-            data_dir = argv[++i];
-        } else if (!strcmp(a, "--model") && has_val) {
-            model = argv[++i];
-        } else if (!strcmp(a, "--no-model")) {
-            no_model = 1;
-        } else if (!strcmp(a, "--errors")) {
-            errors_only = 1;
-        } else if (!strcmp(a, "--writers") && has_val) {
-            writers = parse_writers(argv[++i]);
-            if (writers == -2) {
-                fprintf(stderr, "inkpin render: --writers must be tune, report or all\n");
-                return CLI_USAGE;
-            }
-        } else if (!strcmp(a, "--limit") && has_val) {
-            limit = atoi(argv[++i]);
-        } else if (!strcmp(a, "--cols") && has_val) {
-            cols = atoi(argv[++i]);
-        } else if (!strcmp(a, "--width-scan")) {
-            scan = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "inkpin render: unknown option or missing value: %s\n", a);
-            render_usage(stderr);
-            return CLI_USAGE;
-        } else if (!in) {
-            in = a;
-        } else {
-            fprintf(stderr, "inkpin render: one strokes file expected (extra: %s)\n", a);
-            return CLI_USAGE;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--out", CLI_STRING, &out, 0, 0},
+        {"--data", CLI_STRING, &data_dir, 0, 0},
+        {"--model", CLI_STRING, &model, 0, 0},
+        {"--no-model", CLI_FLAG, &no_model, 0, 0},
+        {"--errors", CLI_FLAG, &errors_only, 0, 0},
+        {"--writers", CLI_WRITERS, &writers, 0, 0},
+        {"--limit", CLI_INT, &limit, 1, 100000},
+        {"--cols", CLI_INT, &cols, 1, 200},
+        {"--width-scan", CLI_FLAG, &scan, 0, 0},
+        {NULL, CLI_END, NULL, 0, 0}};
+    int n_in = 0;
+    int rc = cli_parse("render", argc, argv, opts, &in, 1, &n_in, render_usage);
+    if (rc != CLI_PARSED)
+        return cli_parse_exit(rc);
     if (!in || (!out && !scan)) {
         render_usage(stderr);
-        return CLI_USAGE;
-    }
-    if (limit < 1 || limit > 100000 || cols < 1 || cols > 200) {
-        fprintf(stderr, "inkpin render: --limit must be 1..100000 and --cols 1..200\n");
         return CLI_USAGE;
     }
 
@@ -269,7 +230,7 @@ int cmd_render(int argc, char **argv)
         }
     }
     if (scan) {
-        int rc = width_scan(in, data_dir, have_model ? &em : NULL);
+        rc = width_scan(in, data_dir, have_model ? &em : NULL);
         if (have_model)
             inkeval_model_free(&em);
         return rc;
@@ -284,7 +245,8 @@ int cmd_render(int argc, char **argv)
     /* classify first, so the sheet can be sized to what is shown */
     inkeval_result *res = calloc((size_t)set.n + 1, sizeof *res);
     int *pick = calloc((size_t)set.n + 1, sizeof *pick);
-    int shown = 0, rejected = 0, wrong = 0, rc = CLI_OK;
+    int shown = 0, rejected = 0, wrong = 0;
+    rc = CLI_OK;
     for (int i = 0; res && pick && i < set.n && shown < limit; i++) {
         const strokes_sample *s = &set.samples[i];
         if (writers >= 0 && strokes_part(s) != writers)
@@ -304,7 +266,7 @@ int cmd_render(int argc, char **argv)
             r->ink = ink_render(&ink, r->image);
             r->pred = -1;
         }
-        int rej = r->ink != INK_OK || (have_model && inkeval_rejected(r, NET_REJECT_CONF));
+        int rej = r->ink != INK_OK || (have_model && r->v.kind != VERDICT_DIGIT);
         int bad = have_model && s->label >= 0 && r->pred != s->label;
         if (errors_only && !rej && !bad)
             continue;

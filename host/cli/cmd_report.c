@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "inkpin/net.h"
@@ -75,41 +76,17 @@ static int ensure_dir(const char *dir, inkpin_diag *d)
 int cmd_report(int argc, char **argv)
 {
     const char *png_dir = NULL, *model_path = NULL, *data_dir = NULL, *set = "test";
-    long max_errors = REPORT_DEFAULT_MAX_ERRORS;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return CLI_OK;
-        }
-        if (!v || strncmp(a, "--", 2) != 0) {
-            fprintf(stderr, "inkpin report: %s '%s'\n", v ? "unexpected argument" : "missing value for", a);
-            usage(stderr);
-            return CLI_USAGE;
-        }
-        i++;
-        if (!strcmp(a, "--png"))
-            png_dir = v;
-        else if (!strcmp(a, "--model"))
-            model_path = v;
-        else if (!strcmp(a, "--data"))
-            data_dir = v;
-        else if (!strcmp(a, "--set"))
-            set = v;
-        else if (!strcmp(a, "--max-errors")) {
-            char *end;
-            errno = 0;
-            max_errors = strtol(v, &end, 10);
-            if (errno || *end || end == v || max_errors < 0 || max_errors > 100000) {
-                fprintf(stderr, "inkpin report: --max-errors '%s': expected 0..100000\n", v);
-                return CLI_USAGE;
-            }
-        } else {
-            fprintf(stderr, "inkpin report: unknown option '%s'\n", a);
-            usage(stderr);
-            return CLI_USAGE;
-        }
-    }
+    int max_errors = REPORT_DEFAULT_MAX_ERRORS;
+    const cli_opt opts[] = {
+        {"--png", CLI_STRING, &png_dir, 0, 0},
+        {"--model", CLI_STRING, &model_path, 0, 0},
+        {"--data", CLI_STRING, &data_dir, 0, 0},
+        {"--set", CLI_STRING, &set, 0, 0},
+        {"--max-errors", CLI_INT, &max_errors, 0, 100000},
+        {NULL, CLI_END, NULL, 0, 0}};
+    int rc = cli_parse("report", argc, argv, opts, NULL, 0, NULL, usage);
+    if (rc != CLI_PARSED)
+        return cli_parse_exit(rc);
     if (!png_dir) {
         fprintf(stderr, "inkpin report: --png DIR is required\n");
         usage(stderr);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "data/data.h"
 #include "model/export.h"
@@ -72,28 +73,6 @@ static void usage(FILE *f, const train_config *def)
             (double)def->kd_alpha, (double)def->kd_temp);
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_float(const char *s, float lo, float hi, float *out)
-{
-    char *end;
-    errno = 0;
-    float v = strtof(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int make_dir(const char *path)
 {
     char buf[4096];
@@ -149,74 +128,65 @@ int cmd_train(int argc, char **argv)
     train_config cfg;
     train_config_defaults(&cfg);
     const char *data_dir = NULL, *pen_path = NULL, *ckpt_dir = NULL, *c_dir = NULL;
-    int json = 0, do_export = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        long n = 0;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout, &cfg);
-            return CLI_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--no-export")) {
-            do_export = 0;
-        } else if (!strcmp(a, "--no-augment")) {
-            cfg.augment = 0;
-        } else if (!v) {
-            fprintf(stderr, "train: unknown option or missing value: %s\n", a);
-            return CLI_USAGE;
-        } else {
-            int bad = 0;
-            i++;
-            if (!strcmp(a, "--data")) data_dir = v;
-            else if (!strcmp(a, "--out")) cfg.out_dir = v;
-            else if (!strcmp(a, "--ckpt-dir")) ckpt_dir = v;
-            else if (!strcmp(a, "--c-out")) c_dir = v;
-            else if (!strcmp(a, "--arch")) cfg.arch = v;
-            else if (!strcmp(a, "--resume")) cfg.resume = v;
-            else if (!strcmp(a, "--pen")) pen_path = v;
-            else if (!strcmp(a, "--epochs")) bad = parse_long(v, 1, 10000, &n), cfg.epochs = (int)n;
-            else if (!strcmp(a, "--threads")) bad = parse_long(v, 1, 1024, &n), cfg.threads = (int)n;
-            else if (!strcmp(a, "--batch")) bad = parse_long(v, 1, 4096, &n), cfg.batch = (int)n;
-            else if (!strcmp(a, "--limit")) bad = parse_long(v, 1, INT_MAX, &n), cfg.limit = (int)n;
-            else if (!strcmp(a, "--val-limit")) bad = parse_long(v, 1, TRAIN_VAL_IMAGES, &n), cfg.val_limit = (int)n;
-            else if (!strcmp(a, "--pen-repeat")) bad = parse_long(v, 0, 100, &n), cfg.pen_repeat = (int)n;
-            else if (!strcmp(a, "--pen-rotate")) bad = parse_float(v, 0.0f, 90.0f, &cfg.pen_rotate);
-            else if (!strcmp(a, "--pen-thin")) bad = parse_long(v, 0, 16, &n), cfg.pen_thin = (int)n;
-            else if (!strcmp(a, "--scribbles")) bad = parse_long(v, 0, 1000000, &n), cfg.scribbles = (int)n;
-            else if (!strcmp(a, "--pen-fold")) {
-                int k = -1, nf = 0, used = 0;
-                bad = sscanf(v, "%d/%d%n", &k, &nf, &used) != 2 || v[used] || nf < 2 || nf > 10 || k < 0 || k >= nf;
-                cfg.pen_fold = k, cfg.pen_folds = nf;
-            }
-            else if (!strcmp(a, "--teacher")) cfg.teacher = v;
-            else if (!strcmp(a, "--kd-alpha")) bad = parse_float(v, 0.0f, 1.0f, &cfg.kd_alpha);
-            else if (!strcmp(a, "--kd-temp")) bad = parse_float(v, 0.1f, 100.0f, &cfg.kd_temp);
-            else if (!strcmp(a, "--patience")) bad = parse_long(v, 0, 10000, &n), cfg.patience = (int)n;
-            else if (!strcmp(a, "--lr")) bad = parse_float(v, 1e-6f, 1.0f, &cfg.lr);
-            else if (!strcmp(a, "--wd")) bad = parse_float(v, 0.0f, 1.0f, &cfg.wd);
-            else if (!strcmp(a, "--augment")) {
-                float k = 0;
-                bad = parse_float(v, 0.0f, 4.0f, &k);
-                cfg.augment = (int)(k * 1000.0f + 0.5f);
-            }
-            else if (!strcmp(a, "--seed")) {
-                char *end;
-                errno = 0;
-                unsigned long long s = strtoull(v, &end, 10);
-                bad = errno || end == v || *end || v[0] == '-';
-                cfg.seed = s;
-            } else {
-                fprintf(stderr, "train: unknown option %s (see inkpin train --help)\n", a);
-                return CLI_USAGE;
-            }
-            if (bad) {
-                fprintf(stderr, "train: bad value for %s: '%s'\n", a, v);
-                return CLI_USAGE;
-            }
-        }
+    const char *pen_fold = NULL;
+    int json = 0, no_export = 0, no_augment = 0;
+    float augment = -1.0f;
+    const cli_opt opts[] = {
+        {"--json", CLI_FLAG, &json, 0, 0},
+        {"--no-export", CLI_FLAG, &no_export, 0, 0},
+        {"--no-augment", CLI_FLAG, &no_augment, 0, 0},
+        {"--data", CLI_STRING, &data_dir, 0, 0},
+        {"--out", CLI_STRING, &cfg.out_dir, 0, 0},
+        {"--ckpt-dir", CLI_STRING, &ckpt_dir, 0, 0},
+        {"--c-out", CLI_STRING, &c_dir, 0, 0},
+        {"--arch", CLI_STRING, &cfg.arch, 0, 0},
+        {"--resume", CLI_STRING, &cfg.resume, 0, 0},
+        {"--pen", CLI_STRING, &pen_path, 0, 0},
+        {"--epochs", CLI_INT, &cfg.epochs, 1, 10000},
+        {"--threads", CLI_INT, &cfg.threads, 1, 1024},
+        {"--batch", CLI_INT, &cfg.batch, 1, 4096},
+        {"--limit", CLI_INT, &cfg.limit, 1, INT_MAX},
+        {"--val-limit", CLI_INT, &cfg.val_limit, 1, TRAIN_VAL_IMAGES},
+        {"--pen-repeat", CLI_INT, &cfg.pen_repeat, 0, 100},
+        {"--pen-rotate", CLI_FLOAT, &cfg.pen_rotate, 0, 90},
+        {"--pen-thin", CLI_INT, &cfg.pen_thin, 0, 16},
+        {"--scribbles", CLI_INT, &cfg.scribbles, 0, 1000000},
+        {"--pen-fold", CLI_STRING, &pen_fold, 0, 0},
+        {"--teacher", CLI_STRING, &cfg.teacher, 0, 0},
+        {"--kd-alpha", CLI_FLOAT, &cfg.kd_alpha, 0, 1},
+        {"--kd-temp", CLI_FLOAT, &cfg.kd_temp, 0.1, 100},
+        {"--patience", CLI_INT, &cfg.patience, 0, 10000},
+        {"--lr", CLI_FLOAT, &cfg.lr, 1e-6, 1},
+        {"--wd", CLI_FLOAT, &cfg.wd, 0, 1},
+        {"--augment", CLI_FLOAT, &augment, 0, 4},
+        {"--seed", CLI_U64, &cfg.seed, 0, 0},
+        {NULL, CLI_END, NULL, 0, 0}};
+    train_config defaults = cfg;
+    switch (cli_parse("train", argc, argv, opts, NULL, 0, NULL, NULL)) {
+    case CLI_HELP_SHOWN:
+        usage(stdout, &defaults);
+        return CLI_OK;
+    case CLI_BAD_ARGS:
+        fprintf(stderr, "(see inkpin train --help)\n");
+        return CLI_USAGE;
+    default:
+        break;
     }
+    if (pen_fold) {
+        int k = -1, nf = 0, used = 0;
+        if (sscanf(pen_fold, "%d/%d%n", &k, &nf, &used) != 2 || pen_fold[used] || nf < 2 ||
+            nf > 10 || k < 0 || k >= nf) {
+            fprintf(stderr, "inkpin train: --pen-fold '%s': expected K/N with 0 <= K < N <= 10\n",
+                    pen_fold);
+            return CLI_USAGE;
+        }
+        cfg.pen_fold = k, cfg.pen_folds = nf;
+    }
+    if (augment >= 0.0f)
+        cfg.augment = (int)(augment * 1000.0f + 0.5f);
+    if (no_augment)
+        cfg.augment = 0;
+    int do_export = !no_export;
     if (!cfg.out_dir) {
         fprintf(stderr, "train: --out DIR is required (see inkpin train --help)\n");
         return CLI_USAGE;

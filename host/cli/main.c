@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"report", cmd_report, "confusion-matrix heatmap and misclassified-digit gallery (PNG)"},
     {"export", cmd_export, "quantize a trainer checkpoint to the int8 engine model (C, .inkm, card)"},
     {"classify", cmd_classify, "strokes file through ink + engine as the device does: accuracy, rejections"},
+    {"robustness", cmd_robustness, "robustness, calibration and rejection study of docs/ink.md (Markdown)"},
     {"demo", cmd_demo, "recognize a few pen-drawn digits and show what the engine sees"},
     {NULL, NULL, NULL},
 };

@@ -1,4 +1,4 @@
-/* strokes.h - pen strokes in NDJSON (DESIGN.md "Strokes"), read with cJSON.
+/* strokes.h - pen strokes in NDJSON (docs/design.md, "Strokes"), read with cJSON.
  *
  * One digit per line: {"label":3,"strokes":[[[x,y],...],...],"group":"apa","writer":"W"}.
  * Coordinates are pixels of the 240x240 drawing area (origin top-left, y down),

@@ -35,45 +35,63 @@ void inkeval_model_free(inkeval_model *em)
     memset(em, 0, sizeof *em);
 }
 
+int inkeval_open(const char *strokes_path, const char *model_path, strokes_set *set,
+                 inkeval_model *em, inkpin_diag *d)
+{
+    if (strokes_load(strokes_path, set, d))
+        return -1;
+    if (inkeval_model_load(em, model_path, d)) {
+        strokes_free(set);
+        return -1;
+    }
+    return 0;
+}
+
+void inkeval_close(strokes_set *set, inkeval_model *em)
+{
+    inkeval_model_free(em);
+    strokes_free(set);
+}
+
 /* ---- the device path ---------------------------------------------------------- */
+
+/* Fills the host's view of a verdict: pred -1 when the engine did not run. */
+static int from_verdict(const verdict *v, inkeval_result *out)
+{
+    out->v = *v;
+    if (v->kind == VERDICT_ERROR)
+        return v->error;
+    int ran = v->kind == VERDICT_DIGIT || v->kind == VERDICT_DRAW_AGAIN;
+    out->pred = ran ? v->digit : -1;
+    out->confidence = ran ? (double)v->confidence / NET_CONF_ONE : 0;
+    return 0;
+}
 
 int inkeval_classify_image(const inkeval_model *em, const uint8_t image[NET_IMAGE_BYTES],
                            inkeval_result *out)
 {
-    net_result r;
-    net_err e = net_run(em->model.m, image, em->arena, em->arena_size, &r);
-    if (e != NET_OK)
-        return e;
-    out->pred = r.digit;
-    out->runner_up = r.runner_up;
-    out->conf_q = r.confidence[r.digit];
-    out->confidence = (double)r.confidence[r.digit] / NET_CONF_ONE;
+    verdict v;
     if (out->image != image)
         memcpy(out->image, image, NET_IMAGE_BYTES);
     out->ink = INK_OK;
-    return 0;
+    verdict_from_image(em->model.m, image, NULL, NET_REJECT_CONF, em->arena, em->arena_size, &v);
+    return from_verdict(&v, out);
 }
 
 int inkeval_classify(const inkeval_model *em, const strokes_sample *s, inkeval_result *out)
 {
     ink_buffer ink;
-    ink_shape shape;
+    verdict v;
     memset(out, 0, sizeof *out);
     strokes_feed(s, &ink);
-    out->ink = ink_render_shape(&ink, out->image, &shape);
-    if (out->ink != INK_OK) {
-        out->pred = out->runner_up = -1;
-        out->confidence = 0;
-        return 0;
-    }
-    int e = inkeval_classify_image(em, out->image, out);
-    out->shape = shape;
-    return e;
+    verdict_from_ink(em->model.m, &ink, NET_REJECT_CONF, out->image, em->arena, em->arena_size, &v);
+    out->ink = v.kind == VERDICT_NO_DIGIT ? INK_NO_DIGIT : INK_OK;
+    return from_verdict(&v, out);
 }
 
 int inkeval_rejected(const inkeval_result *r, uint32_t plain)
 {
-    return r->pred < 0 || r->conf_q < ink_conf_needed(&r->shape, plain);
+    return r->pred < 0 || !verdict_accepts(r->v.confidence, &r->v.shape, plain);
 }
 
 uint32_t inkeval_plain(double threshold)

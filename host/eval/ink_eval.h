@@ -4,9 +4,8 @@
  * for comparison, and generated scribbles that are not digits.
  *
  * The device path is: ink_pen_down/move/up for every sample (strokes_feed),
- * ink_render_shape (INK_NO_DIGIT -> rejected without running the net),
- * net_run, reject when confidence[digit] < ink_conf_needed(shape, plain)
- * with plain = NET_REJECT_CONF by default (inkeval_rejected).
+ * then verdict_from_ink (src/inkpin/verdict.h: ink_render_shape, net_run and
+ * the accept rule), exactly as the app calls it, at NET_REJECT_CONF.
  */
 #ifndef INKPIN_HOST_INK_EVAL_H
 #define INKPIN_HOST_INK_EVAL_H
@@ -15,6 +14,7 @@
 
 #include "inkpin/ink.h"
 #include "inkpin/net.h"
+#include "inkpin/verdict.h"
 #include "model/modelfile.h"
 #include "data/strokes.h"
 
@@ -31,22 +31,28 @@ typedef struct {
 int inkeval_model_load(inkeval_model *em, const char *path, inkpin_diag *d);
 void inkeval_model_free(inkeval_model *em);
 
+/* What `classify` and `robustness` start from: the strokes file and the
+ * model (path NULL: the default). 0, or -1 with d filled and nothing kept. */
+int inkeval_open(const char *strokes_path, const char *model_path, strokes_set *set,
+                 inkeval_model *em, inkpin_diag *d);
+void inkeval_close(strokes_set *set, inkeval_model *em);
+
 typedef struct {
     int ink;               /* INK_OK or INK_NO_DIGIT */
-    int pred;              /* 0..9, or -1 when the ink module said "no digit" */
-    double confidence;     /* 0..1 (confidence[pred] / NET_CONF_ONE); 0 for no digit */
-    int runner_up;
-    uint32_t conf_q;       /* confidence[pred] in units of 1/NET_CONF_ONE; 0 for no digit */
-    ink_shape shape;       /* the shape check's measurements (inkeval_classify only) */
+    int pred;              /* v.digit, or -1 when the engine did not run (no digit) */
+    double confidence;     /* v.confidence / NET_CONF_ONE (0..1); 0 for no digit */
+    verdict v;             /* the device's verdict at NET_REJECT_CONF (shape all zero for
+                              inkeval_classify_image: no strokes, plain threshold only) */
     uint8_t image[NET_IMAGE_BYTES];
 } inkeval_result;
 
 /* The device path for one sample. Returns 0 or a net_err (a model fault). */
 int inkeval_classify(const inkeval_model *em, const strokes_sample *s, inkeval_result *out);
 
-/* The device's decision for a result of inkeval_classify: 1 when rejected
- * (no digit, or confidence below ink_conf_needed(&shape, plain)), 0 when the
- * digit is accepted. plain: NET_REJECT_CONF on devices (inkeval_plain). */
+/* The verdict of a result of inkeval_classify at another plain threshold
+ * (verdict_accepts): 1 when rejected (no digit, or confidence below
+ * ink_conf_needed(&v.shape, plain)), 0 when the digit is accepted. At
+ * NET_REJECT_CONF it is r->v.kind != VERDICT_DIGIT. */
 int inkeval_rejected(const inkeval_result *r, uint32_t plain);
 
 /* A threshold 0..1 as the integer plain threshold: the smallest confidence

@@ -2,7 +2,7 @@
  *
  * A 10x10 confusion matrix accumulator (rows = true digit, columns =
  * predicted), overall and per-class accuracy, an aligned text table, and a
- * cJSON builder that adds the DESIGN.md keys `n`, `accuracy`, `per_class`
+ * cJSON builder that adds the docs/design.md keys `n`, `accuracy`, `per_class`
  * (10 numbers; null for a class with no samples) and `confusion` (10 rows of
  * 10 counts) to an object.
  *

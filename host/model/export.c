@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inkpin/util.h"
 #include "model/neteval.h"
 
 /* ---- quantization with calibration -------------------------------------- */
@@ -65,13 +66,16 @@ static void put_u8(bytebuf *b, unsigned v)
 
 static void put_u16(bytebuf *b, unsigned v)
 {
-    put_u8(b, v & 0xFF), put_u8(b, (v >> 8) & 0xFF);
+    uint8_t x[2];
+    util_put_le16(x, (uint16_t)v);
+    put(b, x, sizeof x);
 }
 
 static void put_u32(bytebuf *b, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        put_u8(b, (v >> (8 * i)) & 0xFF);
+    uint8_t x[4];
+    util_put_le32(x, v);
+    put(b, x, sizeof x);
 }
 
 static void put_pad4(bytebuf *b)
@@ -130,11 +134,8 @@ int export_blob(const quant_model *q, uint8_t **out, size_t *n, inkpin_diag *d)
         free(b.p);
         return diag_fail(d, "export: out of memory");
     }
-    for (int i = 0; i < 4; i++)
-        b.p[8 + i] = (uint8_t)(b.n >> (8 * i));
-    uint32_t crc = net_crc32(b.p, b.n - 4);
-    for (int i = 0; i < 4; i++)
-        b.p[b.n - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
+    util_put_le32(b.p + 8, (uint32_t)b.n);
+    util_put_le32(b.p + b.n - 4, util_crc32(0, b.p, b.n - 4));
     *out = b.p;
     *n = b.n;
     return 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inkpin/util.h"
 #include "model/netref.h"
 
 int quant_multiplier(double m, uint16_t *mult, uint8_t *shift)
@@ -263,7 +264,7 @@ void quant_as_net(const quant_model *q, net_model *m, net_layer layers[NET_MAX_L
 
 static int32_t le32(const uint8_t *p)
 {
-    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t v = util_get_le32(p);
     int32_t r;
     memcpy(&r, &v, sizeof r);
     return r;
@@ -307,7 +308,7 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
             Q->bias[c] = L->bias ? L->bias[c] : le32(L->bias_le + 4 * c);
             Q->mult[c] = L->mult     ? L->mult[c]
                          : L->mult16 ? L->mult16[c]
-                                     : (int32_t)(L->mult_le[2 * c] | L->mult_le[2 * c + 1] << 8);
+                                     : (int32_t)util_get_le16(L->mult_le + 2 * c);
             if (Q->mult[c] > 65535) { /* a hand-made model: keep the int32 multipliers */
                 free(Q->mult16);
                 Q->mult16 = NULL;

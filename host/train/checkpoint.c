@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+
+#include "inkpin/util.h"
 
 #define ARCH_BYTES 128
 #define HEADER_BYTES 212
@@ -36,44 +37,30 @@ void train_state_free(train_state *s)
 
 /* ---- little-endian byte writers/readers --------------------------------------- */
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
+/* 32-bit fields are util.h's; 64-bit ones are two of them, low word first,
+ * and floats their IEEE-754 bits. */
 
 static void put_u64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    util_put_le32(p, (uint32_t)v);
+    util_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
 static void put_f32(uint8_t *p, float f)
 {
     uint32_t v;
     memcpy(&v, &f, 4);
-    put_u32(p, v);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
+    util_put_le32(p, v);
 }
 
 static uint64_t get_u64(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
+    return (uint64_t)util_get_le32(p) | (uint64_t)util_get_le32(p + 4) << 32;
 }
 
 static float get_f32(const uint8_t *p)
 {
-    uint32_t v = get_u32(p);
+    uint32_t v = util_get_le32(p);
     float f;
     memcpy(&f, &v, 4);
     return f;
@@ -96,28 +83,28 @@ int train_checkpoint_save(const char *path, const train_state *s, inkpin_diag *d
     if (!buf)
         return diag_fail(d, "%s: out of memory", path);
     memcpy(buf, CKPT_MAGIC, 8);
-    put_u32(buf + 8, CKPT_VERSION);
+    util_put_le32(buf + 8, CKPT_VERSION);
     memcpy(buf + 12, s->net.spec, strlen(s->net.spec)); /* rest stays NUL */
     put_u64(buf + 140, s->seed);
-    put_u32(buf + 148, s->epochs);
-    put_u32(buf + 152, s->batch);
+    util_put_le32(buf + 148, s->epochs);
+    util_put_le32(buf + 152, s->batch);
     put_f32(buf + 156, s->lr);
     put_f32(buf + 160, s->wd);
-    put_u32(buf + 164, s->pen_repeat);
-    put_u32(buf + 168, s->augment);
-    put_u32(buf + 172, s->limit);
-    put_u32(buf + 176, s->epoch);
-    put_u32(buf + 180, s->batch_index);
+    util_put_le32(buf + 164, s->pen_repeat);
+    util_put_le32(buf + 168, s->augment);
+    util_put_le32(buf + 172, s->limit);
+    util_put_le32(buf + 176, s->epoch);
+    util_put_le32(buf + 180, s->batch_index);
     put_u64(buf + 184, s->step);
     put_f32(buf + 192, s->best_val);
-    put_u32(buf + 196, s->best_epoch);
-    put_u32(buf + 200, (uint32_t)s->net.n_params);
-    put_u32(buf + 204, (uint32_t)s->net.n_stats);
-    put_u32(buf + 208, s->scribbles);
+    util_put_le32(buf + 196, s->best_epoch);
+    util_put_le32(buf + 200, (uint32_t)s->net.n_params);
+    util_put_le32(buf + 204, (uint32_t)s->net.n_stats);
+    util_put_le32(buf + 208, s->scribbles);
     long nf = 4 * s->net.n_params + 2 * s->net.n_stats;
     for (long i = 0; i < nf; i++)
         put_f32(buf + HEADER_BYTES + 4 * i, s->block[i]);
-    put_u32(buf + n - 4, (uint32_t)crc32(0L, buf, (uInt)(n - 4)));
+    util_put_le32(buf + n - 4, util_crc32(0, buf, n - 4));
 
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -148,12 +135,12 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         fclose(f);
         return diag_fail(d, "%s: offset 0: not an inkpin checkpoint (bad magic)", path);
     }
-    uint32_t version = get_u32(head + 8);
+    uint32_t version = util_get_le32(head + 8);
     /* version 1 (no scribbles field, 208-byte header) is still read */
     size_t hb = version == 1 ? HEADER_BYTES - 4 : HEADER_BYTES;
     if (version != CKPT_VERSION && version != 1) {
         fclose(f);
-        return diag_fail(d, "%s: offset 8: unsupported checkpoint version %u", path, get_u32(head + 8));
+        return diag_fail(d, "%s: offset 8: unsupported checkpoint version %u", path, util_get_le32(head + 8));
     }
     if (got < hb) {
         fclose(f);
@@ -167,7 +154,7 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         fclose(f);
         return diag_fail(d, "%s: offset 12: %s", path, inner.msg);
     }
-    if (get_u32(head + 200) != (uint32_t)s->net.n_params || get_u32(head + 204) != (uint32_t)s->net.n_stats) {
+    if (util_get_le32(head + 200) != (uint32_t)s->net.n_params || util_get_le32(head + 204) != (uint32_t)s->net.n_stats) {
         fclose(f);
         train_state_free(s);
         return diag_fail(d, "%s: offset 200: tensor sizes do not match the architecture", path);
@@ -194,25 +181,25 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         return diag_fail(d, "%s: offset %zu: file is %s (expected %zu bytes)", path,
                          hb + rest, hb + rest < n ? "truncated" : "too long", n);
     }
-    if ((uint32_t)crc32(0L, buf, (uInt)(n - 4)) != get_u32(buf + n - 4)) {
+    if (util_crc32(0, buf, n - 4) != util_get_le32(buf + n - 4)) {
         free(buf);
         train_state_free(s);
         return diag_fail(d, "%s: offset %zu: CRC mismatch (corrupted checkpoint)", path, n - 4);
     }
     s->seed = get_u64(buf + 140);
-    s->epochs = get_u32(buf + 148);
-    s->batch = get_u32(buf + 152);
+    s->epochs = util_get_le32(buf + 148);
+    s->batch = util_get_le32(buf + 152);
     s->lr = get_f32(buf + 156);
     s->wd = get_f32(buf + 160);
-    s->pen_repeat = get_u32(buf + 164);
-    s->augment = get_u32(buf + 168);
-    s->limit = get_u32(buf + 172);
-    s->scribbles = version == 1 ? 0 : get_u32(buf + 208);
-    s->epoch = get_u32(buf + 176);
-    s->batch_index = get_u32(buf + 180);
+    s->pen_repeat = util_get_le32(buf + 164);
+    s->augment = util_get_le32(buf + 168);
+    s->limit = util_get_le32(buf + 172);
+    s->scribbles = version == 1 ? 0 : util_get_le32(buf + 208);
+    s->epoch = util_get_le32(buf + 176);
+    s->batch_index = util_get_le32(buf + 180);
     s->step = get_u64(buf + 184);
     s->best_val = get_f32(buf + 192);
-    s->best_epoch = get_u32(buf + 196);
+    s->best_epoch = util_get_le32(buf + 196);
     long nf = 4 * s->net.n_params + 2 * s->net.n_stats;
     for (long i = 0; i < nf; i++)
         s->block[i] = get_f32(buf + hb + 4 * i);

@@ -260,6 +260,302 @@ static void teacher_close(teacher_t *t)
     memset(t, 0, sizeof *t);
 }
 
+/* ---- the run, in named steps ------------------------------------------------------------ */
+
+/* Everything one run owns (run_free releases it). */
+typedef struct {
+    train_state s;
+    /* the pools: MNIST binarized once (the last TRAIN_VAL_IMAGES validate), pen strokes by part */
+    uint8_t *bin, *val_lab;
+    const uint8_t *val01;
+    int n_train, n_val;
+    sample_pool pool;
+    const strokes_sample **pen;
+    uint8_t *pen_plain;          /* TUNE writers' plain renders (pool.pen_plain01) */
+    uint8_t *rep_bin, *rep_lab;  /* REPORT writers: only reported */
+    uint8_t *hold_bin, *hold_lab; /* the held-out TUNE fold (pen_folds > 0) */
+    int n_rep, n_hold;
+    /* one step: a batch B of the shuffled pool, nb batches per epoch */
+    int B, nb;
+    uint64_t total_steps;
+    int *order;
+    float *x, *grads, *qparams;
+    uint8_t *ylab, *decays;
+    tnet_work w;
+    teacher_t teacher;
+    augment_params augp;
+    const augment_params *aug; /* &augp, or NULL without augmentation */
+    int has_qat;               /* 4-bit layers train fake-quantized from epoch qat_from */
+    uint32_t qat_from;
+    int since_best;
+    double epoch_loss; /* mean training loss of the epoch just run */
+    double run_start;
+    uint64_t step0;
+    char last_path[4096];
+} trainer_run;
+
+static int out_of_memory(inkpin_diag *d)
+{
+    return diag_fail(d, "train: out of memory");
+}
+
+/* MNIST train binarized once and its validation labels. */
+static int build_mnist_pool(trainer_run *r, const train_config *cfg, const dataset *tr, inkpin_diag *d)
+{
+    int n_all = tr->n, n_train_all = n_all - TRAIN_VAL_IMAGES;
+    r->bin = malloc((size_t)n_all * DATA_PIXELS);
+    if (!r->bin)
+        return out_of_memory(d);
+    for (int i = 0; i < n_all; i++)
+        data_binarize(tr->pixels + (size_t)i * DATA_PIXELS, r->bin + (size_t)i * DATA_PIXELS);
+    r->n_train = r->s.limit > 0 && (int)r->s.limit < n_train_all ? (int)r->s.limit : n_train_all;
+    r->n_val = cfg->val_limit > 0 && cfg->val_limit < TRAIN_VAL_IMAGES ? cfg->val_limit : TRAIN_VAL_IMAGES;
+    r->val01 = r->bin + (size_t)n_train_all * DATA_PIXELS;
+    r->val_lab = malloc((size_t)r->n_val);
+    if (!r->val_lab)
+        return out_of_memory(d);
+    memcpy(r->val_lab, tr->labels + n_train_all, (size_t)r->n_val);
+    sample_pool pool = {r->bin, tr->labels, r->n_train, NULL, NULL, 0, (int)r->s.pen_repeat,
+                        (int)r->s.scribbles};
+    r->pool = pool;
+    return 0;
+}
+
+/* Pen strokes: TUNE writers train, REPORT writers are only reported, a
+ * held-out TUNE fold (cross-validation) is only measured. */
+static int build_pen_pool(trainer_run *r, const train_config *cfg, const strokes_set *pen_set,
+                          inkpin_diag *d)
+{
+    if (pen_set && pen_set->n > 0) {
+        size_t n = (size_t)pen_set->n;
+        r->pen = malloc(sizeof *r->pen * n);
+        r->pen_plain = malloc(n * DATA_PIXELS);
+        r->rep_bin = malloc(n * DATA_PIXELS);
+        r->rep_lab = malloc(n);
+        if (cfg->pen_folds > 0) {
+            r->hold_bin = malloc(n * DATA_PIXELS);
+            r->hold_lab = malloc(n);
+            if (!r->hold_bin || !r->hold_lab)
+                return out_of_memory(d);
+        }
+        if (!r->pen || !r->pen_plain || !r->rep_bin || !r->rep_lab)
+            return out_of_memory(d);
+        for (int i = 0; i < pen_set->n; i++) {
+            const strokes_sample *sm = &pen_set->samples[i];
+            uint8_t img[DATA_PIXELS];
+            if (sm->label < 0 || sm->label > 9 || augment_strokes(img, sm, NULL, NULL) != 0)
+                continue; /* unlabelled, or no digit to render */
+            if (cfg->pen_folds > 0 && strokes_tune_fold(sm, cfg->pen_folds) == cfg->pen_fold) {
+                memcpy(r->hold_bin + (size_t)r->n_hold * DATA_PIXELS, img, DATA_PIXELS);
+                r->hold_lab[r->n_hold++] = (uint8_t)sm->label;
+            } else if (strokes_part(sm) == STROKES_TUNE) {
+                memcpy(r->pen_plain + (size_t)r->pool.n_pen * DATA_PIXELS, img, DATA_PIXELS);
+                r->pen[r->pool.n_pen++] = sm;
+            } else {
+                memcpy(r->rep_bin + (size_t)r->n_rep * DATA_PIXELS, img, DATA_PIXELS);
+                r->rep_lab[r->n_rep++] = (uint8_t)sm->label;
+            }
+        }
+        r->pool.pen = r->pen;
+        r->pool.pen_plain01 = r->pen_plain;
+    }
+    if (r->pool.pen_repeat < 0 || r->pool.n_pen == 0)
+        r->pool.pen_repeat = 0;
+    return 0;
+}
+
+/* The step's buffers, the optimizer's decay mask, the teacher and the
+ * augmentation; then says what the run will do. */
+static int prepare_steps(trainer_run *r, const train_config *cfg, train_result *res, inkpin_diag *d)
+{
+    train_state *s = &r->s;
+    int n_pool = pool_size(&r->pool);
+    r->B = (int)s->batch;
+    if (n_pool < r->B)
+        r->B = n_pool;
+    r->nb = n_pool / r->B; /* the last partial batch is dropped (a different one each epoch) */
+    r->total_steps = (uint64_t)r->nb * s->epochs;
+    r->order = malloc(sizeof(int) * (size_t)n_pool);
+    r->x = malloc(sizeof(float) * (size_t)r->B * DATA_PIXELS);
+    r->ylab = malloc((size_t)r->B);
+    r->grads = malloc(sizeof(float) * (size_t)s->net.n_params);
+    r->qparams = malloc(sizeof(float) * (size_t)s->net.n_params);
+    r->decays = malloc((size_t)s->net.n_params);
+    if (!r->order || !r->x || !r->ylab || !r->grads || !r->qparams || !r->decays ||
+        tnet_work_alloc(&r->w, &s->net, r->B))
+        return out_of_memory(d);
+    for (long i = 0; i < s->net.n_params; i++)
+        r->decays[i] = (unsigned char)tnet_param_decays(&s->net, i);
+    if (teacher_open(&r->teacher, cfg->teacher, r->B, d))
+        return -1;
+    augment_defaults(&r->augp);
+    augment_scale(&r->augp, (float)s->augment / 1000.0f);
+    r->augp.pen_rot_deg = cfg->pen_rotate;
+    r->augp.pen_thin_max = cfg->pen_thin;
+    r->aug = s->augment ? &r->augp : NULL;
+
+    snprintf(r->last_path, sizeof r->last_path, "%s/last.ckpt", cfg->out_dir);
+    snprintf(res->best_path, sizeof res->best_path, "%s/best.ckpt", cfg->out_dir);
+    if (cfg->progress)
+        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads%s%s\n",
+                s->net.spec, s->net.n_params, r->n_train, r->pool.n_pen, r->pool.pen_repeat, r->pool.n_scribble, r->n_val, r->B, s->epochs,
+                omp_get_max_threads(), cfg->teacher ? ", distilled from " : "", cfg->teacher ? cfg->teacher : "");
+
+    /* quantization-aware training: 4-bit layers train fake-quantized for the
+     * last third of the epochs; validation always measures the 4-bit weights */
+    r->has_qat = tnet_has_qat(&s->net);
+    r->qat_from = s->epochs * 2 / 3;
+    r->run_start = now_seconds();
+    r->step0 = s->step;
+    r->since_best = 0;
+    return 0;
+}
+
+enum { EPOCH_DONE = 0, EPOCH_INTERRUPTED = 1, EPOCH_ERROR = -1 };
+
+/* The batches of one epoch (from s.batch_index, so a resumed run continues
+ * mid-epoch). On an interrupt saves last.ckpt and returns EPOCH_INTERRUPTED. */
+static int run_epoch(trainer_run *r, const train_config *cfg, inkpin_diag *d)
+{
+    train_state *s = &r->s;
+    int B = r->B;
+    shuffle(r->order, pool_size(&r->pool), s->seed, s->epoch);
+    double loss_sum = 0.0;
+    int loss_n = 0;
+    double last_draw = 0.0;
+    for (int bi = (int)s->batch_index; bi < r->nb; bi++) {
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < B; b++)
+            make_sample(&r->pool, r->order[bi * B + b], s->seed, s->epoch, r->aug,
+                        r->x + (size_t)b * DATA_PIXELS, &r->ylab[b]);
+        const float *pp = s->params;
+        if (r->has_qat && s->epoch >= r->qat_from) {
+            tnet_fake_quant(&s->net, s->params, r->qparams);
+            pp = r->qparams;
+        }
+        if (r->teacher.loaded) {
+            r->w.soft = teacher_targets(&r->teacher, r->x, B, cfg->kd_temp);
+            r->w.kd_alpha = cfg->kd_alpha;
+            r->w.kd_temp = cfg->kd_temp;
+        }
+        float loss = tnet_forward(&s->net, pp, s->stats, &r->w, r->x, r->ylab, B, 1);
+        tnet_backward(&s->net, pp, r->grads, &r->w, r->x, r->ylab, B);
+        adamw_step(s, r->grads, r->decays, lr_at(s, s->step, r->total_steps));
+        loss_sum += loss;
+        loss_n++;
+        s->batch_index = (uint32_t)bi + 1;
+        double t = now_seconds();
+        if (cfg->progress == 2 && (t - last_draw > 0.2 || bi == r->nb - 1)) {
+            double frac = (double)(s->step - r->step0) / (double)(r->total_steps - r->step0 + 1);
+            show_bar(s, bi + 1, r->nb, (float)(loss_sum / loss_n), t - r->run_start, frac);
+            last_draw = t;
+        }
+        if ((cfg->stop && *cfg->stop) || (cfg->stop_at_step && s->step >= cfg->stop_at_step)) {
+            if (cfg->progress == 2)
+                fputc('\n', stderr);
+            if (train_checkpoint_save(r->last_path, s, d))
+                return EPOCH_ERROR;
+            if (cfg->progress)
+                fprintf(stderr, "train: interrupted; state saved to %s (continue with --resume)\n", r->last_path);
+            return EPOCH_INTERRUPTED;
+        }
+    }
+    s->batch_index = 0;
+    s->epoch++;
+    r->epoch_loss = loss_sum / (loss_n ? loss_n : 1);
+    return EPOCH_DONE;
+}
+
+enum { GO_ON = 0, STOP_EARLY = 1 };
+
+/* After an epoch: validate the 4-bit weights, keep the best, log, save
+ * last.ckpt (and best.ckpt); STOP_EARLY when patience ran out. */
+static int end_epoch(trainer_run *r, const train_config *cfg, double t0, train_result *res,
+                     inkpin_diag *d)
+{
+    train_state *s = &r->s;
+    res->epochs_run++;
+    tnet_fake_quant(&s->net, s->params, r->qparams); /* a copy when no layer is 4-bit */
+    double val = train_accuracy(&s->net, r->qparams, s->stats, r->val01, r->val_lab, r->n_val);
+    int improved = val > s->best_val;
+    if (improved) {
+        s->best_val = (float)val;
+        s->best_epoch = s->epoch;
+        memcpy(s->best_params, s->params, sizeof(float) * (size_t)s->net.n_params);
+        memcpy(s->best_stats, s->stats, sizeof(float) * (size_t)s->net.n_stats);
+        r->since_best = 0;
+    } else {
+        r->since_best++;
+    }
+    if (cfg->progress) {
+        char el[16];
+        fmt_time(el, sizeof el, now_seconds() - t0);
+        fprintf(stderr, "%sepoch %u/%u loss %.4f val %.2f%%%s elapsed %s\n",
+                cfg->progress == 2 ? "\r" : "", s->epoch, s->epochs, r->epoch_loss,
+                100.0 * val, improved ? " (best)" : "", el);
+    }
+    if (train_checkpoint_save(r->last_path, s, d))
+        return -1;
+    if (improved && train_checkpoint_save(res->best_path, s, d))
+        return -1;
+    if (cfg->patience > 0 && r->since_best >= cfg->patience) {
+        if (cfg->progress)
+            fprintf(stderr, "train: no better validation for %d epochs; stopping\n", cfg->patience);
+        return STOP_EARLY;
+    }
+    return GO_ON;
+}
+
+/* Reports (never used for any choice) with the best parameters as exported:
+ * MNIST test, the TUNE writers' plain renders, the held-out fold, the REPORT writers. */
+static int final_reports(trainer_run *r, const dataset *test, train_result *res, inkpin_diag *d)
+{
+    train_state *s = &r->s;
+    tnet_fake_quant(&s->net, s->best_params, r->qparams);
+    if (test && test->labels && test->n > 0) {
+        uint8_t *test_bin = malloc((size_t)test->n * DATA_PIXELS);
+        if (!test_bin)
+            return out_of_memory(d);
+        for (int i = 0; i < test->n; i++)
+            data_binarize(test->pixels + (size_t)i * DATA_PIXELS, test_bin + (size_t)i * DATA_PIXELS);
+        res->test_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, test_bin,
+                                            test->labels, test->n);
+        free(test_bin);
+    }
+    if (r->pool.n_pen > 0) {
+        uint8_t *tl = malloc((size_t)r->pool.n_pen);
+        if (!tl)
+            return out_of_memory(d);
+        for (int i = 0; i < r->pool.n_pen; i++)
+            tl[i] = (uint8_t)r->pool.pen[i]->label;
+        res->pen_tune_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats,
+                                                r->pool.pen_plain01, tl, r->pool.n_pen);
+        free(tl);
+    }
+    if (r->n_hold > 0) {
+        res->pen_holdout_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, r->hold_bin,
+                                                   r->hold_lab, r->n_hold);
+        res->pen_holdout_n = r->n_hold;
+    }
+    if (r->n_rep > 0) {
+        res->pen_report_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, r->rep_bin,
+                                                  r->rep_lab, r->n_rep);
+        res->pen_report_n = r->n_rep;
+    }
+    return 0;
+}
+
+static void run_free(trainer_run *r)
+{
+    tnet_work_free(&r->w);
+    teacher_close(&r->teacher);
+    free(r->bin), free(r->pen_plain), free(r->val_lab), free(r->rep_bin), free(r->rep_lab);
+    free(r->hold_bin), free(r->hold_lab);
+    free(r->ylab), free(r->decays), free(r->pen), free(r->order), free(r->x), free(r->grads);
+    free(r->qparams);
+    train_state_free(&r->s);
+}
+
 int train_run(const train_config *cfg, const train_data *data, train_result *res, inkpin_diag *d)
 {
     double t0 = now_seconds();
@@ -274,231 +570,36 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     if (cfg->epochs < 1 || cfg->batch < 1 || cfg->batch > 4096)
         return diag_fail(d, "train: epochs must be >= 1 and batch in 1..4096");
 
-    train_state s;
-    if (start_state(&s, cfg, d))
+    trainer_run r;
+    memset(&r, 0, sizeof r);
+    if (start_state(&r.s, cfg, d))
         return -1;
-    int rc = -1;
-    uint8_t *bin = NULL, *pen_plain = NULL, *val_lab = NULL, *test_bin = NULL, *rep_bin = NULL;
-    uint8_t *rep_lab = NULL, *ylab = NULL, *decays = NULL, *hold_bin = NULL, *hold_lab = NULL;
-    const strokes_sample **pen = NULL;
-    int *order = NULL;
-    float *x = NULL, *grads = NULL, *qparams = NULL;
-    tnet_work w;
-    teacher_t teacher;
-    memset(&w, 0, sizeof w);
-    memset(&teacher, 0, sizeof teacher);
-
-    /* binarize MNIST train once */
-    int n_all = tr->n, n_train_all = n_all - TRAIN_VAL_IMAGES;
-    bin = malloc((size_t)n_all * DATA_PIXELS);
-    if (!bin)
-        goto oom;
-    for (int i = 0; i < n_all; i++)
-        data_binarize(tr->pixels + (size_t)i * DATA_PIXELS, bin + (size_t)i * DATA_PIXELS);
-    int n_train = s.limit > 0 && (int)s.limit < n_train_all ? (int)s.limit : n_train_all;
-    int n_val = cfg->val_limit > 0 && cfg->val_limit < TRAIN_VAL_IMAGES ? cfg->val_limit : TRAIN_VAL_IMAGES;
-    const uint8_t *val01 = bin + (size_t)n_train_all * DATA_PIXELS;
-    val_lab = malloc((size_t)n_val);
-    if (!val_lab)
-        goto oom;
-    memcpy(val_lab, tr->labels + n_train_all, (size_t)n_val);
-
-    /* pen strokes: TUNE writers train, REPORT writers are only reported */
-    sample_pool pool = {bin, tr->labels, n_train, NULL, NULL, 0, (int)s.pen_repeat, (int)s.scribbles};
-    int n_rep = 0, n_hold = 0;
-    if (data->pen && data->pen->n > 0) {
-        pen = malloc(sizeof *pen * (size_t)data->pen->n);
-        pen_plain = malloc((size_t)data->pen->n * DATA_PIXELS);
-        rep_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
-        rep_lab = malloc((size_t)data->pen->n);
-        if (cfg->pen_folds > 0) { /* cross-validation: the held-out fold */
-            hold_bin = malloc((size_t)data->pen->n * DATA_PIXELS);
-            hold_lab = malloc((size_t)data->pen->n);
-            if (!hold_bin || !hold_lab)
-                goto oom;
-        }
-        if (!pen || !pen_plain || !rep_bin || !rep_lab)
-            goto oom;
-        for (int i = 0; i < data->pen->n; i++) {
-            const strokes_sample *sm = &data->pen->samples[i];
-            uint8_t img[DATA_PIXELS];
-            if (sm->label < 0 || sm->label > 9 || augment_strokes(img, sm, NULL, NULL) != 0)
-                continue; /* unlabelled, or no digit to render */
-            if (cfg->pen_folds > 0 && strokes_tune_fold(sm, cfg->pen_folds) == cfg->pen_fold) {
-                memcpy(hold_bin + (size_t)n_hold * DATA_PIXELS, img, DATA_PIXELS);
-                hold_lab[n_hold++] = (uint8_t)sm->label;
-            } else if (strokes_part(sm) == STROKES_TUNE) {
-                memcpy(pen_plain + (size_t)pool.n_pen * DATA_PIXELS, img, DATA_PIXELS);
-                pen[pool.n_pen++] = sm;
-            } else {
-                memcpy(rep_bin + (size_t)n_rep * DATA_PIXELS, img, DATA_PIXELS);
-                rep_lab[n_rep++] = (uint8_t)sm->label;
-            }
-        }
-        pool.pen = pen;
-        pool.pen_plain01 = pen_plain;
-    }
-    if (pool.pen_repeat < 0 || pool.n_pen == 0)
-        pool.pen_repeat = 0;
-
-    int n_pool = pool_size(&pool), B = (int)s.batch;
-    if (n_pool < B)
-        B = n_pool;
-    int nb = n_pool / B; /* the last partial batch is dropped (a different one each epoch) */
-    uint64_t total_steps = (uint64_t)nb * s.epochs;
-    order = malloc(sizeof(int) * (size_t)n_pool);
-    x = malloc(sizeof(float) * (size_t)B * DATA_PIXELS);
-    ylab = malloc((size_t)B);
-    grads = malloc(sizeof(float) * (size_t)s.net.n_params);
-    qparams = malloc(sizeof(float) * (size_t)s.net.n_params);
-    decays = malloc((size_t)s.net.n_params);
-    if (!order || !x || !ylab || !grads || !qparams || !decays || tnet_work_alloc(&w, &s.net, B))
-        goto oom;
-    for (long i = 0; i < s.net.n_params; i++)
-        decays[i] = (unsigned char)tnet_param_decays(&s.net, i);
-    if (teacher_open(&teacher, cfg->teacher, B, d))
-        goto done;
-    augment_params augp;
-    augment_defaults(&augp);
-    augment_scale(&augp, (float)s.augment / 1000.0f);
-    augp.pen_rot_deg = cfg->pen_rotate;
-    augp.pen_thin_max = cfg->pen_thin;
-    const augment_params *aug = s.augment ? &augp : NULL;
-
-    char last_path[4096];
-    snprintf(last_path, sizeof last_path, "%s/last.ckpt", cfg->out_dir);
-    snprintf(res->best_path, sizeof res->best_path, "%s/best.ckpt", cfg->out_dir);
-    if (cfg->progress)
-        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads%s%s\n",
-                s.net.spec, s.net.n_params, n_train, pool.n_pen, pool.pen_repeat, pool.n_scribble, n_val, B, s.epochs,
-                omp_get_max_threads(), cfg->teacher ? ", distilled from " : "", cfg->teacher ? cfg->teacher : "");
-
-    /* quantization-aware training: 4-bit layers train fake-quantized for the
-     * last third of the epochs; validation always measures the 4-bit weights */
-    int has_qat = tnet_has_qat(&s.net);
-    uint32_t qat_from = s.epochs * 2 / 3;
-    double run_start = now_seconds();
-    uint64_t step0 = s.step;
-    int since_best = 0;
-    while (s.epoch < s.epochs) {
-        shuffle(order, n_pool, s.seed, s.epoch);
-        double loss_sum = 0.0;
-        int loss_n = 0;
-        double last_draw = 0.0;
-        for (int bi = (int)s.batch_index; bi < nb; bi++) {
-#pragma omp parallel for schedule(static)
-            for (int b = 0; b < B; b++)
-                make_sample(&pool, order[bi * B + b], s.seed, s.epoch, aug, x + (size_t)b * DATA_PIXELS,
-                            &ylab[b]);
-            const float *pp = s.params;
-            if (has_qat && s.epoch >= qat_from) {
-                tnet_fake_quant(&s.net, s.params, qparams);
-                pp = qparams;
-            }
-            if (teacher.loaded) {
-                w.soft = teacher_targets(&teacher, x, B, cfg->kd_temp);
-                w.kd_alpha = cfg->kd_alpha;
-                w.kd_temp = cfg->kd_temp;
-            }
-            float loss = tnet_forward(&s.net, pp, s.stats, &w, x, ylab, B, 1);
-            tnet_backward(&s.net, pp, grads, &w, x, ylab, B);
-            adamw_step(&s, grads, decays, lr_at(&s, s.step, total_steps));
-            loss_sum += loss;
-            loss_n++;
-            s.batch_index = (uint32_t)bi + 1;
-            double t = now_seconds();
-            if (cfg->progress == 2 && (t - last_draw > 0.2 || bi == nb - 1)) {
-                double frac = (double)(s.step - step0) / (double)(total_steps - step0 + 1);
-                show_bar(&s, bi + 1, nb, (float)(loss_sum / loss_n), t - run_start, frac);
-                last_draw = t;
-            }
-            if ((cfg->stop && *cfg->stop) || (cfg->stop_at_step && s.step >= cfg->stop_at_step)) {
-                if (cfg->progress == 2)
-                    fputc('\n', stderr);
-                if (train_checkpoint_save(last_path, &s, d))
-                    goto done;
-                if (cfg->progress)
-                    fprintf(stderr, "train: interrupted; state saved to %s (continue with --resume)\n", last_path);
-                res->interrupted = 1;
-                goto finish;
-            }
-        }
-        s.batch_index = 0;
-        s.epoch++;
-        res->epochs_run++;
-        tnet_fake_quant(&s.net, s.params, qparams); /* a copy when no layer is 4-bit */
-        double val = train_accuracy(&s.net, qparams, s.stats, val01, val_lab, n_val);
-        int improved = val > s.best_val;
-        if (improved) {
-            s.best_val = (float)val;
-            s.best_epoch = s.epoch;
-            memcpy(s.best_params, s.params, sizeof(float) * (size_t)s.net.n_params);
-            memcpy(s.best_stats, s.stats, sizeof(float) * (size_t)s.net.n_stats);
-            since_best = 0;
-        } else {
-            since_best++;
-        }
-        if (cfg->progress) {
-            char el[16];
-            fmt_time(el, sizeof el, now_seconds() - t0);
-            fprintf(stderr, "%sepoch %u/%u loss %.4f val %.2f%%%s elapsed %s\n",
-                    cfg->progress == 2 ? "\r" : "", s.epoch, s.epochs, loss_sum / (loss_n ? loss_n : 1),
-                    100.0 * val, improved ? " (best)" : "", el);
-        }
-        if (train_checkpoint_save(last_path, &s, d))
-            goto done;
-        if (improved && train_checkpoint_save(res->best_path, &s, d))
-            goto done;
-        if (cfg->patience > 0 && since_best >= cfg->patience) {
-            if (cfg->progress)
-                fprintf(stderr, "train: no better validation for %d epochs; stopping\n", cfg->patience);
+    int rc = build_mnist_pool(&r, cfg, tr, d) || build_pen_pool(&r, cfg, data->pen, d) ||
+                     prepare_steps(&r, cfg, res, d)
+                 ? -1
+                 : 0;
+    while (rc == 0 && r.s.epoch < r.s.epochs) {
+        int e = run_epoch(&r, cfg, d);
+        if (e == EPOCH_INTERRUPTED)
+            res->interrupted = 1;
+        if (e == EPOCH_ERROR)
+            rc = -1;
+        if (e != EPOCH_DONE)
             break;
-        }
+        e = end_epoch(&r, cfg, t0, res, d);
+        if (e < 0)
+            rc = -1;
+        if (e != GO_ON)
+            break;
     }
-
-    /* reports (never used for any choice) with the best parameters as exported */
-    tnet_fake_quant(&s.net, s.best_params, qparams);
-    if (data->test && data->test->labels && data->test->n > 0) {
-        test_bin = malloc((size_t)data->test->n * DATA_PIXELS);
-        if (!test_bin)
-            goto oom;
-        for (int i = 0; i < data->test->n; i++)
-            data_binarize(data->test->pixels + (size_t)i * DATA_PIXELS, test_bin + (size_t)i * DATA_PIXELS);
-        res->test_accuracy = train_accuracy(&s.net, qparams, s.best_stats, test_bin,
-                                            data->test->labels, data->test->n);
+    if (rc == 0 && !res->interrupted)
+        rc = final_reports(&r, data->test, res, d);
+    if (rc == 0) {
+        res->val_accuracy = r.s.best_val;
+        res->best_epoch = (int)r.s.best_epoch;
+        res->params = r.s.net.n_params - 2 * (r.s.net.n_stats / 2); /* folded: BN gamma/beta vanish */
     }
-    if (pool.n_pen > 0) {
-        uint8_t *tl = malloc((size_t)pool.n_pen);
-        if (!tl)
-            goto oom;
-        for (int i = 0; i < pool.n_pen; i++)
-            tl[i] = (uint8_t)pool.pen[i]->label;
-        res->pen_tune_accuracy = train_accuracy(&s.net, qparams, s.best_stats, pool.pen_plain01, tl, pool.n_pen);
-        free(tl);
-    }
-    if (n_hold > 0) {
-        res->pen_holdout_accuracy = train_accuracy(&s.net, qparams, s.best_stats, hold_bin, hold_lab, n_hold);
-        res->pen_holdout_n = n_hold;
-    }
-    if (n_rep > 0) {
-        res->pen_report_accuracy = train_accuracy(&s.net, qparams, s.best_stats, rep_bin, rep_lab, n_rep);
-        res->pen_report_n = n_rep;
-    }
-finish:
-    res->val_accuracy = s.best_val;
-    res->best_epoch = (int)s.best_epoch;
-    res->params = s.net.n_params - 2 * (s.net.n_stats / 2); /* folded: BN gamma/beta vanish */
-    rc = 0;
-    goto done;
-oom:
-    diag_fail(d, "train: out of memory");
-done:
     res->seconds = now_seconds() - t0;
-    tnet_work_free(&w);
-    teacher_close(&teacher);
-    free(bin), free(pen_plain), free(val_lab), free(test_bin), free(rep_bin), free(rep_lab);
-    free(hold_bin), free(hold_lab);
-    free(ylab), free(decays), free(pen), free(order), free(x), free(grads), free(qparams);
-    train_state_free(&s);
+    run_free(&r);
     return rc;
 }

@@ -77,6 +77,7 @@
 #include "inkpin/ink.h"
 #include "inkpin/lock.h"
 #include "inkpin/net.h"
+#include "inkpin/verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -151,7 +152,6 @@ typedef struct app {
 
     ink_buffer ink;
     uint8_t image[NET_IMAGE_BYTES];
-    net_result result;
     uint8_t arena[APP_ARENA_BYTES];
 
     /* pointer tracking */
@@ -164,8 +164,8 @@ typedef struct app {
     uint32_t pen_up_ms;
 
     /* what the panel shows */
-    int8_t shown_digit;  /* demo: see app_demo_digit */
-    uint16_t shown_conf; /* demo: its confidence in 1/1000 */
+    bool shown;          /* demo: a verdict is on the panel */
+    verdict last;        /* demo: the last verdict (app_demo_verdict) */
     bool has_preview;
     uint8_t message;     /* lock: transient status message (app.c enum) */
     uint32_t message_until;
@@ -194,10 +194,12 @@ void app_redraw(app *a);
 void app_set_mode(app *a, app_mode mode);
 app_mode app_get_mode(const app *a);
 
-/* Demo mode: last digit shown (0..9), -1 if none, -2 if the ink was not a
- * digit (empty, tap, dot), -3 if there is no usable model, -4 if the engine
- * was unsure (confidence below NET_REJECT_CONF, as `inkpin classify` counts
- * "rejected"); *permille gets the confidence (0..1000) when not NULL. */
+/* Demo mode: the verdict on the panel (verdict.h), false when none. */
+bool app_demo_verdict(const app *a, verdict *out);
+
+/* Demo mode, app_demo_verdict as one int for older callers: the digit (0..9)
+ * when accepted, -1 none shown, -2 VERDICT_NO_DIGIT, -3 VERDICT_ERROR, -4
+ * VERDICT_DRAW_AGAIN; *permille gets its confidence (0..1000) when not NULL. */
 int app_demo_digit(const app *a, int *permille);
 
 /* The lock (for lock_get_view: state, dots, wait), e.g. for tests and logs. */

@@ -27,10 +27,10 @@
  *
  * MEMORY
  *   Everything lives in the caller-owned ink_buffer (no malloc, no globals):
- *   INK_MAX_POINTS entries of 2 bytes (x, y as uint8_t) + 4 bytes, i.e. 260 B
- *   with the default 128. A pen lift between strokes takes one entry (a marker
- *   with x = 0xFF, never a valid x). ink_render uses 413 bytes of stack on an
- *   ATmega328P, 492 on a Cortex-M4 (measured by make mcu-report), no other
+ *   INK_MAX_POINTS entries of 2 bytes (x, y as uint8_t) + 4 bytes. A pen
+ *   lift between strokes takes one entry (a marker with x = 0xFF, never a
+ *   valid x). ink_render uses a few hundred bytes of stack (docs/mcu.md has
+ *   the figures per chip and the command that measures them), no other
  *   memory.
  *   Override the bound with -DINK_MAX_POINTS=N (16 <= N <= 32767).
  *
@@ -39,8 +39,8 @@
  *   does not fit, the interior point whose removal changes its stroke least
  *   (smallest triangle with its two neighbours, Visvalingam's rule) is dropped
  *   first, repeatedly; stroke end points and pen lifts are never dropped, so
- *   the digit keeps its shape (128 entries hold 99.9% of the UNIPEN digits
- *   without any simplification). Only when no interior point is left (more
+ *   the digit keeps its shape (the default 128 entries hold almost every
+ *   pen-drawn digit without any simplification: docs/ink.md). Only when no interior point is left (more
  *   than ~64 taps) is the new event refused with INK_ERR_FULL; the stored ink
  *   stays valid.
  *
@@ -51,9 +51,8 @@
  *   stamping the pen every half pixel of 28x28 stroke length (5x5 = 25 16-bit
  *   distance tests per stamp with the default 1.75 px pen); one 32-bit
  *   multiply per stored point, two 32-bit divisions per straight piece. No
- *   floating point, no recursion, no tables, no division in pixel loops. Measured:
- *   ATmega328P @16 MHz 0.80 M cycles = 50 ms mean per UNIPEN digit; Cortex-M4
- *   ~120 k instructions; 2.3 KB of Thumb-2 code (-Os) (make mcu-report).
+ *   floating point, no recursion, no tables, no division in pixel loops.
+ *   Cycles and code size per chip: docs/mcu.md (make mcu-report).
  *
  * NO DIGIT
  *   ink_render returns INK_NO_DIGIT (and an all-zero image) for empty input,
@@ -68,7 +67,7 @@
  *   random lines) as confident digits. ink_render_shape renders exactly like
  *   ink_render and, in the same pass over the mapped points, measures what
  *   handwritten digits keep within bounds:
- *     strokes  pen-down strokes (UNIPEN tune writers: 1-3; 1 in 5802 has 4);
+ *     strokes  pen-down strokes (handwritten digits have 1-3, rarely 4);
  *     turn     total absolute turning of the strokes in 1/1024 of a full turn
  *              (a "0" is about 1024, an "8" about 2048; coils and scribbles go
  *              round more). Each stroke is followed in steps of at least 1/8
@@ -89,17 +88,16 @@
  *   touches none drawn before it (joined < strokes - 1; two strokes are never
  *   odd for this: many a "5" has its bar apart); more than NET_CONF_ONE
  *   (never accepted) for shapes no digit has (strokes > INK_MAX_STROKES or
- *   turn > INK_MAX_TURN). The device rule, shared by the
- *   app (so the browser and the SDL simulator) and `inkpin classify`:
+ *   turn > INK_MAX_TURN). The rule that uses it is owned
+ *   by verdict.h (verdict_from_ink), which the app, the ports and the CLI call:
  *       accept  <=>  confidence[digit] >= ink_conf_needed(&shape, NET_REJECT_CONF)
  *   The shape limits were chosen on the tune writers of the UNIPEN file and on
  *   generated scribbles with seeds reserved for tuning (docs/ink.md,
  *   "Rejection"); they do not depend on the model. NET_REJECT_CONF does and
- *   is re-derived by `inkpin classify --robustness`. Cost: one 32-bit
+ *   is re-derived by `inkpin robustness`. Cost: one 32-bit
  *   division per kept step and a 98-byte copy of the image per stroke, no
- *   extra pass; +300 B of Cortex-M4 code (-Os; ink 2020 B vs 1720 B without
- *   the check), +144 B of peak stack, 98 of them the pixels of the earlier
- *   strokes (bench/footprint.sh method, docs/ink.md).
+ *   extra pass; its code and stack figures are in docs/ink.md
+ *   (bench/footprint.sh).
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
@@ -146,8 +144,8 @@ extern "C" {
 #endif
 
 /* Ink whose total stroke length exceeds this many times its bounding-box
- * extent is "no digit" (a crossed-out blob, a scribble). UNIPEN digits: median
- * 2.5, 99.9th percentile 5.0, largest 6.3 (docs/ink.md). */
+ * extent is "no digit" (a crossed-out blob, a scribble). Far above what
+ * handwritten digits reach (docs/ink.md has their distribution). */
 #ifndef INK_MAX_PATH_RATIO
 #define INK_MAX_PATH_RATIO 8
 #endif
@@ -164,7 +162,7 @@ extern "C" {
 #define INK_ODD_TURN 2816 /* 2.75 turns */
 #endif
 /* Confidence (units of 1/NET_CONF_ONE) an odd-shaped drawing needs: 0.99
- * (re-chosen on the tune side for the session-2 model, docs/ink.md). */
+ * (chosen on the tune writers, docs/ink.md). */
 #ifndef INK_ODD_CONF
 #define INK_ODD_CONF 32440u
 #endif
@@ -182,8 +180,8 @@ extern "C" {
 #define INK_TURN_STEPS 8 /* steps of >= 1/8 of the digit's size */
 #endif
 
-/* Default rendering style in 1/16 pixel of the 28x28 image (see docs/ink.md
- * for how they were measured against binarized MNIST). */
+/* Default rendering style in 1/16 pixel of the 28x28 image (docs/ink.md
+ * shows how they match binarized MNIST: inkpin render --width-scan). */
 #ifndef INK_BOX_Q4
 #define INK_BOX_Q4 264 /* centre-line box 16.5 px; with the pen, 20 px of ink like MNIST */
 #endif

@@ -116,7 +116,7 @@ extern "C" {
  * units of 1/NET_CONF_ONE. One threshold for the CLI classify, the app and
  * the ports. Overridable with -D. */
 #ifndef NET_REJECT_CONF
-#define NET_REJECT_CONF 19399u /* 0.592: chosen by inkpin classify --robustness (docs/ink.md) */
+#define NET_REJECT_CONF 19399u /* 0.592: chosen by inkpin robustness (docs/ink.md) */
 #endif
 
 /* Bit (i*28 + j) of a packed image: byte (i*28+j)/8, bit (i*28+j)%8 (LSB first). */

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <png.h>
 
+#include "data/strokes.h"
+
 static int has_mnist(const char *root)
 {
     char p[1024];
@@ -33,6 +35,17 @@ const char *test_data_root(void)
         }
     }
     return NULL;
+}
+
+int test_load_dev_strokes(strokes_set *set)
+{
+    const char *root = test_data_root();
+    char path[1200];
+    inkpin_diag d;
+    if (!root)
+        return -1;
+    snprintf(path, sizeof path, "%s/unipen/dev.ndjson", root);
+    return strokes_load(path, set, &d) ? -1 : 0;
 }
 
 const char *test_data_root_or_skip(void)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data/strokes.h"
+
 #define TEST_SKIP 77
 
 /* The data root ($INKPIN_DATA, ./data, ../shared/data, or <source>/../shared/data),
@@ -17,6 +19,11 @@ const char *test_data_root(void);
 
 /* Exits the process with TEST_SKIP and a message when the data root is missing. */
 const char *test_data_root_or_skip(void);
+
+/* Loads <data root>/unipen/dev.ndjson, the real pen strokes, into *set
+ * (strokes_free it). Returns 0, or -1 when there is no data root or the file
+ * does not load (the caller skips). */
+int test_load_dev_strokes(strokes_set *set);
 
 /* A fresh private directory under the build tree (removed by nobody: build/ is scratch). */
 const char *test_tmpdir(void);

@@ -1,4 +1,4 @@
-/* test_net_models.h - random small float models and digit-like test images for
+/* net_models.h - random small float models and digit-like test images for
  * the engine tests (included by tests/test_net*.c and test_blob*.c). */
 #ifndef INKPIN_TEST_NET_MODELS_H
 #define INKPIN_TEST_NET_MODELS_H
