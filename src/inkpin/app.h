@@ -167,7 +167,7 @@ typedef struct app {
     bool shown;          /* demo: a verdict is on the panel */
     verdict last;        /* demo: the last verdict (app_demo_verdict) */
     bool has_preview;
-    uint8_t message;     /* lock: transient status message (app.c enum) */
+    uint8_t message;     /* lock: transient status message (app_internal.h enum) */
     uint32_t message_until;
     uint32_t painted_sig; /* lock: signature of the view last painted */
     bool panel_dirty;
