@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "inkpin/util.h"
+
 #define MESSAGE_MS 1500u
 #define DOT_PX 8
 #define STATUS_Y 50
@@ -73,10 +75,10 @@ void app_lockui_take_digit(app *a)
         lockui_message(a, v.kind == VERDICT_ERROR ? MSG_NO_MODEL : MSG_DRAW_AGAIN);
     }
     /* The strokes, the image and the verdict spell a PIN digit. */
-    lock_wipe(&v, sizeof v);
-    lock_wipe(a->image, sizeof a->image);
-    lock_wipe(&a->ink, sizeof a->ink);
-    lock_wipe(a->arena, sizeof a->arena);
+    util_wipe(&v, sizeof v);
+    util_wipe(a->image, sizeof a->image);
+    util_wipe(&a->ink, sizeof a->ink);
+    util_wipe(a->arena, sizeof a->arena);
     a->has_preview = false;
     app_clear_ink(a);
 }

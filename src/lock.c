@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "inkpin/util.h"
+
 /* The ctgrind test (tests/test_lock_ctgrind.c) includes this file with this
  * macro mapped to VALGRIND_MAKE_MEM_DEFINED: a comparison's result is public,
  * everything that led to it is not. */
@@ -29,22 +31,6 @@ const lock_schedule lock_default_schedule = {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-void lock_wipe(void *p, size_t n)
-{
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n--)
-        *v++ = 0;
-}
-
-int lock_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint32_t diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= (uint32_t)(a[i] ^ b[i]);
-    /* diff is 0..255: (diff - 1) >> 8 has bit 0 set only when diff == 0. */
-    return (int)(((diff - 1u) >> 8) & 1u);
-}
-
 static void log_line(const lock_ctx *lk, const char *constant_text)
 {
     if (lk->hal && lk->hal->log)
@@ -58,13 +44,13 @@ static bool wipe_enabled(const lock_ctx *lk)
 
 static void wipe_entry(lock_ctx *lk)
 {
-    lock_wipe(lk->entry, sizeof lk->entry);
+    util_wipe(lk->entry, sizeof lk->entry);
     lk->entry_len = 0;
 }
 
 static void wipe_pending(lock_ctx *lk)
 {
-    lock_wipe(lk->pending, sizeof lk->pending);
+    util_wipe(lk->pending, sizeof lk->pending);
     lk->pending_len = 0;
 }
 
@@ -168,7 +154,7 @@ static bool save_no_pin(lock_ctx *lk)
     r.pin_len = 0;
     r.failed_attempts = 0;
     r.lockout_ms = 0;
-    lock_wipe(r.hash, sizeof r.hash);
+    util_wipe(r.hash, sizeof r.hash);
     if (lk->hal->random(lk->hal->ctx, r.salt, sizeof r.salt) != 0)
         log_line(lk, "lock: random failed, salt kept");
     bool ok = save(lk, &r);
@@ -176,7 +162,7 @@ static bool save_no_pin(lock_ctx *lk)
         lk->rec = r;
         lk->wait_at_checkpoint_ms = 0;
     }
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
     return ok;
 }
 
@@ -216,7 +202,7 @@ static void restore_mirror(lock_ctx *lk)
         lk->rec.sequence = r.sequence;
     else
         log_line(lk, "lock: storage mirror write failed");
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
 }
 
 /* ---- entry rules per state ---------------------------------------------- */
@@ -353,7 +339,7 @@ lock_result lock_backspace(lock_ctx *lk)
     if (lk->entry_len == 0)
         return finish(lk, LOCK_RESULT_EMPTY);
     lk->entry[--lk->entry_len] = 0;
-    lock_wipe(&lk->entry[lk->entry_len], 1);
+    util_wipe(&lk->entry[lk->entry_len], 1);
     return finish(lk, LOCK_RESULT_BACKSPACE);
 }
 
@@ -378,7 +364,7 @@ static int hash_digits(lock_ctx *lk, uint8_t hash[STORE_HASH_BYTES], const uint8
     for (uint8_t i = 0; i < n; i++)
         pin[i] = (char)('0' + digits[i]);
     int rc = lk->hal->kdf(lk->hal->ctx, hash, pin, n, salt);
-    lock_wipe(pin, sizeof pin);
+    util_wipe(pin, sizeof pin);
     return rc;
 }
 
@@ -409,7 +395,7 @@ static lock_result set_pin(lock_ctx *lk)
     lk->wait_at_checkpoint_ms = 0;
     res = LOCK_RESULT_PIN_SET;
 done:
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
     if (res == LOCK_RESULT_PIN_SET) {
         go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
         lk->open_ms = 0;
@@ -425,7 +411,7 @@ static lock_result enter_confirm(lock_ctx *lk)
 {
     if (lk->entry_len < lk->pending_len)
         return LOCK_RESULT_TOO_SHORT;
-    int same = lock_ct_equal(lk->entry, lk->pending, lk->pending_len);
+    int same = util_ct_equal(lk->entry, lk->pending, lk->pending_len);
     LOCK_DECLASSIFY(&same, sizeof same);
     wipe_entry(lk);
     if (!same) {
@@ -464,8 +450,8 @@ static int check_entry(lock_ctx *lk)
     uint8_t hash[STORE_HASH_BYTES];
     int rc = hash_digits(lk, hash, lk->entry, lk->entry_len, lk->rec.salt);
     wipe_entry(lk);
-    int same = lock_ct_equal(hash, lk->rec.hash, sizeof hash);
-    lock_wipe(hash, sizeof hash);
+    int same = util_ct_equal(hash, lk->rec.hash, sizeof hash);
+    util_wipe(hash, sizeof hash);
     LOCK_DECLASSIFY(&same, sizeof same);
     if (rc != 0)
         return -1;

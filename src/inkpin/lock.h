@@ -245,12 +245,6 @@ lock_result lock_cancel(lock_ctx *lk);        /* VERIFY/ENROLL/CONFIRM -> where 
 void lock_get_view(const lock_ctx *lk, lock_view *v);
 lock_state lock_get_state(const lock_ctx *lk);
 
-/* Overwrites n bytes with zeros through a volatile pointer (not optimized away). */
-void lock_wipe(void *p, size_t n);
-
-/* 1 if a[0..n) == b[0..n), else 0; time independent of the contents. */
-int lock_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
-
 #ifdef __cplusplus
 }
 #endif

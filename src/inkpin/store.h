@@ -118,9 +118,6 @@ int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r);
  * reserved byte, CRC, wait within the cap, no hash without a PIN. STORE_OK or STORE_ERR_FORMAT; *r is zeroed on error. */
 int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES]);
 
-/* CRC-32 (poly 0xEDB88320, init and final xor 0xFFFFFFFF), as zlib's crc32(). */
-uint32_t store_crc32(const uint8_t *p, size_t n);
-
 /* true when sequence a is newer than b (wrap-safe). */
 bool store_seq_newer(uint32_t a, uint32_t b);
 
