@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "platform/kdf.h"
-#include "test_lock_hal.h"
+#include "util/lock_hal.h"
 
 static test_dev dev; /* big: keep it off the stack */
 
