@@ -95,12 +95,12 @@ bool app_demo_verdict(const app *a, verdict *out)
     return true;
 }
 
-const lock_ctx *app_lock(const app *a)
+const lock_ctx *app_get_lock(const app *a)
 {
     return a != NULL ? &a->lock : NULL;
 }
 
-const ink_buffer *app_ink(const app *a)
+const ink_buffer *app_get_ink(const app *a)
 {
     return a != NULL ? &a->ink : NULL;
 }

@@ -34,6 +34,22 @@ static void start_app(bool erase_flash)
     assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
 }
 
+/* The demo verdict on the panel (app_demo_verdict): its kind, or NO_VERDICT
+ * when none is shown; its digit, or -1 unless the kind is VERDICT_DIGIT. */
+#define NO_VERDICT (-1)
+
+static int demo_kind(void)
+{
+    verdict v;
+    return app_demo_verdict(&A, &v) ? (int)v.kind : NO_VERDICT;
+}
+
+static int demo_digit(void)
+{
+    verdict v;
+    return app_demo_verdict(&A, &v) && v.kind == VERDICT_DIGIT ? v.digit : -1;
+}
+
 /* ---- gestures --------------------------------------------------------------- */
 
 static void tap(int x, int y)
@@ -99,7 +115,7 @@ static void test_layout_at_start(void **state)
     assert_true(on_screen("Predict"));
     assert_true(on_screen("Clear"));
     assert_true(on_screen("draw a digit"));
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
 }
 
 static void test_strokes_drawn_live(void **state)
@@ -118,7 +134,7 @@ static void test_strokes_drawn_live(void **state)
     assert_int_equal(px(244, 60), APP_COLOR_PANEL);
     assert_int_equal(px(239, 50), APP_COLOR_INK);
     app_pointer(&A, false, 0, 0);
-    assert_true(app_ink(&A)->n >= 3);
+    assert_true(app_get_ink(&A)->n >= 3);
 }
 
 static void test_predict_matches_reference(void **state)
@@ -131,9 +147,11 @@ static void test_predict_matches_reference(void **state)
     assert_int_equal(want, 1);
     start_app(true);
     drag(vertical_bar, 5);
-    assert_int_equal(app_demo_digit(&A, NULL), -1); /* no pause yet */
-    tap(280, 180);                                   /* Predict */
-    assert_int_equal(app_demo_digit(&A, &conf), want);
+    assert_int_equal(demo_kind(), NO_VERDICT); /* no pause yet */
+    tap(280, 180);                             /* Predict */
+    assert_int_equal(demo_kind(), VERDICT_DIGIT);
+    assert_int_equal(demo_digit(), want);
+    assert_int_equal(app_demo_digit(&A, &conf), want); /* the one-int form ports/web uses */
     assert_int_equal(conf, want_conf);
     assert_true(on_screen("1"));
     {
@@ -165,14 +183,15 @@ static void test_auto_predict_after_pause(void **state)
     start_app(true);
     drag(horizontal_bar, 5);
     pause_ms(600);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
     pause_ms(100);
-    assert_int_equal(app_demo_digit(&A, NULL), 2);
+    assert_int_equal(demo_kind(), VERDICT_DIGIT);
+    assert_int_equal(demo_digit(), 2);
     assert_true(on_screen("2"));
     /* A new stroke cancels nothing already shown, Clear empties all. */
     tap(280, 220);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
-    assert_int_equal(app_ink(&A)->n, 0);
+    assert_int_equal(demo_kind(), NO_VERDICT);
+    assert_int_equal(app_get_ink(&A)->n, 0);
     assert_int_equal(px(120, 120), APP_COLOR_CANVAS);
     assert_false(on_screen("2"));
 }
@@ -183,7 +202,8 @@ static void test_tap_is_no_digit(void **state)
     start_app(true);
     tap(100, 100);
     pause_ms(1000);
-    assert_int_equal(app_demo_digit(&A, NULL), -2);
+    assert_int_equal(demo_kind(), VERDICT_NO_DIGIT);
+    assert_int_equal(app_demo_digit(&A, NULL), -2); /* the one-int form */
     assert_true(on_screen("no digit"));
     assert_string_equal(B.log[B.n_log - 1], "- no digit");
 }
@@ -200,7 +220,8 @@ static void test_unsure_is_not_a_digit(void **state)
     assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
     drag(horizontal_bar, 5);
     tap(280, 180);
-    assert_int_equal(app_demo_digit(&A, &permille), -4);
+    assert_int_equal(demo_kind(), VERDICT_DRAW_AGAIN);
+    assert_int_equal(app_demo_digit(&A, &permille), -4); /* the one-int form */
     assert_true(permille > 0 && permille < 500);
     assert_non_null(strstr(B.log[B.n_log - 1], " unsure"));
     assert_int_equal(B.log[B.n_log - 1][0], '?');
@@ -224,8 +245,8 @@ static void test_button_fires_on_release_inside(void **state)
     app_pointer(&A, true, 100, 100); /* ... slide off and release: nothing */
     app_pointer(&A, false, 100, 100);
     app_tick(&A);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
-    assert_int_equal(app_ink(&A)->n > 0, 1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
+    assert_int_equal(app_get_ink(&A)->n > 0, 1);
 }
 
 /* ---- lock mode --------------------------------------------------------------- */
@@ -272,7 +293,7 @@ static void set_pin_1111(void)
     }
     press_enter();
     enter_pin(vertical_bar, 4);
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_UNLOCKED);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_UNLOCKED);
 }
 
 /* Finding 4: in lock mode an onlooker must not read the digit off the
@@ -313,7 +334,7 @@ static void test_lock_ink_is_dim_and_fades(void **state)
     app_pointer(&A, false, 0, 0);
     pause_ms(800);
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     assert_int_equal(v.digits, 1); /* still recognized and entered */
 }
 
@@ -326,7 +347,7 @@ static void test_door_output(void **state)
     assert_int_equal(B.door, 0); /* switched off first thing at boot */
     set_pin_1111();
     assert_int_equal(B.door, 1);
-    assert_true(lock_get_state(app_lock(&A)) == LOCK_UNLOCKED);
+    assert_true(lock_get_state(app_get_lock(&A)) == LOCK_UNLOCKED);
     tap(280, 140); /* Lock */
     assert_int_equal(B.door, 0);
     enter_pin(horizontal_bar, 4); /* wrong */
@@ -340,7 +361,7 @@ static void test_door_output(void **state)
     assert_int_equal(B.door, 1);
     pause_ms(1500);
     assert_int_equal(B.door, 0);
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_LOCKED);
     /* Reboot while open: off at boot, and the device is LOCKED. */
     tap(300, 20);
     enter_pin(vertical_bar, 4);
@@ -353,7 +374,7 @@ static void test_door_output(void **state)
         assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
         assert_int_equal(B.door, 0);
         assert_int_equal(B.door_calls, 1);
-        assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+        assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_LOCKED);
     }
 }
 
@@ -387,7 +408,7 @@ static void test_lock_flow(void **state)
     draw_digit(vertical_bar);
     assert_true(on_screen("SET PIN"));
     for (int i = 0; i < INK_MAX_POINTS; i++) { /* the digit's strokes are wiped */
-        assert_int_equal(app_ink(&A)->x[i] | app_ink(&A)->y[i], 0);
+        assert_int_equal(app_get_ink(&A)->x[i] | app_get_ink(&A)->y[i], 0);
     }
     assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_TEXT); /* first dot filled */
     for (int i = 0; i < 3; i++) {
@@ -456,7 +477,7 @@ static void test_long_wait_format(void **state)
     assert_true(on_screen("LOCKED"));
     for (int k = 1; k <= 9; k++) {
         lock_view v;
-        lock_get_view(app_lock(&A), &v);
+        lock_get_view(app_get_lock(&A), &v);
         pause_ms(v.wait_ms + 1000); /* wait out the previous backoff */
         enter_pin(horizontal_bar, 4);
     }
@@ -492,7 +513,7 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_int_equal(app_init(&A, &H, &cfg), APP_ERR_LOCK);
     drag(vertical_bar, 5);
     tap(280, 180);
-    assert_int_equal(app_demo_digit(&A, NULL), 1); /* demo mode works */
+    assert_int_equal(demo_digit(), 1); /* demo mode works */
     tap(300, 20);
     assert_true(on_screen("RECOVERY"));
     for (int i = 0; i < 4; i++) {
@@ -503,7 +524,7 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_false(on_screen("Enter"));
     assert_true(on_screen("RECOVERY"));
     assert_false(on_screen("UNLOCKED"));
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_RECOVERY);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_RECOVERY);
 }
 
 static void test_font_helper_draws_glyphs(void **state)

@@ -203,10 +203,21 @@ bool app_demo_verdict(const app *a, verdict *out);
 int app_demo_digit(const app *a, int *permille);
 
 /* The lock (for lock_get_view: state, dots, wait), e.g. for tests and logs. */
-const lock_ctx *app_lock(const app *a);
+const lock_ctx *app_get_lock(const app *a);
 
 /* The strokes currently drawn (for "export drawing"; coordinates 0..239). */
-const ink_buffer *app_ink(const app *a);
+const ink_buffer *app_get_ink(const app *a);
+
+/* The names before the getters were app_get_*: aliases kept until their last
+ * caller (ports/web/web.c) moves; new code calls app_get_lock/app_get_ink. */
+static inline const lock_ctx *app_lock(const app *a)
+{
+    return app_get_lock(a);
+}
+static inline const ink_buffer *app_ink(const app *a)
+{
+    return app_get_ink(a);
+}
 
 /* Text with the built-in 8x8 font through h->draw_bitmap1 (scale = size). */
 void app_text_via_bitmap1(const hal *h, int x, int y, const char *text, int size, uint16_t fg,
