@@ -105,6 +105,17 @@ const ink_buffer *app_get_ink(const app *a)
     return a != NULL ? &a->ink : NULL;
 }
 
+const char *app_strerror(app_err e)
+{
+    switch (e) {
+    case APP_OK: return "ok";
+    case APP_ERR_ARG: return "null pointer or missing HAL callback";
+    case APP_ERR_LOCK: return "the lock failed to start";
+    case APP_ERR_MODEL: return "no usable model";
+    }
+    return "unknown error";
+}
+
 void app_config_default(app_config *cfg)
 {
     if (cfg == NULL) {

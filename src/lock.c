@@ -77,6 +77,8 @@ static lock_result finish(lock_ctx *lk, lock_result r)
 
 uint32_t lock_delay_s(const lock_schedule *s, uint32_t n)
 {
+    if (!s)
+        return 0;
     if (n <= s->free_attempts || s->delay_count == 0)
         return 0;
     uint32_t i = n - s->free_attempts - 1u;
@@ -86,6 +88,8 @@ uint32_t lock_delay_s(const lock_schedule *s, uint32_t n)
 
 uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins)
 {
+    if (!s)
+        return 0;
     uint32_t failures = pins > 0 ? pins - 1u : 0u; /* the last PIN needs no wait after it */
     uint64_t total = 0;
     uint32_t n = s->free_attempts + 1u;
@@ -106,6 +110,8 @@ static uint32_t delay_ms(const lock_ctx *lk, uint32_t n)
 
 void lock_default_config(lock_config *cfg)
 {
+    if (!cfg)
+        return;
     memset(cfg, 0, sizeof *cfg);
     cfg->schedule = lock_default_schedule;
     cfg->enroll_min_len = LOCK_PIN_MIN;
@@ -268,7 +274,18 @@ static void start_enroll(lock_ctx *lk, lock_purpose p, lock_state origin)
 
 /* ---- boot --------------------------------------------------------------- */
 
-int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
+const char *lock_strerror(lock_err e)
+{
+    switch (e) {
+    case LOCK_OK: return "ok";
+    case LOCK_ERR_ARG: return "null pointer, missing HAL callback or config out of range";
+    case LOCK_ERR_RECOVERY: return "record corrupt: recovery needed";
+    case LOCK_ERR_STORAGE: return "storage failed";
+    }
+    return "unknown error";
+}
+
+lock_err lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 {
     if (!lk)
         return LOCK_ERR_ARG;
@@ -312,6 +329,8 @@ int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 
 lock_result lock_digit(lock_ctx *lk, int digit)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (digit < 0 || digit > 9)
         return finish(lk, LOCK_RESULT_IGNORED); /* in every state, before anything changes */
     if (lk->state == LOCK_NO_PIN)
@@ -333,6 +352,8 @@ lock_result lock_digit(lock_ctx *lk, int digit)
 
 lock_result lock_backspace(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -345,6 +366,8 @@ lock_result lock_backspace(lock_ctx *lk)
 
 lock_result lock_clear(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -504,6 +527,8 @@ static lock_result enter_attempt(lock_ctx *lk)
 
 lock_result lock_enter(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     switch (lk->state) {
     case LOCK_ENROLL:
@@ -527,6 +552,8 @@ lock_result lock_enter(lock_ctx *lk)
 
 lock_result lock_lock(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_LOCKED, LOCK_PURPOSE_NONE);
@@ -535,6 +562,8 @@ lock_result lock_lock(lock_ctx *lk)
 
 lock_result lock_change_pin(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state == LOCK_NO_PIN) {
         start_enroll(lk, LOCK_PURPOSE_NONE, LOCK_NO_PIN);
         return finish(lk, LOCK_RESULT_STARTED);
@@ -548,6 +577,8 @@ lock_result lock_change_pin(lock_ctx *lk)
 
 lock_result lock_remove_pin(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_VERIFY, LOCK_PURPOSE_REMOVE);
@@ -557,6 +588,8 @@ lock_result lock_remove_pin(lock_ctx *lk)
 
 lock_result lock_cancel(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_VERIFY && lk->state != LOCK_ENROLL && lk->state != LOCK_CONFIRM)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, lk->origin, LOCK_PURPOSE_NONE);
@@ -589,6 +622,8 @@ static lock_result count_down(lock_ctx *lk, uint32_t elapsed);
 
 lock_result lock_tick(lock_ctx *lk, uint32_t now_ms)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (!lk->have_tick) {
         lk->have_tick = true;
         lk->last_tick_ms = now_ms;
@@ -642,12 +677,20 @@ static lock_result count_down(lock_ctx *lk, uint32_t elapsed)
 
 lock_state lock_get_state(const lock_ctx *lk)
 {
-    return lk->state;
+    return lk ? lk->state : LOCK_RECOVERY;
 }
 
 void lock_get_view(const lock_ctx *lk, lock_view *v)
 {
+    if (!v)
+        return;
     memset(v, 0, sizeof *v);
+    if (!lk) { /* no lock: what a lock that cannot be trusted shows */
+        v->state = LOCK_RECOVERY;
+        v->recovery_needed = true;
+        v->attempts_before_wipe = UINT32_MAX;
+        return;
+    }
     v->state = lk->state;
     v->purpose = lk->purpose;
     v->last_result = lk->last;

@@ -12,6 +12,21 @@
 #define FLAG_HAS_PIN 0x01u
 #define CRC_OFFSET 68
 
+const char *store_strerror(store_err e)
+{
+    switch (e) {
+    case STORE_OK: return "ok";
+    case STORE_ERR_EMPTY: return "storage never written";
+    case STORE_ERR_CORRUPT: return "no valid record (corrupt)";
+    case STORE_ERR_IO: return "storage access failed";
+    case STORE_ERR_GEOMETRY: return "storage geometry not supported";
+    case STORE_ERR_FORMAT: return "not a valid record";
+    case STORE_ERR_VERIFY: return "read-back differs from what was written";
+    case STORE_ERR_ARG: return "null pointer";
+    }
+    return "unknown error";
+}
+
 bool store_seq_newer(uint32_t a, uint32_t b)
 {
     /* Differences below 2^31 in the forward direction count as newer. */
@@ -39,8 +54,10 @@ static bool fields_ok(bool has_pin, uint32_t pin_len, uint32_t lockout_ms, const
     return pin_len >= STORE_PIN_MIN && pin_len <= STORE_PIN_MAX;
 }
 
-int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
+store_err store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
 {
+    if (!out || !r)
+        return STORE_ERR_ARG;
     if (!fields_ok(r->has_pin, r->pin_len, r->lockout_ms, r->hash))
         return STORE_ERR_FORMAT;
     memset(out, 0, STORE_RECORD_BYTES);
@@ -61,9 +78,13 @@ int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
     return STORE_OK;
 }
 
-int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
+store_err store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
 {
+    if (!r)
+        return STORE_ERR_ARG;
     memset(r, 0, sizeof *r);
+    if (!in)
+        return STORE_ERR_ARG;
     if (in[0] != MAGIC0 || in[1] != MAGIC1 || in[2] != MAGIC2 || in[3] != MAGIC3)
         return STORE_ERR_FORMAT;
     if (in[4] != STORE_VERSION || (in[5] & ~FLAG_HAS_PIN) != 0 || in[7] != 0)
@@ -119,10 +140,12 @@ static store_slot_state classify(const uint8_t *buf, uint32_t n, store_record *r
     return STORE_SLOT_ERASED;
 }
 
-int store_load(store *s, const hal_storage *io, store_record *r)
+store_err store_load(store *s, const hal_storage *io, store_record *r)
 {
     uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
     store_record cand[2];
+    if (!s || !io || !r)
+        return STORE_ERR_ARG;
     memset(s, 0, sizeof *s);
     memset(r, 0, sizeof *r);
     s->io = io;
@@ -169,10 +192,12 @@ static bool same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
     return diff == 0;
 }
 
-int store_save(store *s, store_record *r)
+store_err store_save(store *s, store_record *r)
 {
     uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
     uint8_t back[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
+    if (!s || !r)
+        return STORE_ERR_ARG;
     const hal_storage *io = s->io;
     int rc = check_geometry(io);
     if (rc != STORE_OK)

@@ -62,9 +62,13 @@
  *   frame buffer (clipped), for ports that keep one (SDL, web, tests).
  *
  * RETURN CONVENTION
- *   app_init returns APP_OK or a negative app_err. The app still runs after
- *   APP_ERR_LOCK (lock mode shows RECOVERY) and APP_ERR_MODEL (predictions
- *   show "no model"); APP_ERR_ARG leaves it unusable.
+ *   app_init returns APP_OK or a negative app_err (app_strerror names it). The
+ *   app still runs after APP_ERR_LOCK (lock mode shows RECOVERY) and
+ *   APP_ERR_MODEL (predictions show "no model"); APP_ERR_ARG leaves it
+ *   unusable. A NULL pointer (docs/design.md: one NULL policy for the
+ *   library): app_init returns APP_ERR_ARG, the void functions do nothing,
+ *   the getters return NULL (app_get_mode APP_MODE_DEMO), app_demo_verdict
+ *   false and app_demo_digit -1.
  */
 #ifndef INKPIN_APP_H
 #define INKPIN_APP_H
@@ -178,6 +182,9 @@ typedef struct app {
 } app;
 
 void app_config_default(app_config *cfg);
+
+/* A short constant English text for e ("unknown error" for a value not in app_err). */
+const char *app_strerror(app_err e);
 
 app_err app_init(app *a, const hal *h, const app_config *cfg);
 
