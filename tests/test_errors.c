@@ -2,7 +2,8 @@
  * (docs/design.md, Contracts): every module's *_strerror names each code of
  * its enum with its own text and any other value as "unknown error", and every
  * public function given a NULL pointer returns what its header's RETURN
- * CONVENTION says, writes nothing and does not crash. */
+ * CONVENTION says, writes nothing and does not crash (ink's and net's NULL
+ * handling is checked in test_ink.c and test_net.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,42 +48,6 @@ static void test_strerror_names_every_code(void **state)
     check_names(lock_name, LOCK_ERR_STORAGE);
     check_names(store_name, STORE_ERR_ARG);
     check_names(app_name, APP_ERR_MODEL);
-}
-
-static void test_ink_null(void **state)
-{
-    (void)state;
-    ink_buffer ink;
-    ink_shape shape;
-    uint8_t image[NET_IMAGE_BYTES];
-    ink_reset(NULL);
-    ink_reset(&ink);
-    assert_int_equal(ink_pen_down(NULL, 1, 1), INK_ERR_ARG);
-    assert_int_equal(ink_pen_move(NULL, 1, 1), INK_ERR_ARG);
-    assert_int_equal(ink_pen_up(NULL), INK_ERR_ARG);
-    assert_int_equal(ink_render(NULL, image), INK_ERR_ARG);
-    assert_int_equal(ink_render(&ink, NULL), INK_ERR_ARG);
-    assert_int_equal(ink_render_style(&ink, NULL, image), INK_ERR_ARG);
-    assert_int_equal(ink_render_shape(&ink, image, NULL), INK_ERR_ARG);
-    assert_int_equal(ink_render_shape(NULL, image, &shape), INK_ERR_ARG);
-    assert_int_equal(ink_pixel(NULL, 0, 0), 0);
-    assert_int_equal(ink_stroke_count(NULL), 0);
-    assert_int_equal(ink_conf_needed(NULL, 0), NET_CONF_ONE + 1u);
-}
-
-static void test_net_null(void **state)
-{
-    (void)state;
-    uint8_t bits[NET_IMAGE_BYTES] = {0};
-    uint8_t arena[64];
-    net_result r;
-    net_blob_model bm;
-    assert_int_equal(net_check(NULL), NET_E_NULL);
-    assert_int_equal(net_run(NULL, bits, arena, sizeof arena, &r), NET_E_NULL);
-    assert_int_equal(net_run(net_default_model(), NULL, arena, sizeof arena, &r), NET_E_NULL);
-    assert_int_equal(net_run(net_default_model(), bits, arena, sizeof arena, NULL), NET_E_NULL);
-    assert_int_equal(net_model_from_blob(NULL, bits, sizeof bits), NET_E_NULL);
-    assert_int_equal(net_model_from_blob(&bm, NULL, 10), NET_E_NULL);
 }
 
 static void test_verdict_null(void **state)
@@ -219,8 +184,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strerror_names_every_code),
-        cmocka_unit_test(test_ink_null),
-        cmocka_unit_test(test_net_null),
         cmocka_unit_test(test_verdict_null),
         cmocka_unit_test(test_store_null),
         cmocka_unit_test(test_lock_null),
