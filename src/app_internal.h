@@ -1,13 +1,13 @@
 /* app_internal.h - what the files of the app share (private; the manual is inkpin/app.h).
  *
  * The app is one struct (inkpin/app.h) worked on by one file per job:
- *   app.c          the driver: setup, modes, the getters, whole-screen repaint
- *   app_fb.c       frame-buffer and font helpers for ports (public: app_fb_*, app_text_via_bitmap1)
- *   app_widgets.c  layout, drawing primitives, buttons, the drawing area, the preview
- *   app_text.c     small number formatting (no stdio)
- *   app_recognize.c recognition through verdict.h, the demo panel and its log line
- *   app_lockui.c   the lock screen: lock.h events from buttons and digits, its panel
- *   app_input.c    touch and time: pointer tracking, button presses, app_tick, app_step
+ *   app.c            the driver: setup, modes, the getters, whole-screen repaint
+ *   app_fb.c         frame-buffer and font helpers for ports (app_fb_*, app_text_via_bitmap1)
+ *   app_widgets.c    layout, drawing primitives, buttons, the drawing area, the preview
+ *   app_text.c       small number formatting (no stdio)
+ *   app_recognize.c  recognition through verdict.h, the demo panel and its log line
+ *   app_lockui.c     the lock screen: lock.h events from buttons and digits, its panel
+ *   app_input.c      touch and time: pointer tracking, button presses, app_tick, app_step
  * Nothing here is API: names may change with the files. Freestanding C99. */
 #ifndef INKPIN_APP_INTERNAL_H
 #define INKPIN_APP_INTERNAL_H
