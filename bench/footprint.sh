@@ -58,7 +58,7 @@ int main(void)
     ink_pen_down(&ink, 60, 40);
     ink_pen_move(&ink, 120, 200);
     ink_pen_up(&ink);
-    ink_shape shape; /* render + shape check, as src/app.c does */
+    ink_shape shape; /* render + shape check, as the app does through verdict.h */
     ink_render_shape(&ink, bits, &shape);
 #else
     bits[40] = 0xFF;

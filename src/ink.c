@@ -94,6 +94,17 @@ static void append(ink_buffer *ink, uint8_t x, uint8_t y)
     ink->n++;
 }
 
+const char *ink_strerror(ink_err e)
+{
+    switch (e) {
+    case INK_OK: return "ok";
+    case INK_NO_DIGIT: return "no digit drawn";
+    case INK_ERR_FULL: return "ink buffer full";
+    case INK_ERR_ARG: return "null pointer or style out of range";
+    }
+    return "unknown error";
+}
+
 void ink_reset(ink_buffer *ink)
 {
     if (ink)

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "inkpin/util.h"
+
 /* The ctgrind test (tests/test_lock_ctgrind.c) includes this file with this
  * macro mapped to VALGRIND_MAKE_MEM_DEFINED: a comparison's result is public,
  * everything that led to it is not. */
@@ -29,22 +31,6 @@ const lock_schedule lock_default_schedule = {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-void lock_wipe(void *p, size_t n)
-{
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n--)
-        *v++ = 0;
-}
-
-int lock_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint32_t diff = 0;
-    for (size_t i = 0; i < n; i++)
-        diff |= (uint32_t)(a[i] ^ b[i]);
-    /* diff is 0..255: (diff - 1) >> 8 has bit 0 set only when diff == 0. */
-    return (int)(((diff - 1u) >> 8) & 1u);
-}
-
 static void log_line(const lock_ctx *lk, const char *constant_text)
 {
     if (lk->hal && lk->hal->log)
@@ -58,13 +44,13 @@ static bool wipe_enabled(const lock_ctx *lk)
 
 static void wipe_entry(lock_ctx *lk)
 {
-    lock_wipe(lk->entry, sizeof lk->entry);
+    util_wipe(lk->entry, sizeof lk->entry);
     lk->entry_len = 0;
 }
 
 static void wipe_pending(lock_ctx *lk)
 {
-    lock_wipe(lk->pending, sizeof lk->pending);
+    util_wipe(lk->pending, sizeof lk->pending);
     lk->pending_len = 0;
 }
 
@@ -91,6 +77,8 @@ static lock_result finish(lock_ctx *lk, lock_result r)
 
 uint32_t lock_delay_s(const lock_schedule *s, uint32_t n)
 {
+    if (!s)
+        return 0;
     if (n <= s->free_attempts || s->delay_count == 0)
         return 0;
     uint32_t i = n - s->free_attempts - 1u;
@@ -100,6 +88,8 @@ uint32_t lock_delay_s(const lock_schedule *s, uint32_t n)
 
 uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins)
 {
+    if (!s)
+        return 0;
     uint32_t failures = pins > 0 ? pins - 1u : 0u; /* the last PIN needs no wait after it */
     uint64_t total = 0;
     uint32_t n = s->free_attempts + 1u;
@@ -120,6 +110,8 @@ static uint32_t delay_ms(const lock_ctx *lk, uint32_t n)
 
 void lock_default_config(lock_config *cfg)
 {
+    if (!cfg)
+        return;
     memset(cfg, 0, sizeof *cfg);
     cfg->schedule = lock_default_schedule;
     cfg->enroll_min_len = LOCK_PIN_MIN;
@@ -168,7 +160,7 @@ static bool save_no_pin(lock_ctx *lk)
     r.pin_len = 0;
     r.failed_attempts = 0;
     r.lockout_ms = 0;
-    lock_wipe(r.hash, sizeof r.hash);
+    util_wipe(r.hash, sizeof r.hash);
     if (lk->hal->random(lk->hal->ctx, r.salt, sizeof r.salt) != 0)
         log_line(lk, "lock: random failed, salt kept");
     bool ok = save(lk, &r);
@@ -176,7 +168,7 @@ static bool save_no_pin(lock_ctx *lk)
         lk->rec = r;
         lk->wait_at_checkpoint_ms = 0;
     }
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
     return ok;
 }
 
@@ -216,7 +208,7 @@ static void restore_mirror(lock_ctx *lk)
         lk->rec.sequence = r.sequence;
     else
         log_line(lk, "lock: storage mirror write failed");
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
 }
 
 /* ---- entry rules per state ---------------------------------------------- */
@@ -282,7 +274,18 @@ static void start_enroll(lock_ctx *lk, lock_purpose p, lock_state origin)
 
 /* ---- boot --------------------------------------------------------------- */
 
-int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
+const char *lock_strerror(lock_err e)
+{
+    switch (e) {
+    case LOCK_OK: return "ok";
+    case LOCK_ERR_ARG: return "null pointer, missing HAL callback or config out of range";
+    case LOCK_ERR_RECOVERY: return "record corrupt: recovery needed";
+    case LOCK_ERR_STORAGE: return "storage failed";
+    }
+    return "unknown error";
+}
+
+lock_err lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 {
     if (!lk)
         return LOCK_ERR_ARG;
@@ -326,6 +329,8 @@ int lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 
 lock_result lock_digit(lock_ctx *lk, int digit)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (digit < 0 || digit > 9)
         return finish(lk, LOCK_RESULT_IGNORED); /* in every state, before anything changes */
     if (lk->state == LOCK_NO_PIN)
@@ -347,18 +352,22 @@ lock_result lock_digit(lock_ctx *lk, int digit)
 
 lock_result lock_backspace(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
     if (lk->entry_len == 0)
         return finish(lk, LOCK_RESULT_EMPTY);
     lk->entry[--lk->entry_len] = 0;
-    lock_wipe(&lk->entry[lk->entry_len], 1);
+    util_wipe(&lk->entry[lk->entry_len], 1);
     return finish(lk, LOCK_RESULT_BACKSPACE);
 }
 
 lock_result lock_clear(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -378,7 +387,7 @@ static int hash_digits(lock_ctx *lk, uint8_t hash[STORE_HASH_BYTES], const uint8
     for (uint8_t i = 0; i < n; i++)
         pin[i] = (char)('0' + digits[i]);
     int rc = lk->hal->kdf(lk->hal->ctx, hash, pin, n, salt);
-    lock_wipe(pin, sizeof pin);
+    util_wipe(pin, sizeof pin);
     return rc;
 }
 
@@ -409,7 +418,7 @@ static lock_result set_pin(lock_ctx *lk)
     lk->wait_at_checkpoint_ms = 0;
     res = LOCK_RESULT_PIN_SET;
 done:
-    lock_wipe(&r, sizeof r);
+    util_wipe(&r, sizeof r);
     if (res == LOCK_RESULT_PIN_SET) {
         go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
         lk->open_ms = 0;
@@ -425,7 +434,7 @@ static lock_result enter_confirm(lock_ctx *lk)
 {
     if (lk->entry_len < lk->pending_len)
         return LOCK_RESULT_TOO_SHORT;
-    int same = lock_ct_equal(lk->entry, lk->pending, lk->pending_len);
+    int same = util_ct_equal(lk->entry, lk->pending, lk->pending_len);
     LOCK_DECLASSIFY(&same, sizeof same);
     wipe_entry(lk);
     if (!same) {
@@ -464,8 +473,8 @@ static int check_entry(lock_ctx *lk)
     uint8_t hash[STORE_HASH_BYTES];
     int rc = hash_digits(lk, hash, lk->entry, lk->entry_len, lk->rec.salt);
     wipe_entry(lk);
-    int same = lock_ct_equal(hash, lk->rec.hash, sizeof hash);
-    lock_wipe(hash, sizeof hash);
+    int same = util_ct_equal(hash, lk->rec.hash, sizeof hash);
+    util_wipe(hash, sizeof hash);
     LOCK_DECLASSIFY(&same, sizeof same);
     if (rc != 0)
         return -1;
@@ -518,6 +527,8 @@ static lock_result enter_attempt(lock_ctx *lk)
 
 lock_result lock_enter(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     hide_preview(lk);
     switch (lk->state) {
     case LOCK_ENROLL:
@@ -541,6 +552,8 @@ lock_result lock_enter(lock_ctx *lk)
 
 lock_result lock_lock(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_LOCKED, LOCK_PURPOSE_NONE);
@@ -549,6 +562,8 @@ lock_result lock_lock(lock_ctx *lk)
 
 lock_result lock_change_pin(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state == LOCK_NO_PIN) {
         start_enroll(lk, LOCK_PURPOSE_NONE, LOCK_NO_PIN);
         return finish(lk, LOCK_RESULT_STARTED);
@@ -562,6 +577,8 @@ lock_result lock_change_pin(lock_ctx *lk)
 
 lock_result lock_remove_pin(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_VERIFY, LOCK_PURPOSE_REMOVE);
@@ -571,6 +588,8 @@ lock_result lock_remove_pin(lock_ctx *lk)
 
 lock_result lock_cancel(lock_ctx *lk)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (lk->state != LOCK_VERIFY && lk->state != LOCK_ENROLL && lk->state != LOCK_CONFIRM)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, lk->origin, LOCK_PURPOSE_NONE);
@@ -603,6 +622,8 @@ static lock_result count_down(lock_ctx *lk, uint32_t elapsed);
 
 lock_result lock_tick(lock_ctx *lk, uint32_t now_ms)
 {
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
     if (!lk->have_tick) {
         lk->have_tick = true;
         lk->last_tick_ms = now_ms;
@@ -656,12 +677,20 @@ static lock_result count_down(lock_ctx *lk, uint32_t elapsed)
 
 lock_state lock_get_state(const lock_ctx *lk)
 {
-    return lk->state;
+    return lk ? lk->state : LOCK_RECOVERY;
 }
 
 void lock_get_view(const lock_ctx *lk, lock_view *v)
 {
+    if (!v)
+        return;
     memset(v, 0, sizeof *v);
+    if (!lk) { /* no lock: what a lock that cannot be trusted shows */
+        v->state = LOCK_RECOVERY;
+        v->recovery_needed = true;
+        v->attempts_before_wipe = UINT32_MAX;
+        return;
+    }
     v->state = lk->state;
     v->purpose = lk->purpose;
     v->last_result = lk->last;

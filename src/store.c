@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "inkpin/util.h"
+
 #define MAGIC0 0x49u /* 'I' */
 #define MAGIC1 0x4Eu /* 'N' */
 #define MAGIC2 0x4Bu /* 'K' */
@@ -10,41 +12,19 @@
 #define FLAG_HAS_PIN 0x01u
 #define CRC_OFFSET 68
 
-/* Zeroes a buffer that held a record (salt, PIN hash) through a volatile
- * pointer, so the compiler cannot drop it as a dead store. */
-static void wipe(void *p, size_t n)
+const char *store_strerror(store_err e)
 {
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n--)
-        *v++ = 0;
-}
-
-/* ---- little-endian byte access ------------------------------------------- */
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* ---- CRC-32, bitwise (72 bytes per record: a table is not worth 1 KB) ----- */
-
-uint32_t store_crc32(const uint8_t *p, size_t n)
-{
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        crc ^= p[i];
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    switch (e) {
+    case STORE_OK: return "ok";
+    case STORE_ERR_EMPTY: return "storage never written";
+    case STORE_ERR_CORRUPT: return "no valid record (corrupt)";
+    case STORE_ERR_IO: return "storage access failed";
+    case STORE_ERR_GEOMETRY: return "storage geometry not supported";
+    case STORE_ERR_FORMAT: return "not a valid record";
+    case STORE_ERR_VERIFY: return "read-back differs from what was written";
+    case STORE_ERR_ARG: return "null pointer";
     }
-    return crc ^ 0xFFFFFFFFu;
+    return "unknown error";
 }
 
 bool store_seq_newer(uint32_t a, uint32_t b)
@@ -74,8 +54,10 @@ static bool fields_ok(bool has_pin, uint32_t pin_len, uint32_t lockout_ms, const
     return pin_len >= STORE_PIN_MIN && pin_len <= STORE_PIN_MAX;
 }
 
-int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
+store_err store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
 {
+    if (!out || !r)
+        return STORE_ERR_ARG;
     if (!fields_ok(r->has_pin, r->pin_len, r->lockout_ms, r->hash))
         return STORE_ERR_FORMAT;
     memset(out, 0, STORE_RECORD_BYTES);
@@ -87,32 +69,36 @@ int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r)
     out[5] = r->has_pin ? FLAG_HAS_PIN : 0u;
     out[6] = r->pin_len;
     out[7] = 0;
-    put_u32(out + 8, r->sequence);
-    put_u32(out + 12, r->failed_attempts);
-    put_u32(out + 16, r->lockout_ms);
+    util_put_le32(out + 8, r->sequence);
+    util_put_le32(out + 12, r->failed_attempts);
+    util_put_le32(out + 16, r->lockout_ms);
     memcpy(out + 20, r->salt, STORE_SALT_BYTES);
     memcpy(out + 36, r->hash, STORE_HASH_BYTES);
-    put_u32(out + CRC_OFFSET, store_crc32(out, CRC_OFFSET));
+    util_put_le32(out + CRC_OFFSET, util_crc32(0, out, CRC_OFFSET));
     return STORE_OK;
 }
 
-int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
+store_err store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES])
 {
+    if (!r)
+        return STORE_ERR_ARG;
     memset(r, 0, sizeof *r);
+    if (!in)
+        return STORE_ERR_ARG;
     if (in[0] != MAGIC0 || in[1] != MAGIC1 || in[2] != MAGIC2 || in[3] != MAGIC3)
         return STORE_ERR_FORMAT;
     if (in[4] != STORE_VERSION || (in[5] & ~FLAG_HAS_PIN) != 0 || in[7] != 0)
         return STORE_ERR_FORMAT;
-    if (get_u32(in + CRC_OFFSET) != store_crc32(in, CRC_OFFSET))
+    if (util_get_le32(in + CRC_OFFSET) != util_crc32(0, in, CRC_OFFSET))
         return STORE_ERR_FORMAT;
     bool has_pin = (in[5] & FLAG_HAS_PIN) != 0;
-    if (!fields_ok(has_pin, in[6], get_u32(in + 16), in + 36))
+    if (!fields_ok(has_pin, in[6], util_get_le32(in + 16), in + 36))
         return STORE_ERR_FORMAT;
     r->has_pin = has_pin;
     r->pin_len = in[6];
-    r->sequence = get_u32(in + 8);
-    r->failed_attempts = get_u32(in + 12);
-    r->lockout_ms = get_u32(in + 16);
+    r->sequence = util_get_le32(in + 8);
+    r->failed_attempts = util_get_le32(in + 12);
+    r->lockout_ms = util_get_le32(in + 16);
     memcpy(r->salt, in + 20, STORE_SALT_BYTES);
     memcpy(r->hash, in + 36, STORE_HASH_BYTES);
     return STORE_OK;
@@ -154,10 +140,12 @@ static store_slot_state classify(const uint8_t *buf, uint32_t n, store_record *r
     return STORE_SLOT_ERASED;
 }
 
-int store_load(store *s, const hal_storage *io, store_record *r)
+store_err store_load(store *s, const hal_storage *io, store_record *r)
 {
     uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
     store_record cand[2];
+    if (!s || !io || !r)
+        return STORE_ERR_ARG;
     memset(s, 0, sizeof *s);
     memset(r, 0, sizeof *r);
     s->io = io;
@@ -169,9 +157,9 @@ int store_load(store *s, const hal_storage *io, store_record *r)
         rc = read_slot(io, i, buf);
         s->slot[i] = rc == STORE_OK ? classify(buf, slot_bytes(io), &cand[i]) : STORE_SLOT_BAD;
     }
-    wipe(buf, sizeof buf);
+    util_wipe(buf, sizeof buf);
     if (rc != STORE_OK) {
-        wipe(cand, sizeof cand);
+        util_wipe(cand, sizeof cand);
         return rc;
     }
     for (int i = 0; i < 2; i++) {
@@ -191,7 +179,7 @@ int store_load(store *s, const hal_storage *io, store_record *r)
         bool never_written = s->slot[0] == STORE_SLOT_ERASED && s->slot[1] == STORE_SLOT_ERASED;
         rc = never_written ? STORE_ERR_EMPTY : STORE_ERR_CORRUPT;
     }
-    wipe(cand, sizeof cand);
+    util_wipe(cand, sizeof cand);
     return rc;
 }
 
@@ -204,10 +192,12 @@ static bool same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
     return diff == 0;
 }
 
-int store_save(store *s, store_record *r)
+store_err store_save(store *s, store_record *r)
 {
     uint8_t buf[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
     uint8_t back[STORE_RECORD_BYTES + STORE_MAX_PROG_SIZE];
+    if (!s || !r)
+        return STORE_ERR_ARG;
     const hal_storage *io = s->io;
     int rc = check_geometry(io);
     if (rc != STORE_OK)
@@ -243,8 +233,8 @@ int store_save(store *s, store_record *r)
     r->sequence = seq;
     rc = STORE_OK;
 done:
-    wipe(buf, sizeof buf);
-    wipe(back, sizeof back);
-    wipe(&out, sizeof out);
+    util_wipe(buf, sizeof buf);
+    util_wipe(back, sizeof back);
+    util_wipe(&out, sizeof out);
     return rc;
 }

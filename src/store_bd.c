@@ -54,6 +54,8 @@ static int ram_sync(void *ctx)
 void store_ram_init(hal_storage *io, store_ram *ram, uint8_t *mem, uint32_t block_size,
                     uint32_t block_count, uint32_t prog_size)
 {
+    if (!io || !ram)
+        return;
     ram->mem = mem;
     ram->block_size = block_size;
     ram->block_count = block_count;
@@ -158,6 +160,8 @@ static int fault_sync(void *ctx)
 
 void store_fault_init(hal_storage *io, store_fault *f, const hal_storage *below)
 {
+    if (!io || !f || !below)
+        return;
     memset(f, 0, sizeof *f);
     f->below = *below;
     *io = *below;
@@ -170,6 +174,8 @@ void store_fault_init(hal_storage *io, store_fault *f, const hal_storage *below)
 
 void store_fault_cut_after(store_fault *f, uint32_t n, bool torn)
 {
+    if (!f)
+        return;
     f->ops = 0;
     f->cut_at = n;
     f->torn = torn;

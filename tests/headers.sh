@@ -34,7 +34,7 @@ void inkpin_linkage_check(void *p)
     (void)net_default_model();
     (void)net_run(0, 0, 0, 0, 0);
     (void)lock_init(0, 0, 0);
-    (void)store_crc32(0, 0);
+    (void)util_crc32(0, 0, 0);
     app_step(0);
 }
 CPP
@@ -42,7 +42,7 @@ if ! g++ -std=c++11 "${flags[@]}" -c "$out/linkage.cpp" -o "$out/linkage.o"; the
     echo "FAIL: the C++ linkage check does not compile"; status=1
 else
     undefined=$(nm -u "$out/linkage.o" | awk '{print $2}')
-    for sym in ink_reset net_default_model net_run lock_init store_crc32 app_step; do
+    for sym in ink_reset net_default_model net_run lock_init util_crc32 app_step; do
         grep -qx "$sym" <<<"$undefined" || { echo "FAIL: $sym has C++ linkage (no extern \"C\")"; status=1; }
     done
 fi

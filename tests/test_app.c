@@ -4,11 +4,9 @@
  * flow (set PIN, confirm, lock, wrong PIN, backoff countdown, right PIN) with
  * nothing secret on the log.
  *
- * The recognizer is a hand-made one-layer model (the test owns it, so the test
- * does not depend on a trained default): class 1 scores ink in the centre
- * columns, class 2 ink in the centre rows, so a vertical bar reads "1" and a
- * horizontal bar reads "2". The app's answers are checked against running
- * ink + net directly on the same strokes. */
+ * The board and the recognizer (a hand-made one-layer model: a vertical bar
+ * reads "1", a horizontal bar "2") are tests/util/app_board.h. The app's
+ * answers are checked against running ink + net directly on the same strokes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,232 +19,8 @@
 #include <sodium.h>
 
 #include "inkpin/app.h"
+#include "util/app_board.h"
 #include "util/testutil.h"
-
-/* ---- the test model --------------------------------------------------------- */
-
-static int8_t model_w[NET_CLASSES * NET_IMAGE_PIXELS];
-static int32_t model_bias[NET_CLASSES];
-static int32_t model_mult[NET_CLASSES];
-static uint8_t model_shift[NET_CLASSES];
-static net_layer model_layer;
-static net_model model;
-
-/* twin: classes 3 and 4 get the same weights as class 2, so a horizontal bar
- * is a three-way tie (confidence about 1/3: "unsure"). */
-static void build_model_twin(bool twin)
-{
-    memset(model_w, 0, sizeof model_w);
-    for (int r = 0; r < NET_IMAGE_SIDE; r++) {
-        for (int c = 0; c < NET_IMAGE_SIDE; c++) {
-            int p = r * NET_IMAGE_SIDE + c;
-            if (c >= 12 && c <= 16) model_w[1 * NET_IMAGE_PIXELS + p] = 10;
-            if (r >= 12 && r <= 16) model_w[2 * NET_IMAGE_PIXELS + p] = 10;
-            if (twin && r >= 12 && r <= 16) model_w[3 * NET_IMAGE_PIXELS + p] = 10;
-            if (twin && r >= 12 && r <= 16) model_w[4 * NET_IMAGE_PIXELS + p] = 10;
-            model_w[5 * NET_IMAGE_PIXELS + p] = 1; /* a weak default */
-        }
-    }
-    for (int k = 0; k < NET_CLASSES; k++) {
-        model_bias[k] = 0;
-        model_mult[k] = 1 << 20;
-        model_shift[k] = 16; /* acc * 16: 1 pixel of weight 10 = 160/1024 nats */
-    }
-    memset(&model_layer, 0, sizeof model_layer);
-    model_layer.kind = NET_DENSE;
-    model_layer.wbits = 8;
-    model_layer.in_c = 1;
-    model_layer.in_h = NET_IMAGE_SIDE;
-    model_layer.in_w = NET_IMAGE_SIDE;
-    model_layer.out_c = NET_CLASSES;
-    model_layer.w = model_w;
-    model_layer.bias = model_bias;
-    model_layer.mult = model_mult;
-    model_layer.shift = model_shift;
-    model.layer = &model_layer;
-    model.n_layers = 1;
-    assert_int_equal(net_check(&model), NET_OK);
-}
-
-static void build_model(void)
-{
-    build_model_twin(false);
-}
-
-/* ---- a frame-buffer HAL with RAM storage -------------------------------------- */
-
-#define STORE_BLOCK 256
-#define MAX_TEXTS 64
-#define MAX_LOG 256
-
-typedef struct {
-    int x, y, size;
-    char s[32];
-} drawn_text;
-
-typedef struct {
-    uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
-    uint32_t now;
-    uint8_t flash[2][STORE_BLOCK];
-    store_ram ram;         /* the library's NOR back-end over flash */
-    store_fault fault;     /* ... behind fault injection (worn-out flash) */
-    hal_storage ram_io;
-    int door;              /* -1 never called, else the last value */
-    int door_calls;
-    drawn_text texts[MAX_TEXTS];
-    int n_texts;
-    char log[MAX_LOG][64];
-    int n_log;
-    int kdf_calls;
-} board;
-
-static board B;
-
-/* Texts stay "on screen" until a fill covers their top-left pixel. */
-static void forget_texts_under(int x, int y, int w, int h)
-{
-    for (int i = 0; i < B.n_texts; i++) {
-        drawn_text *t = &B.texts[i];
-        if (t->x >= x && t->x < x + w && t->y >= y && t->y < y + h) {
-            B.texts[i--] = B.texts[--B.n_texts];
-        }
-    }
-}
-
-static void t_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
-{
-    (void)ctx;
-    forget_texts_under(x, y, w, h);
-    app_fb_fill_rect(B.fb, x, y, w, h, c);
-}
-
-static void t_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits, int scale,
-                      uint16_t fg, uint16_t bg)
-{
-    (void)ctx;
-    app_fb_draw_bitmap1(B.fb, x, y, w, h, bits, scale, fg, bg);
-}
-
-static void t_bitmap8(void *ctx, int x, int y, int w, int h, const uint8_t *g, int scale)
-{
-    (void)ctx;
-    app_fb_draw_bitmap8(B.fb, x, y, w, h, g, scale);
-}
-
-static hal H;
-
-static void t_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg, uint16_t bg)
-{
-    (void)ctx;
-    forget_texts_under(x, y, 1, 1);
-    assert_true(B.n_texts < MAX_TEXTS);
-    B.texts[B.n_texts].x = x;
-    B.texts[B.n_texts].y = y;
-    B.texts[B.n_texts].size = size;
-    snprintf(B.texts[B.n_texts].s, sizeof B.texts[0].s, "%s", s);
-    B.n_texts++;
-    app_text_via_bitmap1(&H, x, y, s, size, fg, bg);
-}
-
-static bool t_touch(void *ctx, int *x, int *y)
-{
-    (void)ctx;
-    (void)x;
-    (void)y;
-    return false;
-}
-
-static uint32_t t_now(void *ctx)
-{
-    (void)ctx;
-    return B.now;
-}
-
-static void t_door(void *ctx, bool open)
-{
-    (void)ctx;
-    B.door = open ? 1 : 0;
-    B.door_calls++;
-}
-
-/* A fast stand-in KDF for the test (the real ones are tested in the lock's
- * tests): keyed BLAKE2b of the PIN under the salt. */
-static int t_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
-                 const uint8_t salt[HAL_KDF_SALT_BYTES])
-{
-    (void)ctx;
-    B.kdf_calls++;
-    return crypto_generichash(hash, HAL_KDF_HASH_BYTES, (const unsigned char *)pin, pin_len, salt,
-                              HAL_KDF_SALT_BYTES);
-}
-
-static int t_random(void *ctx, uint8_t *buf, size_t n)
-{
-    (void)ctx;
-    randombytes_buf(buf, n);
-    return 0;
-}
-
-static void t_log(void *ctx, const char *line)
-{
-    (void)ctx;
-    assert_true(B.n_log < MAX_LOG);
-    snprintf(B.log[B.n_log++], sizeof B.log[0], "%s", line);
-}
-
-static void board_reset(bool erase_flash)
-{
-    uint8_t flash[2][STORE_BLOCK];
-    memcpy(flash, B.flash, sizeof flash);
-    memset(&B, 0, sizeof B);
-    if (erase_flash) {
-        memset(B.flash, 0xFF, sizeof B.flash);
-    } else {
-        memcpy(B.flash, flash, sizeof flash);
-    }
-    B.now = 1000;
-    memset(&H, 0, sizeof H);
-    H.fill_rect = t_fill;
-    H.draw_bitmap1 = t_bitmap1;
-    H.draw_bitmap8 = t_bitmap8;
-    H.draw_text = t_text;
-    H.touch = t_touch;
-    H.now_ms = t_now;
-    store_ram_init(&B.ram_io, &B.ram, &B.flash[0][0], STORE_BLOCK, 2, 4);
-    store_fault_init(&H.storage, &B.fault, &B.ram_io);
-    B.door = -1;
-    H.door = t_door;
-    H.kdf = t_kdf;
-    H.random = t_random;
-    H.log = t_log;
-}
-
-static uint16_t px(int x, int y)
-{
-    return B.fb[y * HAL_SCREEN_W + x];
-}
-
-static bool on_screen(const char *s)
-{
-    for (int i = 0; i < B.n_texts; i++) {
-        if (strcmp(B.texts[i].s, s) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool region_has(int x, int y, int w, int h, uint16_t c)
-{
-    for (int r = y; r < y + h; r++) {
-        for (int col = x; col < x + w; col++) {
-            if (px(col, r) == c) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
 
 static app A;
 
@@ -258,6 +32,22 @@ static void start_app(bool erase_flash)
     app_config_default(&cfg);
     cfg.model = &model;
     assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
+}
+
+/* The demo verdict on the panel (app_demo_verdict): its kind, or NO_VERDICT
+ * when none is shown; its digit, or -1 unless the kind is VERDICT_DIGIT. */
+#define NO_VERDICT (-1)
+
+static int demo_kind(void)
+{
+    verdict v;
+    return app_demo_verdict(&A, &v) ? (int)v.kind : NO_VERDICT;
+}
+
+static int demo_digit(void)
+{
+    verdict v;
+    return app_demo_verdict(&A, &v) && v.kind == VERDICT_DIGIT ? v.digit : -1;
 }
 
 /* ---- gestures --------------------------------------------------------------- */
@@ -325,7 +115,7 @@ static void test_layout_at_start(void **state)
     assert_true(on_screen("Predict"));
     assert_true(on_screen("Clear"));
     assert_true(on_screen("draw a digit"));
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
 }
 
 static void test_strokes_drawn_live(void **state)
@@ -344,7 +134,7 @@ static void test_strokes_drawn_live(void **state)
     assert_int_equal(px(244, 60), APP_COLOR_PANEL);
     assert_int_equal(px(239, 50), APP_COLOR_INK);
     app_pointer(&A, false, 0, 0);
-    assert_true(app_ink(&A)->n >= 3);
+    assert_true(app_get_ink(&A)->n >= 3);
 }
 
 static void test_predict_matches_reference(void **state)
@@ -357,9 +147,11 @@ static void test_predict_matches_reference(void **state)
     assert_int_equal(want, 1);
     start_app(true);
     drag(vertical_bar, 5);
-    assert_int_equal(app_demo_digit(&A, NULL), -1); /* no pause yet */
-    tap(280, 180);                                   /* Predict */
-    assert_int_equal(app_demo_digit(&A, &conf), want);
+    assert_int_equal(demo_kind(), NO_VERDICT); /* no pause yet */
+    tap(280, 180);                             /* Predict */
+    assert_int_equal(demo_kind(), VERDICT_DIGIT);
+    assert_int_equal(demo_digit(), want);
+    assert_int_equal(app_demo_digit(&A, &conf), want); /* the one-int form ports/web uses */
     assert_int_equal(conf, want_conf);
     assert_true(on_screen("1"));
     {
@@ -391,14 +183,15 @@ static void test_auto_predict_after_pause(void **state)
     start_app(true);
     drag(horizontal_bar, 5);
     pause_ms(600);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
     pause_ms(100);
-    assert_int_equal(app_demo_digit(&A, NULL), 2);
+    assert_int_equal(demo_kind(), VERDICT_DIGIT);
+    assert_int_equal(demo_digit(), 2);
     assert_true(on_screen("2"));
     /* A new stroke cancels nothing already shown, Clear empties all. */
     tap(280, 220);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
-    assert_int_equal(app_ink(&A)->n, 0);
+    assert_int_equal(demo_kind(), NO_VERDICT);
+    assert_int_equal(app_get_ink(&A)->n, 0);
     assert_int_equal(px(120, 120), APP_COLOR_CANVAS);
     assert_false(on_screen("2"));
 }
@@ -409,7 +202,8 @@ static void test_tap_is_no_digit(void **state)
     start_app(true);
     tap(100, 100);
     pause_ms(1000);
-    assert_int_equal(app_demo_digit(&A, NULL), -2);
+    assert_int_equal(demo_kind(), VERDICT_NO_DIGIT);
+    assert_int_equal(app_demo_digit(&A, NULL), -2); /* the one-int form */
     assert_true(on_screen("no digit"));
     assert_string_equal(B.log[B.n_log - 1], "- no digit");
 }
@@ -426,7 +220,8 @@ static void test_unsure_is_not_a_digit(void **state)
     assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
     drag(horizontal_bar, 5);
     tap(280, 180);
-    assert_int_equal(app_demo_digit(&A, &permille), -4);
+    assert_int_equal(demo_kind(), VERDICT_DRAW_AGAIN);
+    assert_int_equal(app_demo_digit(&A, &permille), -4); /* the one-int form */
     assert_true(permille > 0 && permille < 500);
     assert_non_null(strstr(B.log[B.n_log - 1], " unsure"));
     assert_int_equal(B.log[B.n_log - 1][0], '?');
@@ -450,8 +245,8 @@ static void test_button_fires_on_release_inside(void **state)
     app_pointer(&A, true, 100, 100); /* ... slide off and release: nothing */
     app_pointer(&A, false, 100, 100);
     app_tick(&A);
-    assert_int_equal(app_demo_digit(&A, NULL), -1);
-    assert_int_equal(app_ink(&A)->n > 0, 1);
+    assert_int_equal(demo_kind(), NO_VERDICT);
+    assert_int_equal(app_get_ink(&A)->n > 0, 1);
 }
 
 /* ---- lock mode --------------------------------------------------------------- */
@@ -498,7 +293,7 @@ static void set_pin_1111(void)
     }
     press_enter();
     enter_pin(vertical_bar, 4);
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_UNLOCKED);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_UNLOCKED);
 }
 
 /* Finding 4: in lock mode an onlooker must not read the digit off the
@@ -539,7 +334,7 @@ static void test_lock_ink_is_dim_and_fades(void **state)
     app_pointer(&A, false, 0, 0);
     pause_ms(800);
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     assert_int_equal(v.digits, 1); /* still recognized and entered */
 }
 
@@ -552,7 +347,7 @@ static void test_door_output(void **state)
     assert_int_equal(B.door, 0); /* switched off first thing at boot */
     set_pin_1111();
     assert_int_equal(B.door, 1);
-    assert_true(lock_get_state(app_lock(&A)) == LOCK_UNLOCKED);
+    assert_true(lock_get_state(app_get_lock(&A)) == LOCK_UNLOCKED);
     tap(280, 140); /* Lock */
     assert_int_equal(B.door, 0);
     enter_pin(horizontal_bar, 4); /* wrong */
@@ -566,7 +361,7 @@ static void test_door_output(void **state)
     assert_int_equal(B.door, 1);
     pause_ms(1500);
     assert_int_equal(B.door, 0);
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_LOCKED);
     /* Reboot while open: off at boot, and the device is LOCKED. */
     tap(300, 20);
     enter_pin(vertical_bar, 4);
@@ -579,7 +374,7 @@ static void test_door_output(void **state)
         assert_int_equal(app_init(&A, &H, &cfg), APP_OK);
         assert_int_equal(B.door, 0);
         assert_int_equal(B.door_calls, 1);
-        assert_int_equal(lock_get_state(app_lock(&A)), LOCK_LOCKED);
+        assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_LOCKED);
     }
 }
 
@@ -613,7 +408,7 @@ static void test_lock_flow(void **state)
     draw_digit(vertical_bar);
     assert_true(on_screen("SET PIN"));
     for (int i = 0; i < INK_MAX_POINTS; i++) { /* the digit's strokes are wiped */
-        assert_int_equal(app_ink(&A)->x[i] | app_ink(&A)->y[i], 0);
+        assert_int_equal(app_get_ink(&A)->x[i] | app_get_ink(&A)->y[i], 0);
     }
     assert_int_equal(px(APP_PANEL_X + 22, 70), APP_COLOR_TEXT); /* first dot filled */
     for (int i = 0; i < 3; i++) {
@@ -682,7 +477,7 @@ static void test_long_wait_format(void **state)
     assert_true(on_screen("LOCKED"));
     for (int k = 1; k <= 9; k++) {
         lock_view v;
-        lock_get_view(app_lock(&A), &v);
+        lock_get_view(app_get_lock(&A), &v);
         pause_ms(v.wait_ms + 1000); /* wait out the previous backoff */
         enter_pin(horizontal_bar, 4);
     }
@@ -718,7 +513,7 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_int_equal(app_init(&A, &H, &cfg), APP_ERR_LOCK);
     drag(vertical_bar, 5);
     tap(280, 180);
-    assert_int_equal(app_demo_digit(&A, NULL), 1); /* demo mode works */
+    assert_int_equal(demo_digit(), 1); /* demo mode works */
     tap(300, 20);
     assert_true(on_screen("RECOVERY"));
     for (int i = 0; i < 4; i++) {
@@ -729,7 +524,7 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_false(on_screen("Enter"));
     assert_true(on_screen("RECOVERY"));
     assert_false(on_screen("UNLOCKED"));
-    assert_int_equal(lock_get_state(app_lock(&A)), LOCK_RECOVERY);
+    assert_int_equal(lock_get_state(app_get_lock(&A)), LOCK_RECOVERY);
 }
 
 static void test_font_helper_draws_glyphs(void **state)

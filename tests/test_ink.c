@@ -252,6 +252,11 @@ static void test_null_arguments(void **state)
     assert_int_equal(ink_render_style(&ink, &bad, img), INK_ERR_ARG);
     bad = (ink_style){15, 16};
     assert_int_equal(ink_render_style(&ink, &bad, img), INK_ERR_ARG);
+    ink_shape shape;
+    assert_int_equal(ink_render_shape(&ink, img, NULL), INK_ERR_ARG);
+    assert_int_equal(ink_render_shape(NULL, img, &shape), INK_ERR_ARG);
+    assert_int_equal(ink_stroke_count(NULL), 0);
+    assert_int_equal(ink_conf_needed(NULL, 0), NET_CONF_ONE + 1u);
     assert_int_equal(ink_pixel(NULL, 0, 0), 0);
     assert_int_equal(ink_pixel(img, -1, 0), 0);
     assert_int_equal(ink_pixel(img, 0, 28), 0);

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "platform/kdf.h"
-#include "test_lock_hal.h"
+#include "util/lock_hal.h"
 
 static test_dev dev; /* big: keep it off the stack */
 
@@ -764,25 +764,6 @@ static void test_real_kdf_parameters(void **state)
     assert_memory_equal(h, r.hash, 32);
 }
 
-static void test_ct_equal_and_wipe(void **state)
-{
-    (void)state;
-    uint8_t a[32], b[32];
-    for (int i = 0; i < 32; i++)
-        a[i] = b[i] = (uint8_t)(i * 7);
-    assert_int_equal(lock_ct_equal(a, b, 32), 1);
-    assert_int_equal(lock_ct_equal(a, b, 0), 1);
-    for (int i = 0; i < 32; i++)
-        for (int bit = 0; bit < 8; bit++) {
-            b[i] ^= (uint8_t)(1 << bit);
-            assert_int_equal(lock_ct_equal(a, b, 32), 0);
-            b[i] ^= (uint8_t)(1 << bit);
-        }
-    lock_wipe(a, sizeof a);
-    for (int i = 0; i < 32; i++)
-        assert_int_equal(a[i], 0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,7 +794,6 @@ int main(void)
         cmocka_unit_test(test_preview),
         cmocka_unit_test(test_log_never_has_secrets),
         cmocka_unit_test(test_real_kdf_parameters),
-        cmocka_unit_test(test_ct_equal_and_wipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

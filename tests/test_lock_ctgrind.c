@@ -160,8 +160,8 @@ __attribute__((unused)) static int run_scenario(void)
     memset(b, 1, sizeof b);
     SECRET(a, sizeof a);
     SECRET(b, sizeof b);
-    int eq = lock_ct_equal(a, b, sizeof a);
-    lock_wipe(a, sizeof a);
+    int eq = util_ct_equal(a, b, sizeof a);
+    util_wipe(a, sizeof a);
     declassify(&eq, sizeof eq);
     bad |= eq != 1;
     return bad;

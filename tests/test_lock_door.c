@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "test_lock_hal.h"
+#include "util/lock_hal.h"
 
 static test_dev dev;
 

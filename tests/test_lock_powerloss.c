@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "test_lock_hal.h"
+#include "util/lock_hal.h"
 
 static test_dev dev;
 static long total_cuts;

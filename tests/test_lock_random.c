@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "test_lock_hal.h"
+#include "util/lock_hal.h"
 #include "util/testutil.h"
 
 static test_dev dev;

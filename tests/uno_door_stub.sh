@@ -18,7 +18,7 @@ mkdir -p "$out"
 sketch=$src/examples/UnoDoorLock/UnoDoorLock.ino
 stub=$src/tests/stubs/uno
 objs=()
-for c in lock store store_bd; do
+for c in util lock store store_bd; do
   gcc -std=c99 -O1 -Wall -Wextra -Werror -I"$src/src" -c "$src/src/$c.c" -o "$out/$c.o"
   objs+=("$out/$c.o")
 done

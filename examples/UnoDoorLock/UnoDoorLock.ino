@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include <inkpin/lock.h>
+#include <inkpin/util.h>
 
 #ifndef INKPIN_DOOR_PIN
 #define INKPIN_DOOR_PIN 8
@@ -124,7 +125,7 @@ static int uno_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin,
         sha.finalizeHMAC(pin, pin_len, u, sizeof u);
         for (int k = 0; k < 32; k++) hash[k] ^= u[k];
     }
-    lock_wipe(u, sizeof u);
+    util_wipe(u, sizeof u);
     sha.clear();
     return 0;
 }

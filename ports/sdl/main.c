@@ -123,7 +123,7 @@ static void draw_door_bar(SDL_Renderer *ren)
 /* One NDJSON line {"strokes":[[[x,y],...],...]} of the ink the app holds. */
 static void export_drawing(const char *path)
 {
-    const ink_buffer *ink = app_ink(&A);
+    const ink_buffer *ink = app_get_ink(&A);
     FILE *f;
     bool open_stroke = false;
     if (path == NULL || ink->n == 0) {

@@ -62,9 +62,13 @@
  *   frame buffer (clipped), for ports that keep one (SDL, web, tests).
  *
  * RETURN CONVENTION
- *   app_init returns APP_OK or a negative app_err. The app still runs after
- *   APP_ERR_LOCK (lock mode shows RECOVERY) and APP_ERR_MODEL (predictions
- *   show "no model"); APP_ERR_ARG leaves it unusable.
+ *   app_init returns APP_OK or a negative app_err (app_strerror names it). The
+ *   app still runs after APP_ERR_LOCK (lock mode shows RECOVERY) and
+ *   APP_ERR_MODEL (predictions show "no model"); APP_ERR_ARG leaves it
+ *   unusable. A NULL pointer (docs/design.md: one NULL policy for the
+ *   library): app_init returns APP_ERR_ARG, the void functions do nothing,
+ *   the getters return NULL (app_get_mode APP_MODE_DEMO), app_demo_verdict
+ *   false and app_demo_digit -1.
  */
 #ifndef INKPIN_APP_H
 #define INKPIN_APP_H
@@ -167,7 +171,7 @@ typedef struct app {
     bool shown;          /* demo: a verdict is on the panel */
     verdict last;        /* demo: the last verdict (app_demo_verdict) */
     bool has_preview;
-    uint8_t message;     /* lock: transient status message (app.c enum) */
+    uint8_t message;     /* lock: transient status message (app_internal.h enum) */
     uint32_t message_until;
     uint32_t painted_sig; /* lock: signature of the view last painted */
     bool panel_dirty;
@@ -178,6 +182,9 @@ typedef struct app {
 } app;
 
 void app_config_default(app_config *cfg);
+
+/* A short constant English text for e ("unknown error" for a value not in app_err). */
+const char *app_strerror(app_err e);
 
 app_err app_init(app *a, const hal *h, const app_config *cfg);
 
@@ -203,10 +210,21 @@ bool app_demo_verdict(const app *a, verdict *out);
 int app_demo_digit(const app *a, int *permille);
 
 /* The lock (for lock_get_view: state, dots, wait), e.g. for tests and logs. */
-const lock_ctx *app_lock(const app *a);
+const lock_ctx *app_get_lock(const app *a);
 
 /* The strokes currently drawn (for "export drawing"; coordinates 0..239). */
-const ink_buffer *app_ink(const app *a);
+const ink_buffer *app_get_ink(const app *a);
+
+/* The names before the getters were app_get_*: aliases kept until their last
+ * caller (ports/web/web.c) moves; new code calls app_get_lock/app_get_ink. */
+static inline const lock_ctx *app_lock(const app *a)
+{
+    return app_get_lock(a);
+}
+static inline const ink_buffer *app_ink(const app *a)
+{
+    return app_get_ink(a);
+}
 
 /* Text with the built-in 8x8 font through h->draw_bitmap1 (scale = size). */
 void app_text_via_bitmap1(const hal *h, int x, int y, const char *text, int size, uint16_t fg,

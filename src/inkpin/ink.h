@@ -111,7 +111,14 @@
  *   ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES],
  *                            ink_shape *shape);                    // render + SHAPE CHECK
  *   uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain); // see SHAPE CHECK
- *   Every function accepting a pointer returns INK_ERR_ARG for NULL.
+ *   const char *ink_strerror(ink_err e);                         // a short text for e
+ *
+ * RETURN CONVENTION
+ *   ink_err: INK_OK (0) or a negative code (INK_NO_DIGIT is an answer, not a
+ *   failure). A NULL pointer (docs/design.md: one NULL policy for the library):
+ *   functions returning ink_err return INK_ERR_ARG and write nothing,
+ *   ink_reset does nothing, ink_pixel and ink_stroke_count return 0,
+ *   ink_conf_needed more than any confidence (NET_CONF_ONE + 1).
  */
 #ifndef INKPIN_INK_H
 #define INKPIN_INK_H
@@ -195,6 +202,9 @@ typedef enum {
     INK_ERR_FULL = -2, /* event refused: buffer full and nothing left to simplify */
     INK_ERR_ARG = -3   /* NULL pointer or style out of range */
 } ink_err;
+
+/* A short constant English text for e ("unknown error" for a value not in ink_err). */
+const char *ink_strerror(ink_err e);
 
 #define INK_PEN_LIFT 0xFF /* x of the entry that separates two strokes */
 

@@ -78,9 +78,13 @@
  *   success; a countdown checkpoint in lock_tick writes once; a boot that
  *   finds one slot not valid rewrites it.
  *
- * RETURNS
- *   lock_init returns LOCK_OK or a negative lock_err; the lock is usable either
- *   way (see lock_err for the state it is left in). Event functions return a
+ * RETURN CONVENTION
+ *   lock_init returns LOCK_OK or a negative lock_err (lock_strerror names it);
+ *   the lock is usable either way (see lock_err for the state it is left in).
+ *   A NULL pointer (docs/design.md: one NULL policy for the library): lock_init
+ *   returns LOCK_ERR_ARG, an event function LOCK_RESULT_IGNORED, lock_get_state
+ *   LOCK_RECOVERY (fail closed), lock_get_view fills v as LOCK_RECOVERY,
+ *   lock_delay_s/lock_exhaust_s 0, lock_default_config does nothing. Event functions return a
  *   lock_result telling the app what happened (also kept in view.last_result).
  *   If hal->random fails, a no-PIN record keeps its old salt and a new PIN is
  *   refused (LOCK_RESULT_ERROR): a PIN hash never uses a salt that is not fresh.
@@ -230,7 +234,10 @@ uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins);
  * LOCK_RECOVERY. A factory-fresh region gets an initial record first. `cfg`
  * may be NULL for the defaults. hal->kdf, hal->random and hal->storage are
  * required; hal->log and hal->door may be NULL. Switches hal->door off first. */
-int lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
+lock_err lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
+
+/* A short constant English text for e ("unknown error" for a value not in lock_err). */
+const char *lock_strerror(lock_err e);
 
 lock_result lock_digit(lock_ctx *lk, int digit);   /* 0..9; anything else: IGNORED, no change */
 lock_result lock_backspace(lock_ctx *lk);
@@ -244,12 +251,6 @@ lock_result lock_cancel(lock_ctx *lk);        /* VERIFY/ENROLL/CONFIRM -> where 
 
 void lock_get_view(const lock_ctx *lk, lock_view *v);
 lock_state lock_get_state(const lock_ctx *lk);
-
-/* Overwrites n bytes with zeros through a volatile pointer (not optimized away). */
-void lock_wipe(void *p, size_t n);
-
-/* 1 if a[0..n) == b[0..n), else 0; time independent of the contents. */
-int lock_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 #ifdef __cplusplus
 }

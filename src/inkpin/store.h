@@ -52,8 +52,10 @@
  *   beyond <string.h>. Back-ends (RAM with NOR semantics, fault injection) are
  *   in store_bd.h, included here.
  *
- * RETURNS
- *   STORE_OK (0) or a negative store_err.
+ * RETURN CONVENTION
+ *   store_encode/decode/load/save return STORE_OK (0) or a negative store_err;
+ *   store_strerror names one. A NULL pointer argument returns STORE_ERR_ARG
+ *   and writes nothing (docs/design.md: one NULL policy for the library).
  */
 #ifndef INKPIN_STORE_H
 #define INKPIN_STORE_H
@@ -85,7 +87,8 @@ typedef enum store_err {
     STORE_ERR_IO = -3,       /* a storage callback failed */
     STORE_ERR_GEOMETRY = -4, /* region too small or prog_size unsupported */
     STORE_ERR_FORMAT = -5,   /* store_decode: not a valid record */
-    STORE_ERR_VERIFY = -6    /* read-back after programming differs */
+    STORE_ERR_VERIFY = -6,   /* read-back after programming differs */
+    STORE_ERR_ARG = -7       /* a NULL pointer argument */
 } store_err;
 
 /* The decoded record. `sequence` is managed by store_save. */
@@ -112,14 +115,14 @@ typedef struct store {
 /* Serializes r with the given sequence number. Always succeeds for a record
  * whose fields are in range (the rules store_decode checks); returns
  * STORE_ERR_FORMAT otherwise. */
-int store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r);
+store_err store_encode(uint8_t out[STORE_RECORD_BYTES], const store_record *r);
 
 /* Parses and validates 72 bytes: magic, version, flags, PIN length range,
  * reserved byte, CRC, wait within the cap, no hash without a PIN. STORE_OK or STORE_ERR_FORMAT; *r is zeroed on error. */
-int store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES]);
+store_err store_decode(store_record *r, const uint8_t in[STORE_RECORD_BYTES]);
 
-/* CRC-32 (poly 0xEDB88320, init and final xor 0xFFFFFFFF), as zlib's crc32(). */
-uint32_t store_crc32(const uint8_t *p, size_t n);
+/* A short constant English text for e ("unknown error" for a value not in store_err). */
+const char *store_strerror(store_err e);
 
 /* true when sequence a is newer than b (wrap-safe). */
 bool store_seq_newer(uint32_t a, uint32_t b);
@@ -127,12 +130,12 @@ bool store_seq_newer(uint32_t a, uint32_t b);
 /* Reads both slots and loads the newest valid record into *r.
  * STORE_OK, STORE_ERR_EMPTY (fresh; *r zeroed), STORE_ERR_CORRUPT, STORE_ERR_IO,
  * STORE_ERR_GEOMETRY. */
-int store_load(store *s, const hal_storage *io, store_record *r);
+store_err store_load(store *s, const hal_storage *io, store_record *r);
 
 /* Writes *r (with sequence = newest + 1) to the slot not holding the newest
  * record, syncs and verifies it. On success r->sequence is updated. Must be
  * called after store_load (even if that returned EMPTY). */
-int store_save(store *s, store_record *r);
+store_err store_save(store *s, store_record *r);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,11 @@
  *
  * Freestanding C99, no allocation; every back-end keeps its state in a
  * caller-owned struct that must outlive the hal_storage it fills.
+ *
+ * RETURN CONVENTION
+ *   The set-up functions return nothing; given a NULL pointer they do
+ *   nothing (docs/design.md: one NULL policy for the library). The callbacks
+ *   they install return 0 or -1, as hal_storage's callbacks do.
  */
 #ifndef INKPIN_STORE_BD_H
 #define INKPIN_STORE_BD_H

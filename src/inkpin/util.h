@@ -26,9 +26,11 @@
  *   int      util_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
  *       1 when a[0..n) == b[0..n), else 0, in time independent of the bytes.
  *
- * LIMITATIONS
- *   Pointers must be valid for n bytes (n = 0 touches nothing); the helpers do
- *   not check for NULL: they are called with buffers their caller owns.
+ * RETURN CONVENTION
+ *   No error codes. The one exception to the library's NULL policy
+ *   (docs/design.md): pointers must be valid for n bytes (n = 0 touches
+ *   nothing); these byte helpers run inside other modules' loops on buffers
+ *   their callers own, so they do not check for NULL.
  */
 #ifndef INKPIN_UTIL_H
 #define INKPIN_UTIL_H

@@ -49,8 +49,15 @@
  *       the rule on an engine result already computed.
  *   bool verdict_accepts(uint32_t confidence, const ink_shape *shape, uint32_t plain);
  *       the rule itself on one confidence (units of 1/NET_CONF_ONE).
- *   out must not be NULL (the calls return VERDICT_ERROR without writing when
- *   it is).
+ *
+ * RETURN CONVENTION
+ *   A verdict_kind is an answer, not an error code: VERDICT_ERROR carries the
+ *   cause in out->error, a net_err or an ink_err (net_strerror,
+ *   ink_strerror). A NULL pointer (docs/design.md: one NULL policy for the
+ *   library): out NULL returns VERDICT_ERROR without writing; any other NULL
+ *   pointer gives VERDICT_ERROR with error NET_E_NULL or INK_ERR_ARG;
+ *   shape NULL in verdict_accepts/decide/from_image means "no strokes
+ *   behind it" (the plain threshold), as above.
  */
 #ifndef INKPIN_VERDICT_H
 #define INKPIN_VERDICT_H

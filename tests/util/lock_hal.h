@@ -1,11 +1,11 @@
-/* test_lock_hal.h - a test device for the lock tests: the library's storage
+/* lock_hal.h - a test device for the lock tests: the library's storage
  * back-ends (store_ram: RAM with NOR semantics, under store_fault: failing
  * reads/programs and a power cut after the Nth program/erase, which longjmps
  * out of the lock here), a fast KDF (Argon2id at libsodium's minimum cost),
  * deterministic random bytes, a captured log and the door output.
  * Header-only (static functions) so each test binary owns it. */
-#ifndef INKPIN_TEST_LOCK_HAL_H
-#define INKPIN_TEST_LOCK_HAL_H
+#ifndef INKPIN_TEST_UTIL_LOCK_HAL_H
+#define INKPIN_TEST_UTIL_LOCK_HAL_H
 
 #include <setjmp.h>
 #include <stdint.h>
