@@ -735,6 +735,48 @@ async function storageFaults(ctx) {
   log("storage faults: missing = fresh; not base64, short, empty, zero, long, unreadable = RECOVERY; " +
       "setItem throws = RECOVERY (storage failing), nothing compared, door shut, page says so; " +
       "a reload with storage back opens");
+
+  // Another tab's newer record lands between this tab's re-read and its
+  // save: the save is refused (never written over the newer record), the
+  // attempt is not compared, and the tab reloads from that record (its
+  // counter, not recovery, not an open lock).
+  const recordAfter = async (failures) => {
+    await enterPin(wrong);
+    check((await lockView()).failures === failures, "wrong PIN not counted: " + JSON.stringify(await lockView()));
+    return page.evaluate((k) => localStorage.getItem(k), STORE_KEY);
+  };
+  check(await boot(lockedRecord) === "LOCKED", "locked record");
+  const rec1 = await recordAfter(1), rec2 = await recordAfter(2);
+  check(await boot(rec1) === "LOCKED" && (await lockView()).failures === 1, "record after one failure");
+  await watchDoor(page);
+  for (const g of pin) await lockOps(page, h).enterDigit(g);
+  await page.evaluate(() => window.inkpin.holdKdf(true));
+  await h.tap(280, 140); // Enter
+  await page.waitForFunction(() => window.inkpin.kdfBusy(), null, { timeout: 10000 });
+  // getItem's first call is the re-read before the tick, the second the save's check.
+  await page.evaluate(([k, newer]) => {
+    const get = Storage.prototype.getItem, set = Storage.prototype.setItem;
+    let calls = 0;
+    Storage.prototype.getItem = function (key) {
+      if (key === k && ++calls === 2) {
+        set.call(this, k, newer);
+        Storage.prototype.getItem = get;
+      }
+      return get.call(this, key);
+    };
+  }, [STORE_KEY, rec2]);
+  await page.evaluate(() => window.inkpin.holdKdf(false));
+  await page.waitForFunction(() => !window.inkpin.kdfBusy(), null, { timeout: 30000 });
+  await h.nextFrame();
+  const raced = await lockView();
+  check(raced.state === "LOCKED" && raced.failures === 2 && !raced.storageFailed,
+        "a save refused for another tab's newer record gave " + JSON.stringify(raced) + ", not that record (LOCKED, 2)");
+  check(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY) === rec2,
+        "the tab wrote over another tab's newer record");
+  check(await doorTurnedOn(page) === 0, "the door LED went on although the attempt was refused");
+  check(await page.locator("#error").textContent() === "", "a refused save for another tab's record shows a storage error");
+  check(/another tab/.test(await page.locator("#log").textContent()), "the page does not say it reloaded");
+  log("two tabs, a save racing another tab's write: refused, not compared, reloaded to that tab's counter (2)");
 }
 
 main().then(() => log("PASS"), (e) => fail(e && e.stack || String(e)));
