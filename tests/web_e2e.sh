@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # web_e2e.sh - the browser page end to end in Debian's Chromium (ports/web/e2e.js):
 # builds build-dir/web/inkpin.html (ports/web/build.sh), tests the port's HAL
-# glue under node (ports/web/glue_test.js: the KDF hand-off to the worker and
-# storage that fails closed), checks that the page's wasm module and `inkpin
+# glue under node (ports/web/glue_test.js: the KDF hand-off to the worker,
+# storage that fails closed, the door output and its relock), checks that the page's wasm module and `inkpin
 # classify` agree on every drawing of unipen/dev.ndjson (ports/web/agree.js,
 # under node), then in Chromium (ports/web/e2e.js) replays real pen strokes as
-# mouse drags, compares with classify, runs the lock flow with the KDF worker
-# and two tabs, the storage faults, a phone in both orientations and 1280x800.
+# mouse drags, compares with classify, runs the lock flow with the KDF worker,
+# the dim lock ink, the door LED and its auto-relock, and two tabs, the storage
+# faults (a refused write: recovery, nothing compared), a phone in both
+# orientations and 1280x800.
 # Screenshots: <build-dir>/web/*.png.
 #   bash tests/web_e2e.sh <inkpin-cli> <source-dir> <build-dir>
 # Exit 77 (skipped) when chromium, node or clang/wasm-ld are missing, or the npm

@@ -23,6 +23,7 @@ async function main() {
     js_random: (ptr, n) => { new Uint8Array(memory.buffer, ptr, n).fill(7); return 0; },
     js_log: () => {},
     js_store_save: () => 0,
+    js_door: () => {},
   };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { env });
   const ex = instance.exports;

@@ -8,10 +8,14 @@
 // what `inkpin classify` predicts for the same strokes, auto-predict after a
 // pause, "Export drawing" downloads the strokes as NDJSON, the mode tabs, and
 // the whole lock flow (set PIN, confirm, lock, wrong PIN, backoff countdown,
-// right PIN, unlocked, still locked after a reload), the KDF in its worker
+// right PIN, unlocked, still locked after a reload), a PIN digit drawn dim
+// (never white), the door LED (on after the right PIN, off at Lock and at the
+// auto-relock 10 s later with the demo tab shown, never on after a wrong PIN
+// or a refused write), the KDF in its worker
 // (strokes drawn during a check are rendered and reach the app after it), two
 // tabs on the same file (the failure counter and the wait never go down),
-// storage faults (setItem throws: the attempt is not checked; an unreadable,
+// storage faults (setItem throws: the lock goes to recovery, "storage
+// failing", nothing compared, counter and record unchanged; an unreadable,
 // damaged or short record boots in recovery, never "no PIN"), and the layout
 // at 390x844 (both orientations) and 1280x800 from sampled screenshots, and
 // the web app manifest when served over http.
@@ -54,7 +58,35 @@ const COLOR = {
   canvas: rgb(0, 0, 0), ink: rgb(255, 255, 255), panel: rgb(24, 28, 36),
   button: rgb(56, 64, 80), accent: rgb(64, 160, 255), ok: rgb(64, 208, 96),
   bad: rgb(240, 72, 56), wait: rgb(248, 200, 48), text: rgb(240, 240, 240),
+  lockInk: rgb(72, 76, 88), lockInkFaded: rgb(36, 38, 44),
 };
+
+// The door LED under the screen (hal.door). watchDoor counts, in the page,
+// every time the LED turns on from now on.
+const doorOpen = (page) => page.evaluate(() => {
+  const el = document.getElementById("door");
+  const on = el.classList.contains("open");
+  const text = document.getElementById("door-text").textContent;
+  const led = getComputedStyle(el.querySelector(".led")).backgroundColor;
+  if (on !== (text === "door open") || on !== window.inkpin.lock().door ||
+      on !== (led === "rgb(64, 208, 96)")) {
+    throw new Error(`door LED disagrees: class ${on}, text ${text}, led ${led}, lock ${window.inkpin.lock().door}`);
+  }
+  return on;
+});
+const watchDoor = (page) => page.evaluate(() => {
+  const el = document.getElementById("door");
+  window.doorTurnedOn = [];
+  let was = el.classList.contains("open");
+  if (window.doorObserver) window.doorObserver.disconnect();
+  window.doorObserver = new MutationObserver(() => {
+    const on = el.classList.contains("open");
+    if (on && !was) window.doorTurnedOn.push(performance.now());
+    was = on;
+  });
+  window.doorObserver.observe(el, { attributes: true, attributeFilter: ["class"] });
+});
+const doorTurnedOn = (page) => page.evaluate(() => window.doorTurnedOn.length);
 
 // Headless Debian Chromium with a fresh user-data dir.
 async function withBrowser(options, body) {
@@ -462,11 +494,34 @@ async function lockFlow(page, h, url) {
   check((await lockView()).state === "UNLOCKED", "PIN not set: " + JSON.stringify(await lockView()));
   await sleep(1700); // the "PIN set" message fades
   await until(() => status(COLOR.ok), "UNLOCKED in green");
+  check(await doorOpen(page), "the door LED is off although the lock is UNLOCKED");
   await shot("web_unlocked.png");
   await tap(280, 140); // Lock
   check((await lockView()).state === "LOCKED", "Lock did not lock");
   await until(() => status(COLOR.bad), "LOCKED in red");
+  await nextFrame();
+  check(!await doorOpen(page), "Lock did not switch the door LED off");
   await shot("web_locked.png");
+  log("door: the LED is on after the PIN is set, off at Lock");
+  await watchDoor(page); // from here on: wrong PINs, never the door
+
+  // A PIN digit is drawn dim while the pen is down, fainter (or gone) after
+  // pen-up, and never in the demo's white.
+  await page.mouse.move(...h.at(...A.strokes[0][0]));
+  await page.mouse.down();
+  for (const p of A.strokes[0].slice(1)) await page.mouse.move(...h.at(...p));
+  await nextFrame();
+  check(await regionHas(110, 40, 20, 160, COLOR.lockInk), "a PIN digit being drawn is not shown in the dim lock ink");
+  check(!await regionHas(0, 0, 240, 240, COLOR.ink), "a PIN digit is drawn in white");
+  await shot("web_lock_ink.png");
+  await page.mouse.up();
+  await nextFrame();
+  check(!await regionHas(0, 0, 240, 240, COLOR.lockInk) && !await regionHas(0, 0, 240, 240, COLOR.ink),
+        "a PIN digit did not fade at pen-up");
+  await page.waitForFunction(() => window.inkpin.lock().digits === 1, null, { timeout: 15000 });
+  await tap(280, 220); // Clear
+  await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 10000 });
+  log("lock ink: dim while drawn, faded at pen-up, never white");
 
   // The first wrong PIN: while the worker hashes (its answer held back by the
   // test hook), the page still draws: a stroke appears on the overlay, the
@@ -495,7 +550,8 @@ async function lockFlow(page, h, url) {
                              null, { timeout: 30000 });
   // The app draws the replayed stroke itself (on the next frame), or has
   // already taken it as a digit after the pen-up pause.
-  await until(async () => await h.regionHas(58, 100, 5, 40, COLOR.ink) || (await lockView()).digits === 1,
+  await until(async () => await h.regionHas(58, 100, 5, 40, COLOR.lockInkFaded) ||
+                    await h.regionHas(58, 100, 5, 40, COLOR.lockInk) || (await lockView()).digits === 1,
               "the stroke drawn during the check reaching the app");
   await tap(280, 220); // Clear: the replayed stroke is not part of the next PIN
   await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 10000 });
@@ -508,6 +564,7 @@ async function lockFlow(page, h, url) {
   await page2.goto(url + "?mode=lock");
   await page2.waitForSelector("body[data-ready='1']", { timeout: 30000 });
   const tab2 = lockOps(page2, await helpers(page2));
+  await watchDoor(page2);
   const both = async () => {
     await page.bringToFront();
     await h.nextFrame();
@@ -546,6 +603,8 @@ async function lockFlow(page, h, url) {
   }
   const views = await both();
   for (const v of views) check(v.waitMs > 25000 && v.waitMs <= 30000, "no 30 s backoff in both tabs: " + JSON.stringify(views));
+  check(await doorTurnedOn(page) === 0 && await doorTurnedOn(page2) === 0 && !await doorOpen(page2),
+        "the door LED went on during the wrong PINs");
   await page2.close();
   await page.bringToFront();
   log("two tabs: wrong PINs from either tab counted 2..5 in both, the 30 s wait in both");
@@ -560,12 +619,30 @@ async function lockFlow(page, h, url) {
   log("backoff: waiting " + Math.ceil(v.waitMs / 1000) + " s");
   await page.waitForFunction(() => window.inkpin.lock().waitMs === 0, null, { timeout: 40000 });
 
+  check(await doorTurnedOn(page) === 0, "the door LED went on during the backoff");
   await enterPin(pin);
   check((await lockView()).state === "UNLOCKED", "the right PIN did not unlock");
+  check(await doorOpen(page), "the right PIN did not switch the door LED on");
   await shot("web_unlocked_again.png");
   const lines = (await inkpin(() => window.inkpin.log())).slice(logBefore);
   check(!lines.some((l) => /^[0-9?-] /.test(l) || /[0-9]{4}/.test(l)),
         "lock mode logged a digit line: " + JSON.stringify(lines));
+
+  // The auto-relock, with the demo tab shown: the lock still counts, and
+  // 10 s after the unlock the door LED goes off and the lock is LOCKED.
+  await tap(260, 20); // DEMO tab
+  check(await inkpin(() => window.inkpin.mode()) === 0, "DEMO tab did not switch modes");
+  await page.waitForFunction(() => !document.getElementById("door").classList.contains("open"), null,
+                             { timeout: 30000 });
+  const onFor = await page.evaluate(() => performance.now() - window.doorTurnedOn[0]);
+  check(!await doorOpen(page) && (await lockView()).state === "LOCKED" &&
+        await inkpin(() => window.inkpin.mode()) === 0,
+        "after the relock: " + JSON.stringify(await lockView()));
+  await shot("web_relocked_demo.png");
+  await tap(300, 20); // LOCK tab
+  await until(() => status(COLOR.bad), "LOCKED in red after the relock");
+  log(`relock: with the demo tab shown the door LED went off ${(onFor / 1000).toFixed(1)} s after it went on ` +
+      "(10 s after the unlocking tick), LOCKED");
 
   // The record is in localStorage: a reload boots locked.
   await page.goto(url + "?mode=lock");
@@ -573,12 +650,14 @@ async function lockFlow(page, h, url) {
   check((await lockView()).state === "LOCKED", "after a reload the lock is " + (await lockView()).state);
   await shot("web_reload_locked.png");
   lockedRecord = await page.evaluate((k) => localStorage.getItem(k), STORE_KEY);
-  log("lock flow: set, confirm, lock, 5 wrong PINs, 30 s backoff, unlock, reload: OK");
+  check(!await doorOpen(page), "the door LED is on after a reload");
+  log("lock flow: set, confirm, lock, 5 wrong PINs, 30 s backoff, unlock, relock, reload: OK");
 }
 
 // The storage glue fails closed. Only a missing record is a fresh lock; an
-// unreadable, damaged or short one is recovery. A write that throws means the
-// attempt is not checked and the page says storage is unavailable.
+// unreadable, damaged or short one is recovery. A write that throws sends the
+// lock to recovery ("storage failing") without comparing the attempt; the
+// page says storage is unavailable and how to recover (a reload).
 async function storageFaults(ctx) {
   check(lockedRecord, "no locked record from the lock flow");
   const url = "file://" + path.resolve(testPagePath) + "?mode=lock";
@@ -621,29 +700,83 @@ async function storageFaults(ctx) {
   check(/Storage is unavailable/.test(await blocked.locator("#error").textContent()), "unreadable storage: no message");
   await blocked.close();
 
-  // setItem throws: the right PIN is not compared, nothing changes, the page says so.
+  // setItem throws: the right PIN is not compared; the lock fails closed into
+  // recovery ("storage failing"), the counter and the record stay, the door
+  // stays shut, and the page says storage is unavailable and to reload.
   check(await boot(lockedRecord) === "LOCKED", "locked record");
   const h = await helpers(page);
   const { lockView, enterPin } = lockOps(page, h);
+  await watchDoor(page);
   await page.evaluate(() => {
     Storage.prototype.setItem = function () { throw new DOMException("full", "QuotaExceededError"); };
   });
   await enterPin(pin);
   const v = await lockView();
-  check(v.state === "LOCKED", "with storage failing the right PIN gave " + JSON.stringify(v));
-  check(v.failures === 0, "a refused write still changed the counter: " + JSON.stringify(v));
-  check(/Storage is unavailable/.test(await page.locator("#error").textContent()),
-        "setItem throws: the page does not say storage is unavailable");
+  check(v.state === "RECOVERY" && v.storageFailed,
+        "with storage failing the right PIN gave " + JSON.stringify(v) + ", not RECOVERY (storage failing)");
+  check(v.failures === 0 && v.waitMs === 0, "a refused write changed the counter or the wait: " + JSON.stringify(v));
+  check(await doorTurnedOn(page) === 0 && !await doorOpen(page), "the door LED went on although the write failed");
+  const message = await page.locator("#error").textContent();
+  check(/Storage is unavailable \(it could not be written\)/.test(message) && /not checked/.test(message) &&
+        /reload/.test(message), "setItem throws: the page does not say what happened and what helps: " + message);
+  await until(() => h.regionHas(240, 48, 80, 12, COLOR.bad), "RECOVERY in red");
   check(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY) === lockedRecord,
         "the stored record changed although setItem throws");
   await page.screenshot({ path: path.join(outDir, "web_storage_unavailable.png") });
-  // Storage back: the same PIN opens.
+  // Storage back, after a reload: LOCKED with the same counter, the same PIN opens.
   await page.reload();
   await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  const back = await lockView();
+  check(back.state === "LOCKED" && back.failures === 0, "after a refused write a reload gives " + JSON.stringify(back));
+  check(await page.locator("#error").textContent() === "", "the storage message stays after storage came back");
   await enterPin(pin);
   check((await lockView()).state === "UNLOCKED", "after storage came back the right PIN did not unlock");
+  check(await doorOpen(page), "after storage came back the right PIN did not switch the door LED on");
   log("storage faults: missing = fresh; not base64, short, empty, zero, long, unreadable = RECOVERY; " +
-      "setItem throws = attempt not checked, page says so");
+      "setItem throws = RECOVERY (storage failing), nothing compared, door shut, page says so; " +
+      "a reload with storage back opens");
+
+  // Another tab's newer record lands between this tab's re-read and its
+  // save: the save is refused (never written over the newer record), the
+  // attempt is not compared, and the tab reloads from that record (its
+  // counter, not recovery, not an open lock).
+  const recordAfter = async (failures) => {
+    await enterPin(wrong);
+    check((await lockView()).failures === failures, "wrong PIN not counted: " + JSON.stringify(await lockView()));
+    return page.evaluate((k) => localStorage.getItem(k), STORE_KEY);
+  };
+  check(await boot(lockedRecord) === "LOCKED", "locked record");
+  const rec1 = await recordAfter(1), rec2 = await recordAfter(2);
+  check(await boot(rec1) === "LOCKED" && (await lockView()).failures === 1, "record after one failure");
+  await watchDoor(page);
+  for (const g of pin) await lockOps(page, h).enterDigit(g);
+  await page.evaluate(() => window.inkpin.holdKdf(true));
+  await h.tap(280, 140); // Enter
+  await page.waitForFunction(() => window.inkpin.kdfBusy(), null, { timeout: 10000 });
+  // getItem's first call is the re-read before the tick, the second the save's check.
+  await page.evaluate(([k, newer]) => {
+    const get = Storage.prototype.getItem, set = Storage.prototype.setItem;
+    let calls = 0;
+    Storage.prototype.getItem = function (key) {
+      if (key === k && ++calls === 2) {
+        set.call(this, k, newer);
+        Storage.prototype.getItem = get;
+      }
+      return get.call(this, key);
+    };
+  }, [STORE_KEY, rec2]);
+  await page.evaluate(() => window.inkpin.holdKdf(false));
+  await page.waitForFunction(() => !window.inkpin.kdfBusy(), null, { timeout: 30000 });
+  await h.nextFrame();
+  const raced = await lockView();
+  check(raced.state === "LOCKED" && raced.failures === 2 && !raced.storageFailed,
+        "a save refused for another tab's newer record gave " + JSON.stringify(raced) + ", not that record (LOCKED, 2)");
+  check(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY) === rec2,
+        "the tab wrote over another tab's newer record");
+  check(await doorTurnedOn(page) === 0, "the door LED went on although the attempt was refused");
+  check(await page.locator("#error").textContent() === "", "a refused save for another tab's record shows a storage error");
+  check(/another tab/.test(await page.locator("#log").textContent()), "the page does not say it reloaded");
+  log("two tabs, a save racing another tab's write: refused, not compared, reloaded to that tab's counter (2)");
 }
 
 main().then(() => log("PASS"), (e) => fail(e && e.stack || String(e)));

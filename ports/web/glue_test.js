@@ -10,10 +10,17 @@
 //   - the probe asks for the KDF exactly on the ticks that run it, and
 //     leaves the real app alone (a thousand probes change nothing);
 //   - a wrong answer, a failed worker or no answer never opens the lock;
-//   - a sync the page refuses (setItem threw, another tab wrote): the right
-//     PIN is not compared, the counter stays, nothing opens;
+//   - a sync the page refuses (setItem threw, another tab wrote): the lock
+//     fails closed into recovery ("storage failing") without comparing: the
+//     right and a wrong PIN end in the same view, the counter and the wait
+//     stay, the stored record is unchanged, nothing opens; in recovery no
+//     entry is hashed or saved even with storage back; a reload boots LOCKED
+//     with the same counter and the right PIN opens;
 //   - the right answer opens, and the new PIN's salt in the real tick is the
-//     one the probe saw (the PIN verifies after a reload of the region).
+//     one the probe saw (the PIN verifies after a reload of the region);
+//   - the door output (js_door): off first at every boot, on only with the
+//     right PIN, off again exactly 10 s later (auto-relock, also with the demo
+//     tab shown) or at Lock, never on after a wrong PIN or a refused write.
 // Exit 0 pass, 1 fail.
 "use strict";
 const fs = require("fs");
@@ -48,7 +55,8 @@ function check(cond, msg) {
 
 async function load() {
   let ex = null;
-  const page = { saveResult: 0, saves: 0, stored: null };
+  const page = { saveResult: 0, saves: 0, stored: null, door: [] };
+  let t = 1000;
   const env = {
     js_random: (ptr, n) => { crypto.randomFillSync(new Uint8Array(ex.memory.buffer, ptr, n)); return 0; },
     js_log: () => {},
@@ -58,13 +66,14 @@ async function load() {
       page.stored = new Uint8Array(ex.memory.buffer, ptr, n).slice();
       return 0;
     },
+    js_door: (open) => { page.door.push({ open: open, t: t }); },
   };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { env });
   ex = instance.exports;
   const region = () => new Uint8Array(ex.memory.buffer, ex.web_store(), ex.web_store_bytes());
-  let t = 1000;
   const view = () => ({ state: STATES[ex.web_lock_state()], digits: ex.web_lock_digits(),
-                        failures: ex.web_lock_failures(), waitMs: ex.web_lock_wait_ms() });
+                        failures: ex.web_lock_failures(), waitMs: ex.web_lock_wait_ms(),
+                        storageFailed: ex.web_lock_storage_failed(), door: ex.web_door_open() });
   // answer(pin, salt) -> {ok, hash} decides what the "worker" hands back.
   let answer = async (pin, salt) => ({
     ok: 1,
@@ -106,12 +115,17 @@ async function load() {
     await tap(280, 140); // Enter: "checking" is painted, the KDF runs on the next frames
     for (let i = 0; i < 3; i++) await frame();
   }
+  // A boot switches the door off before anything else, and never on.
   function boot(state, bytes) {
     if (bytes) region().set(bytes); else region().fill(0xFF);
-    return ex.web_init(1, state, t);
+    page.door.length = 0;
+    const rc = ex.web_init(1, state, t);
+    check(page.door.length >= 1 && page.door[0].open === 0 && !page.door.some((d) => d.open),
+          "a boot did not switch the door off first: " + JSON.stringify(page.door));
+    return rc;
   }
   return { ex, page, region, view, frame, tap, enterPin, boot, kdfRequests, opts,
-           setAnswer: (f) => { answer = f; } };
+           now: () => t, setAnswer: (f) => { answer = f; } };
 }
 
 async function main() {
@@ -177,23 +191,88 @@ async function main() {
   console.log("glue_test: another PIN's hash, a failed worker, zero bytes, no answer: never open, each counted");
 
   // ---- a sync the page refuses --------------------------------------------------------
-  g.setAnswer(async (pin, salt) => ({ ok: 1,
+  // The lock saves the failure an attempt would be before comparing; when that
+  // write does not take it compares nothing and fails closed into recovery
+  // ("storage failing"). The stored record keeps the last counter written.
+  const rightAnswer = async (pin, salt) => ({ ok: 1,
     hash: await argon2id({ password: pin, salt: salt, parallelism: 1, iterations: ITERATIONS,
-                           memorySize: MEMORY_KIB, hashLength: 32, outputType: "binary" }) }));
-  boot(READ, page.stored);
-  const counted = view().failures;
+                           memorySize: MEMORY_KIB, hashLength: 32, outputType: "binary" }) });
+  g.setAnswer(rightAnswer);
   const storedBefore = page.stored.slice();
-  page.saveResult = 1;
-  await enterPin([1, 2, 1, 2]);
-  const v = view();
-  check(v.state === "LOCKED", "with storage refusing writes the right PIN gave " + JSON.stringify(v));
-  check(v.failures === counted, "a refused write changed the counter: " + JSON.stringify(v));
-  check(Buffer.from(page.stored).equals(Buffer.from(storedBefore)), "a refused write changed the stored record");
-  page.saveResult = 0;
+  const refused = {};
+  for (const [name, pin] of [["right", [1, 2, 1, 2]], ["wrong", [2, 1, 2, 1]]]) {
+    boot(READ, storedBefore);
+    const before = view();
+    check(before.state === "LOCKED" && before.failures === failures, "before the refused write: " + JSON.stringify(before));
+    page.saveResult = 1;
+    await enterPin(pin);
+    const v = view();
+    refused[name] = v;
+    check(v.state === "RECOVERY" && v.storageFailed === 1,
+          `with storage refusing writes the ${name} PIN gave ${JSON.stringify(v)}, not RECOVERY (storage failing)`);
+    check(v.failures === before.failures && v.waitMs === before.waitMs,
+          `a refused write changed the counter or the wait: ${JSON.stringify(before)} -> ${JSON.stringify(v)}`);
+    check(!page.door.some((d) => d.open), `the ${name} PIN with a refused write switched the door on`);
+    check(Buffer.from(page.stored).equals(Buffer.from(storedBefore)), "a refused write changed the stored record");
+    // Recovery holds even once storage works again: no entry is hashed or saved.
+    page.saveResult = 0;
+    const saves = page.saves, requests = kdfRequests.length;
+    await enterPin([1, 2, 1, 2]);
+    check(view().state === "RECOVERY", "recovery ended without a reload: " + JSON.stringify(view()));
+    check(page.saves === saves && kdfRequests.length === requests,
+          `in recovery the page saved ${page.saves - saves} and hashed ${kdfRequests.length - requests} times`);
+    check(!page.door.some((d) => d.open), "the door went on in recovery");
+  }
+  check(JSON.stringify(refused.right) === JSON.stringify(refused.wrong),
+        "a refused write tells the right PIN from a wrong one: " + JSON.stringify(refused));
+  // The reload ("power cycle"): the record that was written, the same counter.
   boot(READ, page.stored);
+  check(view().state === "LOCKED" && view().failures === failures,
+        "after a refused write a reload gives " + JSON.stringify(view()) + ", expected LOCKED with " + failures);
   await enterPin([1, 2, 1, 2]);
   check(view().state === "UNLOCKED", "after storage came back the right PIN did not open: " + JSON.stringify(view()));
-  console.log("glue_test: a refused sync: the right PIN is not compared; with storage back it opens");
+  console.log("glue_test: a refused sync: recovery (storage failing) for the right and a wrong PIN alike, " +
+              "nothing compared, counter and record unchanged; after a reload the right PIN opens");
+
+  // ---- the door output and the auto-relock ---------------------------------------------
+  const RELOCK_MS = 10000;
+  const doorOn = () => page.door.filter((d) => d.open === 1);
+  // Steps the clock in 100 ms frames until the door goes off; returns how long it was on.
+  async function relockAfter(what) {
+    const on = doorOn();
+    check(on.length === 1 && view().door === 1 && view().state === "UNLOCKED",
+          `${what}: the door is not on once while UNLOCKED: ${JSON.stringify(page.door)} ${JSON.stringify(view())}`);
+    while (g.now() < on[0].t + RELOCK_MS - 100) {
+      await g.frame(100);
+      check(view().state === "UNLOCKED" && view().door === 1, `${what}: relocked early, at ${g.now() - on[0].t} ms`);
+    }
+    for (let i = 0; i < 5 && view().door === 1; i++) await g.frame(100);
+    const off = page.door[page.door.length - 1];
+    check(off.open === 0 && view().state === "LOCKED" && view().door === 0,
+          `${what}: no relock 10 s after the unlock: ${JSON.stringify(page.door)} ${JSON.stringify(view())}`);
+    check(off.t - on[0].t >= RELOCK_MS && off.t - on[0].t <= RELOCK_MS + 100,
+          `${what}: the door was on ${off.t - on[0].t} ms, not 10 s`);
+    return off.t - on[0].t;
+  }
+  boot(READ, page.stored);
+  await enterPin([2, 1, 2, 1]);
+  check(view().state === "LOCKED" && doorOn().length === 0, "a wrong PIN switched the door on: " + JSON.stringify(page.door));
+  await enterPin([1, 2, 1, 2]);
+  const onFor = await relockAfter("lock tab");
+  page.door.length = 0;
+  await enterPin([1, 2, 1, 2]);
+  g.ex.web_set_mode(0); // the demo tab: the lock still counts and relocks
+  await relockAfter("demo tab");
+  check(g.ex.web_mode() === 0, "the relock switched the tab");
+  g.ex.web_set_mode(1);
+  page.door.length = 0;
+  await enterPin([1, 2, 1, 2]);
+  check(view().door === 1, "the right PIN did not switch the door on");
+  await g.tap(280, 140); // Lock
+  check(view().state === "LOCKED" && view().door === 0 && page.door[page.door.length - 1].open === 0,
+        "Lock did not switch the door off: " + JSON.stringify(page.door));
+  console.log(`glue_test: door off at every boot, never on after a wrong PIN, on after the right one, ` +
+              `off ${onFor} ms later (relock; also on the demo tab) or at Lock`);
   console.log("glue_test: PASS");
 }
 

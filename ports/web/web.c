@@ -10,13 +10,18 @@
  *   touch    the page calls web_pointer(down, x, y, now) for every pointer
  *            sample (app_pointer), then web_tick(now) each animation frame.
  *   time     the page passes performance.now() with every call (web_clock).
- *   storage  a 2 x 256-byte region in this module's memory. The page fills it
- *            before web_init() and says how it read (web_init's storage_state:
- *            never written, read, or unreadable); unreadable storage fails every
- *            read, so the lock boots in recovery instead of "no PIN". Every sync
- *            goes through js_store_save, which returns non-zero when the page
- *            could not write it (or another tab wrote first): the sync fails and
- *            the lock does not compare the attempt.
+ *   storage  a 2 x 256-byte region in this module's memory behind the library's
+ *            RAM back-end (store_ram: NOR semantics, like the device's flash).
+ *            The page fills it before web_init() and says how it read
+ *            (web_init's storage_state: never written, read, or unreadable);
+ *            unreadable storage sits behind a store_fault that fails every
+ *            access, so the lock boots in recovery instead of "no PIN" and the
+ *            stored item is never overwritten. Every sync goes through
+ *            js_store_save, which returns non-zero when the page could not
+ *            write it (or another tab wrote first): the sync fails, the lock
+ *            compares nothing and goes to recovery ("storage failing"); the
+ *            stored item keeps the last record that was written.
+ *   door     hal.door -> js_door(on): the page's door LED, on while UNLOCKED.
  *   KDF      hal.kdf is synchronous, but Argon2id must not block the page. So
  *            before each tick the page asks web_probe_tick(): it runs that tick
  *            on a scratch copy of the app whose HAL draws nothing, writes a
@@ -34,6 +39,7 @@
 
 #include "inkpin/app.h"
 #include "inkpin/net.h"
+#include "inkpin/store_bd.h"
 
 #define WASM_EXPORT(name) __attribute__((export_name(#name))) name
 #define WASM_IMPORT(name) __attribute__((import_module("env"), import_name(#name))) name
@@ -41,6 +47,7 @@
 int WASM_IMPORT(js_random)(uint8_t *buf, size_t n);
 void WASM_IMPORT(js_log)(const char *line, size_t len);
 int WASM_IMPORT(js_store_save)(const uint8_t *region, size_t len);
+void WASM_IMPORT(js_door)(int open);
 
 /* ---- the libc the core needs (string.h), since we link no libc ------------------ */
 
@@ -102,6 +109,8 @@ static uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
 static int fb_dirty;
 static uint8_t region[STORE_BLOCK * STORE_BLOCKS];
 static int storage_readable;
+static store_ram region_ram;
+static store_fault region_unusable; /* unreadable storage: every access fails */
 static uint32_t clock_ms;
 static hal H;
 static app A;
@@ -110,6 +119,8 @@ static app A;
 static hal probe_hal;
 static app probe_app;
 static uint8_t probe_region[sizeof region];
+static store_ram probe_ram;
+static store_fault probe_unusable;
 static char probe_pin[LOCK_PIN_MAX];
 static uint32_t probe_pin_len; /* 0: the probed tick did not ask for the KDF */
 static uint8_t probe_salt[HAL_KDF_SALT_BYTES];
@@ -176,60 +187,33 @@ static uint32_t w_now(void *ctx)
     return clock_ms;
 }
 
-static int in_region(uint32_t block, uint32_t off, uint32_t size)
-{
-    return block < STORE_BLOCKS && off <= STORE_BLOCK && size <= STORE_BLOCK - off;
-}
-
-static int region_read(uint8_t *r, uint32_t block, uint32_t off, void *buf, uint32_t size)
-{
-    if (!storage_readable || !in_region(block, off, size)) return -1;
-    memcpy(buf, r + block * STORE_BLOCK + off, size);
-    return 0;
-}
-
-/* NOR flash semantics, like the device: programming only clears bits. */
-static int region_prog(uint8_t *r, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    const uint8_t *src = buf;
-    if (!storage_readable || !in_region(block, off, size)) return -1;
-    for (uint32_t i = 0; i < size; i++) {
-        r[block * STORE_BLOCK + off + i] &= src[i];
-    }
-    return 0;
-}
-
-static int region_erase(uint8_t *r, uint32_t block)
-{
-    if (!storage_readable || block >= STORE_BLOCKS) return -1;
-    memset(r + block * STORE_BLOCK, 0xFF, STORE_BLOCK);
-    return 0;
-}
-
-static int w_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
-{
-    (void)ctx;
-    return region_read(region, block, off, buf, size);
-}
-
-static int w_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    (void)ctx;
-    return region_prog(region, block, off, buf, size);
-}
-
-static int w_erase(void *ctx, uint32_t block)
-{
-    (void)ctx;
-    return region_erase(region, block);
-}
-
 /* The page writes the region to localStorage; non-zero when it could not. */
 static int w_sync(void *ctx)
 {
     (void)ctx;
-    if (!storage_readable) return -1;
     return js_store_save(region, sizeof region) == 0 ? 0 : -1;
+}
+
+static void w_door(void *ctx, bool open)
+{
+    (void)ctx;
+    js_door(open ? 1 : 0);
+}
+
+/* Region behind store_ram, its sync replaced by `sync`; behind a store_fault
+ * that fails every access when the page could not read the stored item. */
+static void init_storage(hal_storage *io, store_ram *ram, store_fault *unusable, uint8_t *mem,
+                         int (*sync)(void *ctx))
+{
+    hal_storage ram_io;
+    store_ram_init(&ram_io, ram, mem, STORE_BLOCK, STORE_BLOCKS, 1);
+    ram_io.sync = sync;
+    if (storage_readable) {
+        *io = ram_io;
+        return;
+    }
+    store_fault_init(io, unusable, &ram_io);
+    unusable->fail = STORE_FAULT_READ | STORE_FAULT_PROG | STORE_FAULT_ERASE | STORE_FAULT_SYNC;
 }
 
 /* Only the answer the page computed for exactly this request. */
@@ -293,28 +277,11 @@ static void p_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg
     (void)ctx, (void)x, (void)y, (void)s, (void)size, (void)fg, (void)bg;
 }
 
-static int p_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
-{
-    (void)ctx;
-    return region_read(probe_region, block, off, buf, size);
-}
-
-static int p_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
-{
-    (void)ctx;
-    return region_prog(probe_region, block, off, buf, size);
-}
-
-static int p_erase(void *ctx, uint32_t block)
-{
-    (void)ctx;
-    return region_erase(probe_region, block);
-}
-
+/* The probe's region is scratch: its sync persists nothing. */
 static int p_sync(void *ctx)
 {
     (void)ctx;
-    return storage_readable ? 0 : -1;
+    return 0;
 }
 
 /* Records the request; fails, so the probe's copy takes the error path. */
@@ -344,17 +311,11 @@ static void init_probe_hal(void)
 {
     memset(&probe_hal, 0, sizeof probe_hal);
     probe_hal.now_ms = w_now;
-    probe_hal.storage.block_size = STORE_BLOCK;
-    probe_hal.storage.block_count = STORE_BLOCKS;
-    probe_hal.storage.prog_size = 1;
     probe_hal.fill_rect = p_fill;
     probe_hal.draw_bitmap1 = p_bitmap1;
     probe_hal.draw_bitmap8 = p_bitmap8;
     probe_hal.draw_text = p_text;
-    probe_hal.storage.read = p_read;
-    probe_hal.storage.prog = p_prog;
-    probe_hal.storage.erase = p_erase;
-    probe_hal.storage.sync = p_sync;
+    init_storage(&probe_hal.storage, &probe_ram, &probe_unusable, probe_region, p_sync);
     probe_hal.kdf = p_kdf;
     probe_hal.random = p_random;
 }
@@ -389,16 +350,11 @@ int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
     H.draw_text = w_text;
     H.touch = NULL; /* events come through web_pointer */
     H.now_ms = w_now;
-    H.storage.read = w_read;
-    H.storage.prog = w_prog;
-    H.storage.erase = w_erase;
-    H.storage.sync = w_sync;
-    H.storage.block_size = STORE_BLOCK;
-    H.storage.block_count = STORE_BLOCKS;
-    H.storage.prog_size = 1;
+    init_storage(&H.storage, &region_ram, &region_unusable, region, w_sync);
     H.kdf = w_kdf;
     H.random = w_random;
     H.log = w_log;
+    H.door = w_door;
     init_probe_hal();
     app_config_default(&cfg);
     cfg.start_mode = lock_mode ? APP_MODE_LOCK : APP_MODE_DEMO;
@@ -570,4 +526,20 @@ uint32_t WASM_EXPORT(web_lock_failures)(void)
     lock_view v;
     lock_get_view(app_lock(&A), &v);
     return v.failed_attempts;
+}
+
+/* 1 when the lock went to recovery because a write did not take (storage failing). */
+int WASM_EXPORT(web_lock_storage_failed)(void)
+{
+    lock_view v;
+    lock_get_view(app_lock(&A), &v);
+    return v.storage_failed ? 1 : 0;
+}
+
+/* 1 while the door output is on (the lock is UNLOCKED). */
+int WASM_EXPORT(web_door_open)(void)
+{
+    lock_view v;
+    lock_get_view(app_lock(&A), &v);
+    return v.door_open ? 1 : 0;
 }
