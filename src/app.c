@@ -67,25 +67,6 @@ app_mode app_get_mode(const app *a)
     return a != NULL ? a->mode : APP_MODE_DEMO;
 }
 
-int app_demo_digit(const app *a, int *permille)
-{
-    if (a == NULL) {
-        return -1;
-    }
-    if (permille != NULL) {
-        *permille = (int)app_permille_of(&a->last);
-    }
-    if (!a->shown) {
-        return -1;
-    }
-    switch (a->last.kind) {
-    case VERDICT_DIGIT: return a->last.digit;
-    case VERDICT_NO_DIGIT: return -2;
-    case VERDICT_DRAW_AGAIN: return -4;
-    default: return -3;
-    }
-}
-
 bool app_demo_verdict(const app *a, verdict *out)
 {
     if (a == NULL || out == NULL || !a->shown) {

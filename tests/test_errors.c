@@ -153,7 +153,6 @@ static void test_app_null(void **state)
     static uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
     hal h;
     verdict v;
-    int permille = 7;
     memset(&h, 0, sizeof h);
     assert_int_equal(app_init(NULL, &h, NULL), APP_ERR_ARG);
     assert_int_equal(app_init(&a, NULL, NULL), APP_ERR_ARG);
@@ -168,8 +167,6 @@ static void test_app_null(void **state)
     assert_null(app_get_lock(NULL));
     assert_null(app_get_ink(NULL));
     assert_false(app_demo_verdict(NULL, &v));
-    assert_int_equal(app_demo_digit(NULL, &permille), -1);
-    assert_int_equal(permille, 7); /* not written */
     app_text_via_bitmap1(NULL, 0, 0, "x", 1, 0, 0);
     app_text_via_bitmap1(&h, 0, 0, "x", 1, 0, 0); /* no draw_bitmap1: nothing */
     memset(fb, 0, sizeof fb);

@@ -465,33 +465,47 @@ int WASM_EXPORT(web_mode)(void)
     return (int)app_get_mode(&A);
 }
 
-/* Demo mode: the digit on screen (see app_demo_digit) and its confidence. */
+/* Demo mode, for the page's JavaScript: the verdict on screen as one int, the
+ * digit (0..9) when accepted, -1 none shown, -2 no digit, -3 error, -4 draw
+ * again (inkpin/verdict.h owns the decision; this is only its encoding). */
 int WASM_EXPORT(web_digit)(void)
 {
-    return app_demo_digit(&A, NULL);
+    verdict v;
+    if (!app_demo_verdict(&A, &v)) {
+        return -1;
+    }
+    switch (v.kind) {
+    case VERDICT_DIGIT: return v.digit;
+    case VERDICT_NO_DIGIT: return -2;
+    case VERDICT_DRAW_AGAIN: return -4;
+    default: return -3;
+    }
 }
 
+/* The shown verdict's confidence in 1/1000, rounded; 0 when none. */
 int WASM_EXPORT(web_confidence_permille)(void)
 {
-    int permille = 0;
-    (void)app_demo_digit(&A, &permille);
-    return permille;
+    verdict v;
+    if (!app_demo_verdict(&A, &v)) {
+        return 0;
+    }
+    return (int)((v.confidence * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
 }
 
 /* The ink for "export drawing": n entries of x (INK_PEN_LIFT between strokes) and y. */
 int WASM_EXPORT(web_ink_count)(void)
 {
-    return app_ink(&A)->n;
+    return app_get_ink(&A)->n;
 }
 
 const uint8_t *WASM_EXPORT(web_ink_x)(void)
 {
-    return app_ink(&A)->x;
+    return app_get_ink(&A)->x;
 }
 
 const uint8_t *WASM_EXPORT(web_ink_y)(void)
 {
-    return app_ink(&A)->y;
+    return app_get_ink(&A)->y;
 }
 
 int WASM_EXPORT(web_has_model)(void)
@@ -503,28 +517,28 @@ int WASM_EXPORT(web_has_model)(void)
 int WASM_EXPORT(web_lock_state)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return (int)v.state;
 }
 
 int WASM_EXPORT(web_lock_digits)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return v.digits;
 }
 
 uint32_t WASM_EXPORT(web_lock_wait_ms)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return v.wait_ms;
 }
 
 uint32_t WASM_EXPORT(web_lock_failures)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return v.failed_attempts;
 }
 
@@ -532,7 +546,7 @@ uint32_t WASM_EXPORT(web_lock_failures)(void)
 int WASM_EXPORT(web_lock_storage_failed)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return v.storage_failed ? 1 : 0;
 }
 
@@ -540,6 +554,6 @@ int WASM_EXPORT(web_lock_storage_failed)(void)
 int WASM_EXPORT(web_door_open)(void)
 {
     lock_view v;
-    lock_get_view(app_lock(&A), &v);
+    lock_get_view(app_get_lock(&A), &v);
     return v.door_open ? 1 : 0;
 }

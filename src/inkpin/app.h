@@ -67,8 +67,8 @@
  *   APP_ERR_MODEL (predictions show "no model"); APP_ERR_ARG leaves it
  *   unusable. A NULL pointer (docs/design.md: one NULL policy for the
  *   library): app_init returns APP_ERR_ARG, the void functions do nothing,
- *   the getters return NULL (app_get_mode APP_MODE_DEMO), app_demo_verdict
- *   false and app_demo_digit -1.
+ *   the getters return NULL (app_get_mode APP_MODE_DEMO) and app_demo_verdict
+ *   false.
  */
 #ifndef INKPIN_APP_H
 #define INKPIN_APP_H
@@ -204,27 +204,11 @@ app_mode app_get_mode(const app *a);
 /* Demo mode: the verdict on the panel (verdict.h), false when none. */
 bool app_demo_verdict(const app *a, verdict *out);
 
-/* Demo mode, app_demo_verdict as one int for older callers: the digit (0..9)
- * when accepted, -1 none shown, -2 VERDICT_NO_DIGIT, -3 VERDICT_ERROR, -4
- * VERDICT_DRAW_AGAIN; *permille gets its confidence (0..1000) when not NULL. */
-int app_demo_digit(const app *a, int *permille);
-
 /* The lock (for lock_get_view: state, dots, wait), e.g. for tests and logs. */
 const lock_ctx *app_get_lock(const app *a);
 
 /* The strokes currently drawn (for "export drawing"; coordinates 0..239). */
 const ink_buffer *app_get_ink(const app *a);
-
-/* The names before the getters were app_get_*: aliases kept until their last
- * caller (ports/web/web.c) moves; new code calls app_get_lock/app_get_ink. */
-static inline const lock_ctx *app_lock(const app *a)
-{
-    return app_get_lock(a);
-}
-static inline const ink_buffer *app_ink(const app *a)
-{
-    return app_get_ink(a);
-}
 
 /* Text with the built-in 8x8 font through h->draw_bitmap1 (scale = size). */
 void app_text_via_bitmap1(const hal *h, int x, int y, const char *text, int size, uint16_t fg,
