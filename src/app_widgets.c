@@ -161,7 +161,9 @@ void app_paint_canvas(app *a)
     }
     if (ink->n == 0 && !a->stroking) {
         const char *hint = a->mode == APP_MODE_DEMO ? "draw a digit" : "draw one digit, pause";
-        if (app_canvas_shows_open(a)) {
+        if (a->mode == APP_MODE_LOCK && lock_get_state(&a->lock) == LOCK_RECOVERY) {
+            hint = "locked: needs recovery"; /* drawing does nothing here */
+        } else if (app_canvas_shows_open(a)) {
             /* Nothing to draw while open: say so where the eye is. */
             app_text_centred(a, 0, APP_CANVAS, 104, "UNLOCKED", 3, APP_COLOR_OK, APP_COLOR_CANVAS);
             hint = "Lock, New PIN or Remove";

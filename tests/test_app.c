@@ -523,6 +523,8 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_int_equal(demo_digit(), 1); /* demo mode works */
     tap(300, 20);
     assert_true(on_screen("RECOVERY"));
+    assert_true(on_screen("locked: needs recovery")); /* not an invitation to draw */
+    assert_false(on_screen("draw one digit, pause"));
     for (int i = 0; i < 4; i++) {
         draw_digit(vertical_bar);                  /* ignored, no crash */
     }
