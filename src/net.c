@@ -87,17 +87,6 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
 #define NIB_LO(b) ((int)(((b) & 15u) ^ 8u) - 8)
 #define NIB_HI(b) ((int)(((b) >> 4) ^ 8u) - 8)
 
-/* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
- * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
-static int8_t weight(const net_layer *L, size_t i)
-{
-    unsigned b;
-    if (L->wbits == 8)
-        return NET_RD_W(L->w + i);
-    b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
-    return (int8_t)((i & 1u) ? NIB_HI(b) : NIB_LO(b));
-}
-
 /* int8 * int8, which always fits int16. avr-gcc turns `(int16_t)(a * b)`
  * added to an int32 into a call to its 16x16->32 multiply helper (~30
  * cycles); the AVR's own signed 8x8 multiply (muls, 2 cycles) gives the same
@@ -112,37 +101,6 @@ static inline int16_t mul_i8(int8_t a, int8_t b)
 #else
 #define mul_i8(a, b) ((int16_t)((a) * (b)))
 #endif
-
-/* sum of a[i] * weight(wi + i) for i < n, one hardware multiply per term on
- * 8-bit MCUs (mul_i8); 4-bit weights are unpacked a byte (two weights) at a
- * time. */
-static int32_t dot(const net_layer *L, const int8_t *a, size_t wi, size_t n)
-{
-    int32_t acc = 0;
-    size_t i = 0;
-    if (L->wbits == 8) {
-        const int8_t *w = L->w + wi;
-        for (; i < n; i++)
-            acc += mul_i8(a[i], NET_RD_W(w + i));
-    } else {
-        const uint8_t *p = (const uint8_t *)(const void *)L->w + (wi >> 1);
-        unsigned b;
-        if ((wi & 1u) && n) { /* starts on a high nibble */
-            b = NET_RD_U8(p++);
-            acc += mul_i8(a[i++], (int8_t)NIB_HI(b));
-        }
-        for (; i + 1u < n; i += 2u) {
-            b = NET_RD_U8(p++);
-            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
-            acc += mul_i8(a[i + 1u], (int8_t)NIB_HI(b));
-        }
-        if (i < n) {
-            b = NET_RD_U8(p);
-            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
-        }
-    }
-    return acc;
-}
 
 /* a mod n for the small row indices here, without a division (none on
  * Cortex-M0 or AVR). */
@@ -353,86 +311,123 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* Accumulator of conv output channel c at column x, before pooling. rows[ky]
- * is where input row (y + ky) starts: a bit index into the packed input
- * (in->bits, binary input: only adds the weights under ink) or a byte offset
- * into the tensor view (ring slot already resolved). */
-static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, const size_t *rows,
-                       unsigned x)
+/* A conv layer is computed a batch of output rows at a time, channel by
+ * channel: the channel's int32 accumulators for every conv position the batch
+ * needs sit in acc[] (pooling reads each position once, and the column/row a
+ * pool's floor drops is never computed); each input channel's k*k weights are
+ * unpacked once per batch, in the order they are stored. 3x3 kernels have
+ * their own loops (int8 input: nine MACs per position with the weights in
+ * registers; binary input: three lookups of 3-bit row windows in a per-channel
+ * table); other k take the plain loop, conv_add_plain. */
+#define NET_DENSE_CHUNK 32u /* dense weights unpacked at a time */
+
+/* Where row y of input channel ci starts (ring slot resolved). */
+static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
 {
-    const unsigned k = L->k;
-    size_t wi = (size_t)c * L->in_c * k * k;
-    int32_t acc = layer_bias(L, c);
-    unsigned ci, ky, kx;
-    for (ci = 0; ci < L->in_c; ci++) {
-        for (ky = 0; ky < k; ky++) {
-            if (in->bits) {
-                size_t idx = rows[ky] + x;
-                for (kx = 0; kx < k; kx++, wi++)
-                    if (NET_BIT(in->bits, idx + kx))
-                        acc += weight(L, wi);
-            } else {
-                acc += dot(L, in->base + ci * in->cstride + rows[ky] + x, wi, k);
-                wi += k;
-            }
-        }
-    }
-    return acc;
+    return in->base + ci * in->cstride + mod_small(y, in->nslots) * in->rstride;
 }
 
-/* Output row r (after pooling) of a conv layer, all channels, into out. */
+/* dst[0..n) = weights wi.. of L, read once and in order (8-bit, or packed
+ * 4-bit: element 2j in the low nibble of byte j). */
+static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
+{
+    const uint8_t *p = (const uint8_t *)(const void *)L->w;
+    for (; n; n--, wi++) {
+        unsigned b = NET_RD_U8(p + (L->wbits == 8 ? wi : wi >> 1));
+        if (L->wbits == 8)
+            *dst++ = (int8_t)b;
+        else
+            *dst++ = (int8_t)((wi & 1u) ? NIB_HI(b) : NIB_LO(b));
+    }
+}
+
+/* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w:
+ * one weight at a time over the whole row, so the weight stays in a register
+ * and the input row is read in order. */
+static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
+                     const int8_t *w, unsigned k)
+{
+    unsigned ky, kx, x;
+    for (ky = 0; ky < k; ky++)
+        for (kx = 0; kx < k; kx++) {
+            const int8_t wk = *w++;
+            if (in->bits) {
+                size_t idx = (size_t)(y + ky) * NET_IMAGE_SIDE + kx;
+                for (x = 0; x < n; x++)
+                    if (NET_BIT(in->bits, idx + x))
+                        acc[x] += wk;
+            } else {
+                const int8_t *row = in_row(in, ci, y + ky) + kx;
+                for (x = 0; x < n; x++)
+                    acc[x] += mul_i8(wk, row[x]);
+            }
+        }
+}
+
+/* Output row r (after pooling) of a conv layer, all channels, into out:
+ * per channel, each conv row the pool needs is accumulated in acc[] and
+ * max-pooled column by column into best[], so nothing is computed twice and
+ * the column/row a pool's floor drops is never computed. */
 static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
                      unsigned r, unsigned layer_index)
 {
-    const unsigned ow = out_w(L), step = L->pool ? 2u : 1u;
+    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
     const int32_t lo = L->relu ? 0 : -128;
-    size_t rows[NET_MAX_KERNEL + 1];
-    unsigned c, x, dy, dx, j;
+    int32_t acc[NET_IMAGE_SIDE], pooled[NET_IMAGE_SIDE / 2u];
+    int32_t *best = step == 2u ? pooled : acc; /* unpooled: in place */
+    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
+    unsigned c, ci, dy, i, x;
     (void)layer_index;
-    for (j = 0; j < L->k + step - 1u; j++) { /* resolve ring slots once per row */
-        unsigned y = r * step + j;
-        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : mod_small(y, in->nslots) * in->rstride;
-    }
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
-        for (x = 0; x < ow; x++) {
-            int32_t best = INT32_MIN;
-            for (dy = 0; dy < step; dy++)
-                for (dx = 0; dx < step; dx++) {
-                    int32_t a = conv_at(L, in, c, rows + dy, x * step + dx);
-                    if (a > best)
-                        best = a;
-                }
-            dst[x] = (int8_t)net_requantize(best, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
+        const int32_t bias = layer_bias(L, c);
+        for (dy = 0; dy < step; dy++) {
+            for (i = 0; i < n; i++)
+                acc[i] = bias;
+            for (ci = 0; ci < L->in_c; ci++) {
+                unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
+                conv_add(acc, in, ci, r * step + dy, n, w, k);
+            }
+            for (x = 0; x < ow; x++) {
+                int32_t m = acc[x * step];
+                if (step == 2u && acc[2u * x + 1u] > m)
+                    m = acc[2u * x + 1u];
+                if (dy == 0 || m > best[x])
+                    best[x] = m;
+            }
         }
+        for (x = 0; x < ow; x++)
+            dst[x] = (int8_t)net_requantize(best[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
         TRACE(layer_index, c, r, dst, ow);
     }
 }
 
-/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL. */
+/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL.
+ * Weights are unpacked a stretch at a time, in the order they are stored. */
 static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_t *logits,
                   unsigned layer_index)
 {
     const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
-    size_t wi = 0, i;
+    int8_t w[NET_DENSE_CHUNK];
+    size_t wi = 0, i, j;
     unsigned c;
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
-        int32_t acc = layer_bias(L, c);
-        if (in->bits) {
-            for (i = 0; i < n; i++, wi++)
-                if (NET_BIT(in->bits, i))
-                    acc += weight(L, wi);
-        } else {
-            acc += dot(L, in->base, wi, n);
-            wi += n;
+        int32_t acc = layer_bias(L, c), v;
+        for (i = 0; i < n; i += j) {
+            const unsigned len = n - i < NET_DENSE_CHUNK ? (unsigned)(n - i) : NET_DENSE_CHUNK;
+            unpack_weights(L, wi, w, len);
+            wi += len;
+            for (j = 0; j < len; j++)
+                acc += mul_i8(w[j], in->bits ? (int8_t)NET_BIT(in->bits, i + j) : in->base[i + j]);
         }
+        v = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
+                           logits ? -NET_LOGIT_MAX : (L->relu ? 0 : -128),
+                           logits ? NET_LOGIT_MAX : 127);
         if (logits)
-            logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
-                                       NET_LOGIT_MAX);
+            logits[c] = v;
         else
-            out[c] = (int8_t)net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
-                                            L->relu ? 0 : -128, 127);
+            out[c] = (int8_t)v;
     }
     if (!logits)
         TRACE(layer_index, 0, 0, out, L->out_c);
@@ -453,7 +448,7 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in,
         return;
     }
     for (r = 0; r < out_h(L); r++) {
-        if (i == 1 && produced) {
+        if (produced) {
             /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
             unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
             while (*produced <= last) {
