@@ -347,19 +347,21 @@ static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned 
 static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
                      const int8_t *w, unsigned k)
 {
-    unsigned ky, kx, x;
+    int32_t *const end = acc + n;
+    unsigned ky, kx;
     for (ky = 0; ky < k; ky++)
         for (kx = 0; kx < k; kx++) {
             const int8_t wk = *w++;
+            int32_t *a = acc;
             if (in->bits) {
                 size_t idx = (size_t)(y + ky) * NET_IMAGE_SIDE + kx;
-                for (x = 0; x < n; x++)
-                    if (NET_BIT(in->bits, idx + x))
-                        acc[x] += wk;
+                for (; a < end; a++, idx++)
+                    if (NET_BIT(in->bits, idx))
+                        *a += wk;
             } else {
                 const int8_t *row = in_row(in, ci, y + ky) + kx;
-                for (x = 0; x < n; x++)
-                    acc[x] += mul_i8(wk, row[x]);
+                while (a < end)
+                    *a++ += mul_i8(wk, *row++);
             }
         }
 }
