@@ -36,6 +36,13 @@
 #define NET_RD_U8(p) (*(p))
 #endif
 
+/* Kept out of their callers: inlined, they cost flash for no speed. */
+#if defined(__GNUC__)
+#define NET_NOINLINE __attribute__((noinline))
+#else
+#define NET_NOINLINE
+#endif
+
 #define NET_FAN_IN_MAX 65536L       /* keeps |sum of int8*int8| <= 2^30 */
 #define NET_BIAS_MAX (1L << 30)     /* |bias| <= 2^30: accumulators never overflow */
 #define NET_LOGIT_MAX (1L << 24)    /* logits saturate here (Q10: 16384 nats) */
@@ -312,14 +319,13 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 /* ---- kernels --------------------------------------------------------------- */
 
 /* A conv layer is computed a batch of output rows at a time, channel by
- * channel: the channel's int32 accumulators for every conv position the batch
- * needs sit in acc[] (pooling reads each position once, and the column/row a
- * pool's floor drops is never computed); each input channel's k*k weights are
- * unpacked once per batch, in the order they are stored. 3x3 kernels have
- * their own loops (int8 input: nine MACs per position with the weights in
- * registers; binary input: three lookups of 3-bit row windows in a per-channel
- * table); other k take the plain loop, conv_add_plain. */
-#define NET_DENSE_CHUNK 32u /* dense weights unpacked at a time */
+ * channel: the int32 accumulators of every conv position the batch needs sit
+ * in acc[] (each is computed once; the row/column a pool's floor drops is
+ * never computed), and each input channel's k*k weights are unpacked once per
+ * batch, in the order they are stored. A kernel row is applied to a whole
+ * input row three taps at a time (three weights in registers; on the binary
+ * input, one lookup of the 3-pixel window in an 8-entry table of weight sums),
+ * leftover taps one at a time. */
 
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
@@ -327,8 +333,8 @@ static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
     return in->base + ci * in->cstride + mod_small(y, in->nslots) * in->rstride;
 }
 
-/* dst[0..n) = weights wi.. of L, read once and in order (8-bit, or packed
- * 4-bit: element 2j in the low nibble of byte j). */
+/* dst[0..n) = weights wi.. of L, in the order they are stored (8-bit, or
+ * packed 4-bit: element 2j in the low nibble of byte j). */
 static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
 {
     const uint8_t *p = (const uint8_t *)(const void *)L->w;
@@ -341,35 +347,68 @@ static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned 
     }
 }
 
-/* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w:
- * one weight at a time over the whole row, so the weight stays in a register
- * and the input row is read in order. */
-static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
+/* acc[x] += w0*row[x] + w1*row[x+1] + w2*row[x+2] for x < n (taps == 3), or
+ * w0*row[x] (taps == 1). */
+static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w, unsigned taps)
+{
+    const int8_t w0 = w[0];
+    int32_t *const end = acc + n;
+    if (taps == 3u) {
+        const int8_t w1 = w[1], w2 = w[2];
+        for (; acc < end; acc++, row++)
+            *acc += (int32_t)mul_i8(w0, row[0]) + mul_i8(w1, row[1]) + mul_i8(w2, row[2]);
+    } else {
+        for (; acc < end; acc++)
+            *acc += mul_i8(w0, *row++);
+    }
+}
+
+/* The binary input: v holds the row's pixels from the first tap on (bit 0 =
+ * column 0); taps <= 3 weights w. t[u] is the sum of the weights under the set
+ * bits of a 3-pixel window u, so each position costs one lookup. Bits past a
+ * short window meet zero weights. */
+static void bin_row_add(int32_t *acc, uint32_t v, unsigned n, const int8_t *w, unsigned taps)
+{
+    int32_t t[8];
+    unsigned u, j;
+    for (u = 0; u < 8u; u++)
+        for (t[u] = 0, j = 0; j < taps && j < 3u; j++)
+            if (u >> j & 1u)
+                t[u] += w[j];
+    for (; n; n--, v >>= 1)
+        *acc++ += t[v & 7u];
+}
+
+/* Pixels of row y of the packed input, bit 0 = column 0. Row y starts at bit
+ * y*28 = byte 3y + y/2, bit 4*(y & 1), so its 28 bits lie in 4 bytes (the
+ * last row's end at byte 97 of 98). */
+NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
+{
+    const uint8_t *p = bits + y * (NET_IMAGE_SIDE / 8u) + (y >> 1);
+    return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) >>
+           (y & 1u) * 4u;
+}
+
+/* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w. */
+NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
                      const int8_t *w, unsigned k)
 {
-    int32_t *const end = acc + n;
-    unsigned ky, kx;
-    for (ky = 0; ky < k; ky++)
-        for (kx = 0; kx < k; kx++) {
-            const int8_t wk = *w++;
-            int32_t *a = acc;
+    unsigned ky, kx, taps;
+    for (ky = 0; ky < k; ky++, w += k)
+        for (kx = 0; kx < k; kx += taps) {
+            taps = k - kx >= 3u ? 3u : 1u;
             if (in->bits) {
-                size_t idx = (size_t)(y + ky) * NET_IMAGE_SIDE + kx;
-                for (; a < end; a++, idx++)
-                    if (NET_BIT(in->bits, idx))
-                        *a += wk;
+                taps = 3u;
+                bin_row_add(acc, bin_row(in->bits, y + ky) >> kx, n, w + kx, k - kx);
             } else {
-                const int8_t *row = in_row(in, ci, y + ky) + kx;
-                while (a < end)
-                    *a++ += mul_i8(wk, *row++);
+                row_add(acc, in_row(in, ci, y + ky) + kx, n, w + kx, taps);
             }
         }
 }
 
 /* Output row r (after pooling) of a conv layer, all channels, into out:
  * per channel, each conv row the pool needs is accumulated in acc[] and
- * max-pooled column by column into best[], so nothing is computed twice and
- * the column/row a pool's floor drops is never computed. */
+ * max-pooled column by column into best[]. */
 static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
                      unsigned r, unsigned layer_index)
 {
@@ -390,13 +429,9 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
                 unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
                 conv_add(acc, in, ci, r * step + dy, n, w, k);
             }
-            for (x = 0; x < ow; x++) {
-                int32_t m = acc[x * step];
-                if (step == 2u && acc[2u * x + 1u] > m)
-                    m = acc[2u * x + 1u];
-                if (dy == 0 || m > best[x])
-                    best[x] = m;
-            }
+            for (x = 0; x < n; x++) /* column x pools into column x >> pool */
+                if ((dy == 0 && !(x & L->pool)) || acc[x] > best[x >> L->pool])
+                    best[x >> L->pool] = acc[x];
         }
         for (x = 0; x < ow; x++)
             dst[x] = (int8_t)net_requantize(best[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
@@ -406,30 +441,26 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
 
 /* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL.
  * Weights are unpacked a stretch at a time, in the order they are stored. */
-static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_t *logits,
-                  unsigned layer_index)
+NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t *out,
+                               int32_t *logits, unsigned layer_index)
 {
     const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
-    int8_t w[NET_DENSE_CHUNK];
-    size_t wi = 0, i, j;
+    const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
+    size_t wi = 0, i;
     unsigned c;
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
-        int32_t acc = layer_bias(L, c), v;
-        for (i = 0; i < n; i += j) {
-            const unsigned len = n - i < NET_DENSE_CHUNK ? (unsigned)(n - i) : NET_DENSE_CHUNK;
-            unpack_weights(L, wi, w, len);
-            wi += len;
-            for (j = 0; j < len; j++)
-                acc += mul_i8(w[j], in->bits ? (int8_t)NET_BIT(in->bits, i + j) : in->base[i + j]);
+        int32_t acc = layer_bias(L, c);
+        for (i = 0; i < n; i++, wi++) {
+            int8_t w;
+            unpack_weights(L, wi, &w, 1);
+            acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
         }
-        v = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
-                           logits ? -NET_LOGIT_MAX : (L->relu ? 0 : -128),
-                           logits ? NET_LOGIT_MAX : 127);
+        acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
-            logits[c] = v;
+            logits[c] = acc;
         else
-            out[c] = (int8_t)v;
+            out[c] = (int8_t)acc;
     }
     if (!logits)
         TRACE(layer_index, 0, 0, out, L->out_c);
@@ -484,27 +515,19 @@ net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *a
 
     memset(&input, 0, sizeof input);
     input.bits = bits;
-    /* layer 0: side 0 of the arena; a ring when layer 1 is a conv */
-    prev = whole_view(a, &m->layer[0]);
-    if (m->n_layers == 1) {
-        dense(&m->layer[0], &input, NULL, logits, 0);
-    } else if (streams(m)) {
-        prev.nslots = ring_rows(m);
-        prev.rstride = (size_t)m->layer[0].out_c * out_w(&m->layer[0]);
-        prev.cstride = out_w(&m->layer[0]);
-    } else if (m->layer[0].kind == NET_CONV) {
-        unsigned r;
-        for (r = 0; r < out_h(&m->layer[0]); r++)
-            conv_row(&m->layer[0], &input, &prev, r, 0);
-    } else {
-        dense(&m->layer[0], &input, prev.base, NULL, 0);
-    }
-    for (i = 1; i < m->n_layers; i++) {
-        const bool last = i + 1u == m->n_layers;
+    prev = input;
+    for (i = 0; i < m->n_layers; i++) {
+        /* layer i's output: side i%2 of the arena (layer 0 on side 0) */
         int8_t *base = (i & 1u) ? a + need - store_size(m, i) : a;
         cur = whole_view(base, &m->layer[i]);
-        run_layer(m, i, &prev, &cur, last ? logits : NULL, &input,
-                  (i == 1 && streams(m)) ? &produced : NULL);
+        if (i == 0 && streams(m)) { /* a ring, filled as layer 1 needs rows */
+            cur.nslots = ring_rows(m);
+            cur.rstride = (size_t)m->layer[0].out_c * out_w(&m->layer[0]);
+            cur.cstride = out_w(&m->layer[0]);
+        } else {
+            run_layer(m, i, &prev, &cur, i + 1u == m->n_layers ? logits : NULL, &input,
+                      (i == 1 && streams(m)) ? &produced : NULL);
+        }
         prev = cur;
     }
     net_softmax(logits, res);
