@@ -338,12 +338,12 @@ static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
 static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
 {
     const uint8_t *p = (const uint8_t *)(const void *)L->w;
+    const unsigned four = L->wbits == 4;
     for (; n; n--, wi++) {
-        unsigned b = NET_RD_U8(p + (L->wbits == 8 ? wi : wi >> 1));
-        if (L->wbits == 8)
-            *dst++ = (int8_t)b;
-        else
-            *dst++ = (int8_t)((wi & 1u) ? NIB_HI(b) : NIB_LO(b));
+        int v = NET_RD_U8(p + (wi >> four));
+        if (four) /* the low nibble for even wi, the high one for odd, sign-extended */
+            v = (int)(((unsigned)v >> ((wi & 1u) << 2) & 15u) ^ 8u) - 8;
+        *dst++ = (int8_t)v;
     }
 }
 
@@ -369,12 +369,15 @@ static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w
  * short window meet zero weights. */
 static void bin_row_add(int32_t *acc, uint32_t v, unsigned n, const int8_t *w, unsigned taps)
 {
+    const int32_t w1 = taps > 1u ? w[1] : 0, w2 = taps > 2u ? w[2] : 0;
     int32_t t[8];
-    unsigned u, j;
-    for (u = 0; u < 8u; u++)
-        for (t[u] = 0, j = 0; j < taps && j < 3u; j++)
-            if (u >> j & 1u)
-                t[u] += w[j];
+    unsigned u;
+    t[0] = 0;
+    t[1] = w[0];
+    t[2] = w1;
+    t[3] = w[0] + w1;
+    for (u = 0; u < 4u; u++)
+        t[u + 4u] = t[u] + w2;
     for (; n; n--, v >>= 1)
         *acc++ += t[v & 7u];
 }
