@@ -318,14 +318,15 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* A conv layer is computed a batch of output rows at a time, channel by
- * channel: the int32 accumulators of every conv position the batch needs sit
- * in acc[] (each is computed once; the row/column a pool's floor drops is
- * never computed), and each input channel's k*k weights are unpacked once per
- * batch, in the order they are stored. A kernel row is applied to a whole
- * input row three taps at a time (three weights in registers; on the binary
- * input, one lookup of the 3-pixel window in an 8-entry table of weight sums),
- * leftover taps one at a time. */
+/* A conv layer is computed one output row (after pooling) at a time, channel
+ * by channel: the int32 accumulators of one conv row sit in acc[] (each conv
+ * position is computed once; the row/column a pool's floor drops is never
+ * computed), and each input channel's k*k weights are unpacked once per conv
+ * row, in the order they are stored. A kernel row is applied to a whole input
+ * row three taps at a time (three weights in registers; on the binary input,
+ * one lookup of the 3-pixel window in an 8-entry table of weight sums),
+ * leftover taps one at a time. Integer sums are exact, so this order gives the
+ * bits of any other (tests/test_net_kernels.c: a per-position reference). */
 
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)

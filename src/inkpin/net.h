@@ -31,6 +31,15 @@
  *   0..127. Max-pooling is taken on the accumulators before requantizing
  *   (requantize and ReLU are monotone, so it is the same as pooling after).
  *
+ * EVALUATION ORDER
+ *   A conv layer runs one output row (after pooling) at a time, channel by
+ *   channel: each input channel's k*k weights are unpacked once per conv row,
+ *   each kernel row is applied to a whole input row three taps at a time (on
+ *   the binary input through an 8-entry table of weight sums per 3-pixel
+ *   window), and the pool max-merges the conv rows column by column. Integer
+ *   sums are exact, so the order does not change a bit: every target gives
+ *   the host's results.
+ *
  * CONFIDENCE
  *   Integer softmax of the logits: exp(-x) = 2^(-x*log2(e)) from a 17-entry
  *   Q16 table of 2^(-i/16) with linear interpolation. confidence[i] is in
