@@ -585,14 +585,14 @@ static uint32_t exp_neg_q15(int32_t x)
 void net_softmax(const int32_t logits[NET_CLASSES], net_result *res)
 {
     uint32_t e[NET_CLASSES], sum = 0, total = 0;
-    unsigned i, best = 0, second;
+    unsigned i, best = 0, second = NET_CLASSES; /* the lowest index of each maximum */
     for (i = 1; i < NET_CLASSES; i++)
-        if (logits[i] > logits[best])
+        if (logits[i] > logits[best]) {
+            second = best;
             best = i;
-    second = best == 0 ? 1u : 0u;
-    for (i = 0; i < NET_CLASSES; i++)
-        if (i != best && logits[i] > logits[second])
+        } else if (second == NET_CLASSES || logits[i] > logits[second]) {
             second = i;
+        }
     for (i = 0; i < NET_CLASSES; i++) {
         e[i] = exp_neg_q15(logits[best] - logits[i]);
         sum += e[i];
