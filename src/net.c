@@ -350,7 +350,7 @@ static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned 
 
 /* acc[x] += w0*row[x] + w1*row[x+1] + w2*row[x+2] for x < n (taps == 3), or
  * w0*row[x] (taps == 1). */
-static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w, unsigned taps)
+NET_NOINLINE static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w, unsigned taps)
 {
     const int8_t w0 = w[0];
     int32_t *const end = acc + n;
