@@ -15,16 +15,12 @@
  * memory (see NET_ROM in net.h). Blob models use the LE readers instead. */
 #if defined(NET_ROM_IS_AVR_PROGMEM)
 #include <avr/pgmspace.h>
-#define NET_RD_W(p) ((int8_t)pgm_read_byte(p))
 #define NET_RD_U8(p) pgm_read_byte(p)
 #define NET_RD_U16(p) pgm_read_word(p)
 #define NET_RD_I32(p) ((int32_t)pgm_read_dword(p))
 #ifndef NET_NO_BLOB
 #define NET_NO_BLOB /* a blob sits in RAM, which the LPM readers above cannot read */
 #endif
-#endif
-#ifndef NET_RD_W
-#define NET_RD_W(p) (*(p))
 #endif
 #ifndef NET_RD_I32
 #define NET_RD_I32(p) (*(p))
@@ -90,9 +86,6 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
     return NET_RD_I32(&L->mult[c]);
 }
 
-/* Sign-extended low and high nibble of a packed 4-bit weight byte. */
-#define NIB_LO(b) ((int)(((b) & 15u) ^ 8u) - 8)
-#define NIB_HI(b) ((int)(((b) >> 4) ^ 8u) - 8)
 
 /* int8 * int8, which always fits int16. avr-gcc turns `(int16_t)(a * b)`
  * added to an int32 into a call to its 16x16->32 multiply helper (~30

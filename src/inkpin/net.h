@@ -63,7 +63,7 @@
  *   little-endian bytes), so the blob must outlive the model.
  *
  * CONFIG MACROS (all optional: no build needs a -D)
- *   NET_ROM, NET_RD_W, NET_RD_I32, NET_RD_U16, NET_RD_U8: where compiled-in tensors live
+ *   NET_ROM, NET_RD_I32, NET_RD_U16, NET_RD_U8: where compiled-in tensors live
  *                and how the engine reads them. Program memory on AVR is
  *                chosen automatically (__AVR__); there the blob loader is
  *                left out, as with NET_NO_BLOB.
