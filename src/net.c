@@ -312,13 +312,13 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 /* ---- kernels --------------------------------------------------------------- */
 
 /* A conv layer is computed one output row (after pooling) at a time, channel
- * by channel: the int32 accumulators of one conv row sit in acc[] (each conv
- * position is computed once; the row/column a pool's floor drops is never
- * computed), and each input channel's k*k weights are unpacked once per conv
- * row, in the order they are stored. A kernel row is applied to a whole input
- * row three taps at a time (three weights in registers; on the binary input,
- * one lookup of the 3-pixel window in an 8-entry table of weight sums),
- * leftover taps one at a time. Integer sums are exact, so this order gives the
+ * by channel: the int32 accumulators of the conv rows it needs sit in acc[]
+ * (each conv position is computed once; the row/column a pool's floor drops
+ * is never computed), and each input channel's k*k weights are unpacked once
+ * per output row, in the order they are stored. A kernel row is applied to a
+ * whole input row three taps at a time (three weights in registers; on the
+ * binary input, one lookup of the 3-pixel window in an 8-entry table of weight
+ * sums), leftover taps one at a time. Integer sums are exact, so this order gives the
  * bits of any other (tests/test_net_kernels.c: a per-position reference). */
 
 /* Where row y of input channel ci starts (ring slot resolved). */
@@ -403,35 +403,38 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
         }
 }
 
-/* Output row r (after pooling) of a conv layer, all channels, into out:
- * per channel, each conv row the pool needs is accumulated in acc[] and
- * max-pooled column by column into best[]. */
+/* Output row r (after pooling) of a conv layer, all channels, into out: per
+ * channel, the conv rows the pool needs accumulate side by side in acc[], so
+ * each input channel's weights are unpacked once per output row. */
 static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
                      unsigned r, unsigned layer_index)
 {
     const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
     const int32_t lo = L->relu ? 0 : -128;
-    int32_t acc[NET_IMAGE_SIDE], pooled[NET_IMAGE_SIDE / 2u];
-    int32_t *best = step == 2u ? pooled : acc; /* unpooled: in place */
+    int32_t acc[2u * NET_IMAGE_SIDE];
     int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
     unsigned c, ci, dy, i, x;
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
         const int32_t bias = layer_bias(L, c);
-        for (dy = 0; dy < step; dy++) {
-            for (i = 0; i < n; i++)
-                acc[i] = bias;
-            for (ci = 0; ci < L->in_c; ci++) {
-                unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
-                conv_add(acc, in, ci, r * step + dy, n, w, k);
-            }
-            for (x = 0; x < n; x++) /* column x pools into column x >> pool */
-                if ((dy == 0 && !(x & L->pool)) || acc[x] > best[x >> L->pool])
-                    best[x >> L->pool] = acc[x];
+        for (i = 0; i < step * n; i++)
+            acc[i] = bias;
+        for (ci = 0; ci < L->in_c; ci++) {
+            unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
+            for (dy = 0; dy < step; dy++)
+                conv_add(acc + dy * n, in, ci, r * step + dy, n, w, k);
+        }
+        /* the pool, in place: accumulator x (conv row x / n, column x % n)
+         * joins pooled column t, a slot already read (t <= x) that row 0's
+         * even columns start and the others raise */
+        for (x = 0; x < step * n; x++) {
+            const unsigned t = (x < n ? x : x - n) >> L->pool;
+            if ((x < n && !(x & L->pool)) || acc[x] > acc[t])
+                acc[t] = acc[x];
         }
         for (x = 0; x < ow; x++)
-            dst[x] = (int8_t)net_requantize(best[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
+            dst[x] = (int8_t)net_requantize(acc[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
         TRACE(layer_index, c, r, dst, ow);
     }
 }

@@ -33,10 +33,11 @@
  *
  * EVALUATION ORDER
  *   A conv layer runs one output row (after pooling) at a time, channel by
- *   channel: each input channel's k*k weights are unpacked once per conv row,
- *   each kernel row is applied to a whole input row three taps at a time (on
- *   the binary input through an 8-entry table of weight sums per 3-pixel
- *   window), and the pool max-merges the conv rows column by column. Integer
+ *   channel: each input channel's k*k weights are unpacked once per output
+ *   row, each kernel row is applied to a whole input row three taps at a time
+ *   (on the binary input through an 8-entry table of weight sums per 3-pixel
+ *   window) into the int32 accumulators of the conv rows the pool needs, and
+ *   the pool then takes the maximum in place. Integer
  *   sums are exact, so the order does not change a bit: every target gives
  *   the host's results.
  *
