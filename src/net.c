@@ -15,16 +15,12 @@
  * memory (see NET_ROM in net.h). Blob models use the LE readers instead. */
 #if defined(NET_ROM_IS_AVR_PROGMEM)
 #include <avr/pgmspace.h>
-#define NET_RD_W(p) ((int8_t)pgm_read_byte(p))
 #define NET_RD_U8(p) pgm_read_byte(p)
 #define NET_RD_U16(p) pgm_read_word(p)
 #define NET_RD_I32(p) ((int32_t)pgm_read_dword(p))
 #ifndef NET_NO_BLOB
 #define NET_NO_BLOB /* a blob sits in RAM, which the LPM readers above cannot read */
 #endif
-#endif
-#ifndef NET_RD_W
-#define NET_RD_W(p) (*(p))
 #endif
 #ifndef NET_RD_I32
 #define NET_RD_I32(p) (*(p))
@@ -34,6 +30,13 @@
 #endif
 #ifndef NET_RD_U8
 #define NET_RD_U8(p) (*(p))
+#endif
+
+/* Kept out of their callers: inlined, they cost flash for no speed. */
+#if defined(__GNUC__)
+#define NET_NOINLINE __attribute__((noinline))
+#else
+#define NET_NOINLINE
 #endif
 
 #define NET_FAN_IN_MAX 65536L       /* keeps |sum of int8*int8| <= 2^30 */
@@ -83,20 +86,6 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
     return NET_RD_I32(&L->mult[c]);
 }
 
-/* Sign-extended low and high nibble of a packed 4-bit weight byte. */
-#define NIB_LO(b) ((int)(((b) & 15u) ^ 8u) - 8)
-#define NIB_HI(b) ((int)(((b) >> 4) ^ 8u) - 8)
-
-/* Weight i of a layer's flattened weight array (8-bit, or packed 4-bit:
- * element 2j in the low nibble of byte j, 2j+1 in the high nibble). */
-static int8_t weight(const net_layer *L, size_t i)
-{
-    unsigned b;
-    if (L->wbits == 8)
-        return NET_RD_W(L->w + i);
-    b = NET_RD_U8((const uint8_t *)(const void *)L->w + (i >> 1));
-    return (int8_t)((i & 1u) ? NIB_HI(b) : NIB_LO(b));
-}
 
 /* int8 * int8, which always fits int16. avr-gcc turns `(int16_t)(a * b)`
  * added to an int32 into a call to its 16x16->32 multiply helper (~30
@@ -112,37 +101,6 @@ static inline int16_t mul_i8(int8_t a, int8_t b)
 #else
 #define mul_i8(a, b) ((int16_t)((a) * (b)))
 #endif
-
-/* sum of a[i] * weight(wi + i) for i < n, one hardware multiply per term on
- * 8-bit MCUs (mul_i8); 4-bit weights are unpacked a byte (two weights) at a
- * time. */
-static int32_t dot(const net_layer *L, const int8_t *a, size_t wi, size_t n)
-{
-    int32_t acc = 0;
-    size_t i = 0;
-    if (L->wbits == 8) {
-        const int8_t *w = L->w + wi;
-        for (; i < n; i++)
-            acc += mul_i8(a[i], NET_RD_W(w + i));
-    } else {
-        const uint8_t *p = (const uint8_t *)(const void *)L->w + (wi >> 1);
-        unsigned b;
-        if ((wi & 1u) && n) { /* starts on a high nibble */
-            b = NET_RD_U8(p++);
-            acc += mul_i8(a[i++], (int8_t)NIB_HI(b));
-        }
-        for (; i + 1u < n; i += 2u) {
-            b = NET_RD_U8(p++);
-            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
-            acc += mul_i8(a[i + 1u], (int8_t)NIB_HI(b));
-        }
-        if (i < n) {
-            b = NET_RD_U8(p);
-            acc += mul_i8(a[i], (int8_t)NIB_LO(b));
-        }
-    }
-    return acc;
-}
 
 /* a mod n for the small row indices here, without a division (none on
  * Cortex-M0 or AVR). */
@@ -353,86 +311,156 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* Accumulator of conv output channel c at column x, before pooling. rows[ky]
- * is where input row (y + ky) starts: a bit index into the packed input
- * (in->bits, binary input: only adds the weights under ink) or a byte offset
- * into the tensor view (ring slot already resolved). */
-static int32_t conv_at(const net_layer *L, const tensor_view *in, unsigned c, const size_t *rows,
-                       unsigned x)
+/* A conv layer is computed one output row (after pooling) at a time, channel
+ * by channel: the int32 accumulators of the conv rows it needs sit in acc[]
+ * (each conv position is computed once; the row/column a pool's floor drops
+ * is never computed), and each input channel's k*k weights are unpacked once
+ * per output row, in the order they are stored. A kernel row is applied to a
+ * whole input row three taps at a time (three weights in registers; on the
+ * binary input, one lookup of the 3-pixel window in an 8-entry table of weight
+ * sums), leftover taps one at a time. Integer sums are exact, so this order gives the
+ * bits of any other (tests/test_net_kernels.c: a per-position reference). */
+
+/* Where row y of input channel ci starts (ring slot resolved). */
+static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
 {
-    const unsigned k = L->k;
-    size_t wi = (size_t)c * L->in_c * k * k;
-    int32_t acc = layer_bias(L, c);
-    unsigned ci, ky, kx;
-    for (ci = 0; ci < L->in_c; ci++) {
-        for (ky = 0; ky < k; ky++) {
-            if (in->bits) {
-                size_t idx = rows[ky] + x;
-                for (kx = 0; kx < k; kx++, wi++)
-                    if (NET_BIT(in->bits, idx + kx))
-                        acc += weight(L, wi);
-            } else {
-                acc += dot(L, in->base + ci * in->cstride + rows[ky] + x, wi, k);
-                wi += k;
-            }
-        }
-    }
-    return acc;
+    return in->base + ci * in->cstride + mod_small(y, in->nslots) * in->rstride;
 }
 
-/* Output row r (after pooling) of a conv layer, all channels, into out. */
+/* dst[0..n) = weights wi.. of L, in the order they are stored (8-bit, or
+ * packed 4-bit: element 2j in the low nibble of byte j). */
+static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
+{
+    const uint8_t *p = (const uint8_t *)(const void *)L->w;
+    const unsigned four = L->wbits == 4;
+    for (; n; n--, wi++) {
+        int v = NET_RD_U8(p + (wi >> four));
+        if (four) /* the low nibble for even wi, the high one for odd, sign-extended */
+            v = (int)(((unsigned)v >> ((wi & 1u) << 2) & 15u) ^ 8u) - 8;
+        *dst++ = (int8_t)v;
+    }
+}
+
+/* acc[x] += w0*row[x] + w1*row[x+1] + w2*row[x+2] for x < n (taps == 3), or
+ * w0*row[x] (taps == 1). */
+NET_NOINLINE static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w, unsigned taps)
+{
+    const int8_t w0 = w[0];
+    int32_t *const end = acc + n;
+    if (taps == 3u) {
+        const int8_t w1 = w[1], w2 = w[2];
+        for (; acc < end; acc++, row++)
+            *acc += (int32_t)mul_i8(w0, row[0]) + mul_i8(w1, row[1]) + mul_i8(w2, row[2]);
+    } else {
+        for (; acc < end; acc++)
+            *acc += mul_i8(w0, *row++);
+    }
+}
+
+/* The binary input: v holds the row's pixels from the first tap on (bit 0 =
+ * column 0); taps <= 3 weights w. t[u] is the sum of the weights under the set
+ * bits of a 3-pixel window u, so each position costs one lookup. Bits past a
+ * short window meet zero weights. */
+static void bin_row_add(int32_t *acc, uint32_t v, unsigned n, const int8_t *w, unsigned taps)
+{
+    const int32_t w1 = taps > 1u ? w[1] : 0, w2 = taps > 2u ? w[2] : 0;
+    int32_t t[8];
+    unsigned u;
+    t[0] = 0;
+    t[1] = w[0];
+    t[2] = w1;
+    t[3] = w[0] + w1;
+    for (u = 0; u < 4u; u++)
+        t[u + 4u] = t[u] + w2;
+    for (; n; n--, v >>= 1)
+        *acc++ += t[v & 7u];
+}
+
+/* Pixels of row y of the packed input, bit 0 = column 0. Row y starts at bit
+ * y*28 = byte 3y + y/2, bit 4*(y & 1), so its 28 bits lie in 4 bytes (the
+ * last row's end at byte 97 of 98). */
+NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
+{
+    const uint8_t *p = bits + y * (NET_IMAGE_SIDE / 8u) + (y >> 1);
+    return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) >>
+           (y & 1u) * 4u;
+}
+
+/* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w. */
+NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
+                     const int8_t *w, unsigned k)
+{
+    unsigned ky, kx, taps;
+    for (ky = 0; ky < k; ky++, w += k)
+        for (kx = 0; kx < k; kx += taps) {
+            taps = k - kx >= 3u ? 3u : 1u;
+            if (in->bits) {
+                taps = 3u;
+                bin_row_add(acc, bin_row(in->bits, y + ky) >> kx, n, w + kx, k - kx);
+            } else {
+                row_add(acc, in_row(in, ci, y + ky) + kx, n, w + kx, taps);
+            }
+        }
+}
+
+/* Output row r (after pooling) of a conv layer, all channels, into out: per
+ * channel, the conv rows the pool needs accumulate side by side in acc[], so
+ * each input channel's weights are unpacked once per output row. */
 static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
                      unsigned r, unsigned layer_index)
 {
-    const unsigned ow = out_w(L), step = L->pool ? 2u : 1u;
+    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
     const int32_t lo = L->relu ? 0 : -128;
-    size_t rows[NET_MAX_KERNEL + 1];
-    unsigned c, x, dy, dx, j;
+    int32_t acc[2u * NET_IMAGE_SIDE];
+    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
+    unsigned c, ci, dy, i, x;
     (void)layer_index;
-    for (j = 0; j < L->k + step - 1u; j++) { /* resolve ring slots once per row */
-        unsigned y = r * step + j;
-        rows[j] = in->bits ? (size_t)y * NET_IMAGE_SIDE : mod_small(y, in->nslots) * in->rstride;
-    }
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
-        for (x = 0; x < ow; x++) {
-            int32_t best = INT32_MIN;
+        const int32_t bias = layer_bias(L, c);
+        for (i = 0; i < step * n; i++)
+            acc[i] = bias;
+        for (ci = 0; ci < L->in_c; ci++) {
+            unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
             for (dy = 0; dy < step; dy++)
-                for (dx = 0; dx < step; dx++) {
-                    int32_t a = conv_at(L, in, c, rows + dy, x * step + dx);
-                    if (a > best)
-                        best = a;
-                }
-            dst[x] = (int8_t)net_requantize(best, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
+                conv_add(acc + dy * n, in, ci, r * step + dy, n, w, k);
         }
+        /* the pool, in place: accumulator x (conv row x / n, column x % n)
+         * joins pooled column t, a slot already read (t <= x) that row 0's
+         * even columns start and the others raise */
+        for (x = 0; x < step * n; x++) {
+            const unsigned t = (x < n ? x : x - n) >> L->pool;
+            if ((x < n && !(x & L->pool)) || acc[x] > acc[t])
+                acc[t] = acc[x];
+        }
+        for (x = 0; x < ow; x++)
+            dst[x] = (int8_t)net_requantize(acc[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
         TRACE(layer_index, c, r, dst, ow);
     }
 }
 
-/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL. */
-static void dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_t *logits,
-                  unsigned layer_index)
+/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL.
+ * Weights are unpacked a stretch at a time, in the order they are stored. */
+NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t *out,
+                               int32_t *logits, unsigned layer_index)
 {
     const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
+    const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
     size_t wi = 0, i;
     unsigned c;
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
-        if (in->bits) {
-            for (i = 0; i < n; i++, wi++)
-                if (NET_BIT(in->bits, i))
-                    acc += weight(L, wi);
-        } else {
-            acc += dot(L, in->base, wi, n);
-            wi += n;
+        for (i = 0; i < n; i++, wi++) {
+            int8_t w;
+            unpack_weights(L, wi, &w, 1);
+            acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
         }
+        acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
-            logits[c] = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), -NET_LOGIT_MAX,
-                                       NET_LOGIT_MAX);
+            logits[c] = acc;
         else
-            out[c] = (int8_t)net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
-                                            L->relu ? 0 : -128, 127);
+            out[c] = (int8_t)acc;
     }
     if (!logits)
         TRACE(layer_index, 0, 0, out, L->out_c);
@@ -453,7 +481,7 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in,
         return;
     }
     for (r = 0; r < out_h(L); r++) {
-        if (i == 1 && produced) {
+        if (produced) {
             /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
             unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
             while (*produced <= last) {
@@ -487,27 +515,19 @@ net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *a
 
     memset(&input, 0, sizeof input);
     input.bits = bits;
-    /* layer 0: side 0 of the arena; a ring when layer 1 is a conv */
-    prev = whole_view(a, &m->layer[0]);
-    if (m->n_layers == 1) {
-        dense(&m->layer[0], &input, NULL, logits, 0);
-    } else if (streams(m)) {
-        prev.nslots = ring_rows(m);
-        prev.rstride = (size_t)m->layer[0].out_c * out_w(&m->layer[0]);
-        prev.cstride = out_w(&m->layer[0]);
-    } else if (m->layer[0].kind == NET_CONV) {
-        unsigned r;
-        for (r = 0; r < out_h(&m->layer[0]); r++)
-            conv_row(&m->layer[0], &input, &prev, r, 0);
-    } else {
-        dense(&m->layer[0], &input, prev.base, NULL, 0);
-    }
-    for (i = 1; i < m->n_layers; i++) {
-        const bool last = i + 1u == m->n_layers;
+    prev = input;
+    for (i = 0; i < m->n_layers; i++) {
+        /* layer i's output: side i%2 of the arena (layer 0 on side 0) */
         int8_t *base = (i & 1u) ? a + need - store_size(m, i) : a;
         cur = whole_view(base, &m->layer[i]);
-        run_layer(m, i, &prev, &cur, last ? logits : NULL, &input,
-                  (i == 1 && streams(m)) ? &produced : NULL);
+        if (i == 0 && streams(m)) { /* a ring, filled as layer 1 needs rows */
+            cur.nslots = ring_rows(m);
+            cur.rstride = (size_t)m->layer[0].out_c * out_w(&m->layer[0]);
+            cur.cstride = out_w(&m->layer[0]);
+        } else {
+            run_layer(m, i, &prev, &cur, i + 1u == m->n_layers ? logits : NULL, &input,
+                      (i == 1 && streams(m)) ? &produced : NULL);
+        }
         prev = cur;
     }
     net_softmax(logits, res);
@@ -561,14 +581,14 @@ static uint32_t exp_neg_q15(int32_t x)
 void net_softmax(const int32_t logits[NET_CLASSES], net_result *res)
 {
     uint32_t e[NET_CLASSES], sum = 0, total = 0;
-    unsigned i, best = 0, second;
+    unsigned i, best = 0, second = NET_CLASSES; /* the lowest index of each maximum */
     for (i = 1; i < NET_CLASSES; i++)
-        if (logits[i] > logits[best])
+        if (logits[i] > logits[best]) {
+            second = best;
             best = i;
-    second = best == 0 ? 1u : 0u;
-    for (i = 0; i < NET_CLASSES; i++)
-        if (i != best && logits[i] > logits[second])
+        } else if (second == NET_CLASSES || logits[i] > logits[second]) {
             second = i;
+        }
     for (i = 0; i < NET_CLASSES; i++) {
         e[i] = exp_neg_q15(logits[best] - logits[i]);
         sum += e[i];

@@ -253,6 +253,19 @@ static void test_softmax(void **state)
         }
         assert_int_equal(total, NET_CONF_ONE);
     }
+    /* many ties: digit and runner-up are the lowest indices of their maxima */
+    for (int it = 0; it < 5000; it++) {
+        int32_t lg[10];
+        uint16_t conf[10];
+        int d, ru;
+        for (int k = 0; k < 10; k++)
+            lg[k] = (int32_t)(tn_next(&r) % 5u) - 2;
+        net_softmax(lg, &res);
+        netref_softmax(lg, conf, &d, &ru);
+        assert_int_equal(res.digit, d);
+        assert_int_equal(res.runner_up, ru);
+        assert_memory_equal(res.confidence, conf, sizeof conf);
+    }
 }
 
 static void test_errors(void **state)

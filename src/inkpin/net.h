@@ -31,6 +31,16 @@
  *   0..127. Max-pooling is taken on the accumulators before requantizing
  *   (requantize and ReLU are monotone, so it is the same as pooling after).
  *
+ * EVALUATION ORDER
+ *   A conv layer runs one output row (after pooling) at a time, channel by
+ *   channel: each input channel's k*k weights are unpacked once per output
+ *   row, each kernel row is applied to a whole input row three taps at a time
+ *   (on the binary input through an 8-entry table of weight sums per 3-pixel
+ *   window) into the int32 accumulators of the conv rows the pool needs, and
+ *   the pool then takes the maximum in place. Integer
+ *   sums are exact, so the order does not change a bit: every target gives
+ *   the host's results.
+ *
  * CONFIDENCE
  *   Integer softmax of the logits: exp(-x) = 2^(-x*log2(e)) from a 17-entry
  *   Q16 table of 2^(-i/16) with linear interpolation. confidence[i] is in
@@ -54,7 +64,7 @@
  *   little-endian bytes), so the blob must outlive the model.
  *
  * CONFIG MACROS (all optional: no build needs a -D)
- *   NET_ROM, NET_RD_W, NET_RD_I32, NET_RD_U16, NET_RD_U8: where compiled-in tensors live
+ *   NET_ROM, NET_RD_I32, NET_RD_U16, NET_RD_U8: where compiled-in tensors live
  *                and how the engine reads them. Program memory on AVR is
  *                chosen automatically (__AVR__); there the blob loader is
  *                left out, as with NET_NO_BLOB.
