@@ -130,7 +130,7 @@ if [ -n "$data" ]; then
         mcu_host_ref "$src" "$work/samples-cm" "$work/host-cm" &&
         "$work/host-cm/host_ref" >"$work/host-cm.txt" && have_samples_cm=1
     mcu_samples "$src" "$data" "$work/samples-avr" "$MCU_DIGITS_AVR" "$MCU_STROKES_AVR" >/dev/null &&
-        mcu_host_ref "$src" "$work/samples-avr" "$work/host-avr" &&
+        mcu_host_ref "$src" "$work/samples-avr" "$work/host-avr" -DMCU_NO_VERDICT &&
         "$work/host-avr/host_ref" >"$work/host-avr.txt" && have_samples_avr=1
 else
     echo "mcu-report: no data root (MNIST + unipen): sizes only" >&2

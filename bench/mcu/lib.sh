@@ -4,7 +4,8 @@
 #   mcu_data_root SRC            -> prints the data root or returns 1
 #   mcu_samples SRC DATA OUT N_DIGITS N_STROKES
 #                                -> OUT/mcu_samples.[ch], OUT/strokes.ndjson (77 if no data)
-#   mcu_host_ref SRC SAMPLES OUT -> OUT/host_ref (same core sources, host compiler)
+#   mcu_host_ref SRC SAMPLES OUT [CFLAG...] -> OUT/host_ref (same core sources, host
+#                                   compiler; e.g. -DMCU_NO_VERDICT to match the AVR bench)
 #   mcu_results FILE             -> the result part (before " | ") of R and S lines
 #   mcu_compare EXPECTED ACTUAL NAME -> 0 if every result line of ACTUAL equals
 #                                   the host's line for the same sample
@@ -53,13 +54,15 @@ mcu_samples() {
 
 mcu_host_ref() {
     local src=$1 samples=$2 out=$3
+    shift 3
     mkdir -p "$out"
     # shellcheck disable=SC2046
-    $(mcu_host_cc) -std=c99 -pedantic -Wall -Wextra -Wconversion \
+    $(mcu_host_cc) -std=c99 -pedantic -Wall -Wextra -Wconversion "$@" \
         -I"$(mcu_model_dir "$src")" -I"$src/src" \
         -I"$src/bench/mcu" -I"$src/bench/mcu/host" -I"$samples" \
         "$src/bench/mcu/mcu_bench.c" "$src/bench/mcu/host/host_main.c" "$samples/mcu_samples.c" \
-        "$src/src/ink.c" "$src/src/net.c" "$(mcu_model_dir "$src")"/default_model.c \
+        "$src/src/ink.c" "$src/src/net.c" "$src/src/verdict.c" "$src/src/util.c" \
+        "$(mcu_model_dir "$src")"/default_model.c \
         -o "$out/host_ref"
 }
 

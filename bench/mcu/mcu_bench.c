@@ -10,6 +10,9 @@
 #include "inkpin/ink.h"
 #include "inkpin/net.h"
 #include "mcu_port.h"
+#if !defined(MCU_NO_VERDICT)
+#include "inkpin/verdict.h"
+#endif
 #include "mcu_samples.h"
 
 /* MCU_NO_NET: a build for a target the model does not fit (ink only). */
@@ -24,6 +27,9 @@ static uint8_t arena[ARENA_BYTES];
 static ink_buffer ink;
 static uint8_t image[NET_IMAGE_BYTES];
 static net_result result;
+#if !defined(MCU_NO_VERDICT)
+static ink_shape shape; /* the shape check of the strokes being classified */
+#endif
 
 typedef struct {
     uint32_t n, correct, err, min, max, sum_hi, sum_lo, stack_max;
@@ -209,6 +215,19 @@ static void put_outcome(net_err e, unsigned label, tally *t)
         t->correct++;
 }
 
+/* What the device would do with this drawing (inkpin/verdict.h, the one
+ * owner of the rule): " verdict K" with K a verdict_kind. Left out where the
+ * port defines MCU_NO_VERDICT (the ATmega328P: its 2 KB hold the bench but
+ * not the shape as well; examples/SerialDigits checks the verdict there). */
+static void put_verdict(void)
+{
+#if !defined(MCU_NO_VERDICT)
+    verdict v;
+    mcu_puts_lit(MCU_LIT(" verdict "));
+    put_u32((uint32_t)verdict_decide(&result, &shape, NET_REJECT_CONF, &v));
+#endif
+}
+
 static void classify_digit(const net_model *m, unsigned k)
 {
     uint32_t counts, stack;
@@ -260,7 +279,11 @@ static ink_err render(uint32_t *counts, uint32_t *stack)
     ink_err e;
     mcu_stack_paint();
     mcu_measure_begin();
+#if !defined(MCU_NO_VERDICT)
+    e = ink_render_shape(&ink, image, &shape); /* the device path: image + shape check */
+#else
     e = ink_render(&ink, image);
+#endif
     *counts = mcu_measure_end();
     *stack = mcu_stack_used(mark);
     return e;
@@ -285,6 +308,8 @@ static void classify_strokes(const net_model *m, unsigned k)
         net_err e = run_net(m, &net_counts, &net_stack);
         put_outcome(e, label, &t_ink);
         tally_add(&t_ink, net_counts, net_stack);
+        if (e == NET_OK)
+            put_verdict();
     }
     mcu_puts_lit(MCU_LIT(" |"));
     put_measures(MCU_LIT("ink"), ink_counts);
