@@ -428,20 +428,32 @@ static int32_t path_length_x8(const ink_buffer *ink)
     return total;
 }
 
-/* round(num / den) for den > 0. */
+/* round(num / den), halves away from zero, for den > 0 (C99 division
+ * truncates toward zero, so one division serves both signs). */
 static int32_t div_round(int32_t num, int32_t den)
 {
-    return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
+    int32_t half = den / 2;
+    return (num >= 0 ? num + half : num - half) / den;
 }
 
-/* rs->before held the earlier strokes' image (a PIN digit in lock mode):
- * wiped through a volatile pointer before render returns. */
-static ink_err wipe_before(raster *rs, ink_err rc)
+/* Draws the ink twice: centred by its box to find the centre of mass, then
+ * moved by whole pixels so that the centre of mass is at (14,14) (Q4 offsets
+ * move by multiples of 16, so the pattern is the same and the centre of mass
+ * moves by exactly the shift); drawn again rather than moving the bitmap, so
+ * nothing a custom style clipped in pass 1 is lost, and one code path. */
+static ink_err draw_centred(const ink_buffer *ink, raster *rs)
 {
-    volatile uint8_t *p = rs->before;
-    for (size_t i = 0; i < sizeof rs->before; i++)
-        p[i] = 0;
-    return rc;
+    draw_all(ink, rs);
+    if (rs->count == 0)
+        return INK_NO_DIGIT;
+    int32_t shift_row = div_round(14 * rs->count - rs->sum_row, rs->count);
+    int32_t shift_col = div_round(14 * rs->count - rs->sum_col, rs->count);
+    if (shift_row == 0 && shift_col == 0)
+        return INK_OK;
+    rs->off_row_q4 += shift_row * Q;
+    rs->off_col_q4 += shift_col * Q;
+    draw_all(ink, rs);
+    return INK_OK;
 }
 
 /* ink_render_style, and the shape check's measurements into *shape (valid
@@ -485,22 +497,13 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
     rs.shape = shape;
     rs.step = style->box_q4 / INK_TURN_STEPS;
 
-    /* Pass 1: box centred, to find the centre of mass. */
-    draw_all(ink, &rs);
-    if (rs.count == 0)
-        return wipe_before(&rs, INK_NO_DIGIT);
-    /* Pass 2: the same ink moved by whole pixels (Q4 offsets move by
-     * multiples of 16, so the pattern is the same and the centre of mass
-     * moves by exactly the shift); drawn again rather than moving the bitmap,
-     * so nothing a custom style clipped in pass 1 is lost, and one code path. */
-    int32_t shift_row = div_round(14 * rs.count - rs.sum_row, rs.count);
-    int32_t shift_col = div_round(14 * rs.count - rs.sum_col, rs.count);
-    if (shift_row == 0 && shift_col == 0)
-        return wipe_before(&rs, INK_OK);
-    rs.off_row_q4 += shift_row * Q;
-    rs.off_col_q4 += shift_col * Q;
-    draw_all(ink, &rs);
-    return wipe_before(&rs, INK_OK);
+    ink_err rc = draw_centred(ink, &rs);
+    /* rs.before held the earlier strokes' image (a PIN digit in lock mode):
+     * wiped through a volatile pointer so the stores are not optimized away. */
+    volatile uint8_t *before = rs.before;
+    for (size_t i = 0; i < sizeof rs.before; i++)
+        before[i] = 0;
+    return rc;
 }
 
 ink_err ink_render_style(const ink_buffer *ink, const ink_style *style,
