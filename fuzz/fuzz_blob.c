@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "inkpin/net.h"
+#include "inkpin/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t crc;
         for (int i = 0; i < 4; i++)
             blob[8 + i] = (uint8_t)(n >> (8 * i));
-        crc = net_crc32(blob, n - 4);
+        crc = util_crc32(0, blob, n - 4);
         for (int i = 0; i < 4; i++)
             blob[n - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inkpin/net.h"
+#include "inkpin/util.h"
 
 /* Model tensors are read only through these, so they can live in program
  * memory (see NET_ROM in net.h). Blob models use the LE readers instead. */
@@ -46,20 +47,14 @@
 /* ---- little-endian readers ------------------------------------------------ */
 
 #ifndef NET_NO_BLOB
-static uint32_t rd_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd_u16(const uint8_t *p)
-{
-    return (uint16_t)((unsigned)p[0] | (unsigned)p[1] << 8);
-}
+/* The blob's bytes are read through util.h's little-endian readers. */
+#define rd_u32 util_get_le32
+#define rd_u16 util_get_le16
 
 /* Two's complement reinterpretation without implementation-defined casts. */
 static int32_t rd_i32(const uint8_t *p)
 {
-    uint32_t v = rd_u32(p);
+    uint32_t v = util_get_le32(p);
     if (v & 0x80000000u)
         return -(int32_t)(~v) - 1;
     return (int32_t)v;
@@ -169,7 +164,7 @@ static net_err check_channels(const net_layer *L)
         int32_t b = layer_bias(L, c);
         if (NET_RD_U8(&L->shift[c]) > NET_MAX_SHIFT || layer_mult(L, c) < 0 || b > NET_BIAS_MAX ||
             b < -NET_BIAS_MAX)
-            return NET_E_MODEL;
+            return NET_ERR_MODEL;
     }
     return NET_OK;
 }
@@ -191,22 +186,22 @@ static net_err check_layer(const net_layer *L, unsigned c, unsigned h, unsigned 
     if (L->in_c != c || L->in_h != h || L->in_w != w || L->out_c == 0 ||
         (L->wbits != 8 && L->wbits != 4) ||
         L->relu > 1 || L->pool > 1)
-        return NET_E_MODEL;
+        return NET_ERR_MODEL;
     if (L->kind == NET_CONV) {
         if (last || L->k == 0 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || out_h(L) == 0 || out_w(L) == 0)
-            return NET_E_MODEL;
+            return NET_ERR_MODEL;
     } else if (L->kind == NET_DENSE) {
         if (L->pool || L->k != 0)
-            return NET_E_MODEL;
+            return NET_ERR_MODEL;
     } else {
-        return NET_E_MODEL;
+        return NET_ERR_MODEL;
     }
     if (last && (L->out_c != NET_CLASSES || L->relu))
-        return NET_E_MODEL;
+        return NET_ERR_MODEL;
     if (fan_in(L) > (unsigned long)NET_FAN_IN_MAX)
-        return NET_E_MODEL;
+        return NET_ERR_MODEL;
     if (!has_tensors(L))
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     return check_channels(L);
 }
 
@@ -214,9 +209,9 @@ net_err net_check(const net_model *m)
 {
     unsigned i, c = 1, h = NET_IMAGE_SIDE, w = NET_IMAGE_SIDE;
     if (!m || !m->layer)
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     if (m->n_layers == 0 || m->n_layers > NET_MAX_LAYERS)
-        return NET_E_MODEL;
+        return NET_ERR_MODEL;
     for (i = 0; i < m->n_layers; i++) {
         const net_layer *L = &m->layer[i];
         net_err e = check_layer(L, c, h, w, i + 1u == m->n_layers);
@@ -503,15 +498,15 @@ net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *a
     unsigned i, produced = 0;
     net_err e;
     if (!m || !bits || !res)
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     e = net_check(m);
     if (e != NET_OK)
         return e;
     need = arena_need(m);
     if (need > 0 && !arena)
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     if (arena_size < need)
-        return NET_E_ARENA;
+        return NET_ERR_ARENA;
 
     memset(&input, 0, sizeof input);
     input.bits = bits;
@@ -548,7 +543,7 @@ net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS
 {
     uint8_t bits[NET_IMAGE_BYTES];
     if (!pixels)
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     net_pack(bits, pixels);
     return net_run(m, bits, arena, arena_size, res);
 }
@@ -607,32 +602,19 @@ const char *net_strerror(net_err e)
 {
     switch (e) {
     case NET_OK: return "ok";
-    case NET_E_NULL: return "null pointer";
-    case NET_E_MODEL: return "invalid model";
-    case NET_E_ARENA: return "arena too small";
-    case NET_E_BLOB_SHORT: return "blob truncated";
-    case NET_E_BLOB_MAGIC: return "not an .inkm blob (bad magic)";
-    case NET_E_BLOB_VERSION: return "unsupported .inkm version";
-    case NET_E_BLOB_CRC: return "blob CRC32 mismatch";
-    case NET_E_BLOB_FORMAT: return "inconsistent blob fields";
+    case NET_ERR_ARG: return "null pointer";
+    case NET_ERR_MODEL: return "invalid model";
+    case NET_ERR_ARENA: return "arena too small";
+    case NET_ERR_BLOB_SHORT: return "blob truncated";
+    case NET_ERR_BLOB_MAGIC: return "not an .inkm blob (bad magic)";
+    case NET_ERR_BLOB_VERSION: return "unsupported .inkm version";
+    case NET_ERR_BLOB_CRC: return "blob CRC32 mismatch";
+    case NET_ERR_BLOB_FORMAT: return "inconsistent blob fields";
     }
     return "unknown error";
 }
 
-/* ---- CRC32 and the blob loader -------------------------------------------- */
-
-uint32_t net_crc32(const uint8_t *data, size_t n)
-{
-    uint32_t crc = 0xFFFFFFFFu;
-    size_t i;
-    unsigned b;
-    for (i = 0; i < n; i++) {
-        crc ^= data[i];
-        for (b = 0; b < 8; b++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
+/* ---- the blob loader (CRC-32 from util.h) ----------------------------------- */
 
 #ifndef NET_NO_BLOB
 
@@ -680,7 +662,7 @@ static net_err parse_descriptor(net_layer *L, const uint8_t *d, uint32_t *wbytes
     *wbytes = rd_u32(d + 12);
     if ((flags & ~3u) || (L->kind != NET_CONV && L->kind != NET_DENSE) ||
         (L->wbits != 8 && L->wbits != 4))
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     return NET_OK;
 }
 
@@ -702,17 +684,17 @@ static net_err take_tensors(net_layer *L, uint32_t wbytes, const uint8_t *blob, 
 {
     const uint8_t *w, *b, *mu, *s;
     if ((uint64_t)wbytes != weight_bytes_needed(L))
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     w = take(blob, end, off, wbytes);
     if (!w || !take_pad(blob, end, off))
-        return NET_E_BLOB_SHORT;
+        return NET_ERR_BLOB_SHORT;
     if (L->wbits == 4 && (weight_elems(L) & 1u) && (w[wbytes - 1u] & 0xF0u))
-        return NET_E_BLOB_FORMAT; /* the unused last nibble must be 0 */
+        return NET_ERR_BLOB_FORMAT; /* the unused last nibble must be 0 */
     b = take(blob, end, off, 4u * (uint64_t)L->out_c);
     mu = take(blob, end, off, 2u * (uint64_t)L->out_c);
     s = take(blob, end, off, L->out_c);
     if (!b || !mu || !s || !take_pad(blob, end, off))
-        return NET_E_BLOB_SHORT;
+        return NET_ERR_BLOB_SHORT;
     L->w = (const int8_t *)(const void *)w;
     L->bias_le = b;
     L->mult_le = mu;
@@ -727,26 +709,26 @@ net_err net_model_from_blob(net_blob_model *out, const uint8_t *blob, size_t n)
     unsigned i, n_layers;
     net_err e;
     if (!out || !blob)
-        return NET_E_NULL;
+        return NET_ERR_ARG;
     if (n < BLOB_HEADER + BLOB_CRC)
-        return NET_E_BLOB_SHORT;
+        return NET_ERR_BLOB_SHORT;
     if (memcmp(blob, "INKM", 4) != 0)
-        return NET_E_BLOB_MAGIC;
+        return NET_ERR_BLOB_MAGIC;
     if (rd_u16(blob + 4) != BLOB_VERSION)
-        return NET_E_BLOB_VERSION;
+        return NET_ERR_BLOB_VERSION;
     total = rd_u32(blob + 8);
     if (total > n)
-        return NET_E_BLOB_SHORT;
+        return NET_ERR_BLOB_SHORT;
     if (total != n)
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     end = n - BLOB_CRC;
-    if (net_crc32(blob, end) != rd_u32(blob + end))
-        return NET_E_BLOB_CRC;
+    if (util_crc32(0, blob, end) != rd_u32(blob + end))
+        return NET_ERR_BLOB_CRC;
     n_layers = blob[6];
     if (n_layers == 0 || n_layers > NET_MAX_LAYERS || blob[7] != NET_LOGIT_FRAC_BITS)
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     if ((size_t)n_layers * BLOB_DESC > end - BLOB_HEADER)
-        return NET_E_BLOB_SHORT;
+        return NET_ERR_BLOB_SHORT;
     memset(out, 0, sizeof *out);
     off = BLOB_HEADER + (size_t)n_layers * BLOB_DESC;
     for (i = 0; i < n_layers; i++) {
@@ -758,13 +740,13 @@ net_err net_model_from_blob(net_blob_model *out, const uint8_t *blob, size_t n)
             return e;
     }
     if (off != end)
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     out->model.layer = out->layer;
     out->model.n_layers = (uint8_t)n_layers;
     out->version = BLOB_VERSION;
     out->arena_bytes = rd_u32(blob + 12);
     if (net_check(&out->model) != NET_OK || out->arena_bytes < arena_need(&out->model))
-        return NET_E_BLOB_FORMAT;
+        return NET_ERR_BLOB_FORMAT;
     return NET_OK;
 }
 

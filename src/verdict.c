@@ -34,7 +34,7 @@ verdict_kind verdict_decide(const net_result *r, const ink_shape *shape, uint32_
         return VERDICT_ERROR;
     }
     if (r == NULL) {
-        return refuse(out, VERDICT_ERROR, NET_E_NULL);
+        return refuse(out, VERDICT_ERROR, NET_ERR_ARG);
     }
     out->digit = r->digit;
     out->runner_up = r->runner_up;
@@ -60,7 +60,7 @@ verdict_kind verdict_from_image(const net_model *m, const uint8_t image[NET_IMAG
         memset(&out->shape, 0, sizeof out->shape);
     }
     if (m == NULL) {
-        return refuse(out, VERDICT_ERROR, NET_E_NULL);
+        return refuse(out, VERDICT_ERROR, NET_ERR_ARG);
     }
     e = net_run(m, image, arena, arena_size, &r);
     if (e != NET_OK) {

@@ -16,6 +16,7 @@
 
 #include "model/export.h"
 #include "inkpin/net.h"
+#include "inkpin/util.h"
 #include "model/netref.h"
 #include "model/quant.h"
 #include "util/net_models.h"
@@ -59,7 +60,7 @@ static void put32(uint8_t *p, uint32_t v)
 static void reseal(uint8_t *b, size_t n)
 {
     put32(b + 8, (uint32_t)n);
-    put32(b + n - 4, net_crc32(b, n - 4));
+    put32(b + n - 4, util_crc32(0, b, n - 4));
 }
 
 static net_err load_copy(const uint8_t *b, size_t n)
@@ -131,31 +132,31 @@ static void test_header_errors(void **state)
 #define RESET() memcpy(b, f.blob, f.n)
     RESET();
     b[0] = 'X';
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_MAGIC);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_MAGIC);
     RESET();
     b[4] = 2;
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_VERSION);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_VERSION);
     RESET();
     b[f.n - 1] ^= 1;
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_CRC);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_CRC);
     RESET();
     b[70] ^= 0x10; /* a weight */
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_CRC);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_CRC);
     RESET();
     put32(b + 8, (uint32_t)f.n + 4); /* claims more than there is */
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_SHORT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_SHORT);
     RESET();
     put32(b + 8, (uint32_t)f.n - 4);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
     b[6] = 0; /* no layers */
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
     b[6] = NET_MAX_LAYERS + 1;
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
     b[6] = 200; /* more descriptors than the blob holds */
     reseal(b, f.n);
@@ -163,19 +164,19 @@ static void test_header_errors(void **state)
     RESET();
     b[7] = 9; /* logit fraction bits */
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
     put32(b + 12, 1); /* arena smaller than the model needs */
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     /* trailing bytes after the tensors */
     RESET();
     memmove(b + f.n, b + f.n - 4, 4);
     memset(b + f.n - 4, 0, 4);
     reseal(b, f.n + 4);
-    assert_int_equal(load_copy(b, f.n + 4), NET_E_BLOB_FORMAT);
-    assert_int_equal(net_model_from_blob(NULL, f.blob, f.n), NET_E_NULL);
-    assert_int_equal(net_model_from_blob(&bm, NULL, f.n), NET_E_NULL);
+    assert_int_equal(load_copy(b, f.n + 4), NET_ERR_BLOB_FORMAT);
+    assert_int_equal(net_model_from_blob(NULL, f.blob, f.n), NET_ERR_ARG);
+    assert_int_equal(net_model_from_blob(&bm, NULL, f.n), NET_ERR_ARG);
 #undef RESET
     free(b);
     unmake(&f);
@@ -225,7 +226,7 @@ static void test_descriptor_errors(void **state)
         net_err e = load_copy(b, f.n);
         if (e == NET_OK)
             fail_msg("case '%s' loaded", cases[i].what);
-        assert_true(e == NET_E_BLOB_FORMAT || e == NET_E_BLOB_SHORT);
+        assert_true(e == NET_ERR_BLOB_FORMAT || e == NET_ERR_BLOB_SHORT);
     }
     /* a shift above 62 in the tensors, and non-zero padding */
     memcpy(b, f.blob, f.n);
@@ -233,7 +234,7 @@ static void test_descriptor_errors(void **state)
     assert_int_equal(b[shift0] <= 62, 1);
     b[shift0] = 63;
     reseal(b, f.n);
-    assert_int_equal(load_copy(b, f.n), NET_E_BLOB_FORMAT);
+    assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     memcpy(b, f.blob, f.n);
     b[f.n - 6] = 1; /* the 2 padding bytes after the 10 logit shifts */
     reseal(b, f.n);

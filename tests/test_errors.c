@@ -44,7 +44,7 @@ static void test_strerror_names_every_code(void **state)
 {
     (void)state;
     check_names(ink_name, INK_ERR_ARG);
-    check_names(net_name, NET_E_BLOB_FORMAT);
+    check_names(net_name, NET_ERR_BLOB_FORMAT);
     check_names(lock_name, LOCK_ERR_STORAGE);
     check_names(store_name, STORE_ERR_ARG);
     check_names(app_name, APP_ERR_MODEL);
@@ -69,12 +69,12 @@ static void test_verdict_null(void **state)
     assert_int_equal(v.error, INK_ERR_ARG);
     assert_int_equal(verdict_from_ink(NULL, &ink, NET_REJECT_CONF, image, arena, sizeof arena, &v),
                      VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_NULL);
+    assert_int_equal(v.error, NET_ERR_ARG);
     assert_int_equal(verdict_from_image(m, NULL, NULL, NET_REJECT_CONF, arena, sizeof arena, &v),
                      VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_NULL);
+    assert_int_equal(v.error, NET_ERR_ARG);
     assert_int_equal(verdict_decide(NULL, NULL, NET_REJECT_CONF, &v), VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_NULL);
+    assert_int_equal(v.error, NET_ERR_ARG);
     /* the same ink with every pointer given is a verdict, not an error */
     assert_int_not_equal(verdict_from_ink(m, &ink, NET_REJECT_CONF, image, arena, sizeof arena, &v),
                          VERDICT_ERROR);

@@ -167,7 +167,7 @@ static void test_arena_too_small_and_exact(void **state)
     assert_true(need < 4 * 13 * 13 + 8 * 5 * 5);
     uint8_t *big = malloc(need + 64);
     memset(big, 0xA5, need + 64);
-    assert_int_equal(net_run(&b.m, bits, big + 32, need - 1, &res), NET_E_ARENA);
+    assert_int_equal(net_run(&b.m, bits, big + 32, need - 1, &res), NET_ERR_ARENA);
     assert_int_equal(net_run(&b.m, bits, big + 32, need, &res), NET_OK);
     for (int i = 0; i < 32; i++) {
         assert_int_equal(big[i], 0xA5);
@@ -275,40 +275,40 @@ static void test_errors(void **state)
     uint8_t bits[98] = {0}, arena[4096];
     net_result res;
     build(&b, &TN_ARCHS[0], 13);
-    assert_int_equal(net_run(NULL, bits, arena, sizeof arena, &res), NET_E_NULL);
-    assert_int_equal(net_run(&b.m, NULL, arena, sizeof arena, &res), NET_E_NULL);
-    assert_int_equal(net_run(&b.m, bits, arena, sizeof arena, NULL), NET_E_NULL);
-    assert_int_equal(net_run(&b.m, bits, NULL, 0, &res), NET_E_NULL);
+    assert_int_equal(net_run(NULL, bits, arena, sizeof arena, &res), NET_ERR_ARG);
+    assert_int_equal(net_run(&b.m, NULL, arena, sizeof arena, &res), NET_ERR_ARG);
+    assert_int_equal(net_run(&b.m, bits, arena, sizeof arena, NULL), NET_ERR_ARG);
+    assert_int_equal(net_run(&b.m, bits, NULL, 0, &res), NET_ERR_ARG);
     net_layer L[NET_MAX_LAYERS];
     net_model bad = {L, b.m.n_layers};
     memcpy(L, b.layers, sizeof L);
     L[1].in_c = 5; /* does not chain */
-    assert_int_equal(net_run(&bad, bits, arena, sizeof arena, &res), NET_E_MODEL);
+    assert_int_equal(net_run(&bad, bits, arena, sizeof arena, &res), NET_ERR_MODEL);
     assert_int_equal(net_arena_bytes(&bad), 0);
     memcpy(L, b.layers, sizeof L);
     L[2].out_c = 9; /* 9 logits */
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
     memcpy(L, b.layers, sizeof L);
     L[0].w = NULL;
-    assert_int_equal(net_check(&bad), NET_E_NULL);
+    assert_int_equal(net_check(&bad), NET_ERR_ARG);
     memcpy(L, b.layers, sizeof L);
     L[0].wbits = 5;
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
     memcpy(L, b.layers, sizeof L);
     L[1].k = 20; /* larger than its 13x13 input */
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
     memcpy(L, b.layers, sizeof L);
     uint8_t shifts[8];
     memcpy(shifts, L[1].shift, 8);
     shifts[3] = 63;
     L[1].shift = shifts;
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
     bad.layer = b.layers;
     bad.n_layers = 0;
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
     bad.n_layers = NET_MAX_LAYERS + 1;
-    assert_int_equal(net_check(&bad), NET_E_MODEL);
-    assert_string_equal(net_strerror(NET_E_ARENA), "arena too small");
+    assert_int_equal(net_check(&bad), NET_ERR_MODEL);
+    assert_string_equal(net_strerror(NET_ERR_ARENA), "arena too small");
     unbuild(&b);
 }
 

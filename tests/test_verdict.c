@@ -115,7 +115,7 @@ static void test_bad_arguments(void **state)
     verdict v;
     assert_int_equal(verdict_decide(&r, &ORDINARY, 0, NULL), VERDICT_ERROR);
     assert_int_equal(verdict_decide(NULL, &ORDINARY, 0, &v), VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_NULL);
+    assert_int_equal(v.error, NET_ERR_ARG);
     assert_int_equal(v.confidence, 0);
     uint8_t image[NET_IMAGE_BYTES] = {0};
     ink_buffer ink;
@@ -158,7 +158,7 @@ static void test_from_ink_order_of_causes(void **state)
     /* a digit-like drawing without a model: rendered (the app previews it), then "no model" */
     draw_bar(&ink);
     assert_int_equal(verdict_from_ink(NULL, &ink, 0, image, arena, sizeof arena, &v), VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_NULL);
+    assert_int_equal(v.error, NET_ERR_ARG);
     assert_true(memcmp(image, zero, sizeof image) != 0);
     assert_int_equal(v.shape.strokes, 1);
 #if NET_DEFAULT_MODEL_PRESENT
@@ -166,7 +166,7 @@ static void test_from_ink_order_of_causes(void **state)
     /* an arena one byte short is the engine's error, passed on */
     assert_int_equal(verdict_from_ink(m, &ink, 0, image, arena, NET_ARENA_BYTES - 1, &v),
                      VERDICT_ERROR);
-    assert_int_equal(v.error, NET_E_ARENA);
+    assert_int_equal(v.error, NET_ERR_ARENA);
     /* the image path gives the same answer as the ink path for the same image */
     verdict from_image;
     ink_shape shape;

@@ -134,14 +134,14 @@ extern "C" {
 
 typedef enum {
     NET_OK = 0,
-    NET_E_NULL = -1,         /* a required pointer is NULL */
-    NET_E_MODEL = -2,        /* model invalid: shapes do not chain, bad kind, ... */
-    NET_E_ARENA = -3,        /* arena smaller than net_arena_bytes(model) */
-    NET_E_BLOB_SHORT = -4,   /* blob truncated (shorter than its fields say) */
-    NET_E_BLOB_MAGIC = -5,   /* not an .inkm blob */
-    NET_E_BLOB_VERSION = -6, /* format version not supported */
-    NET_E_BLOB_CRC = -7,     /* CRC32 mismatch */
-    NET_E_BLOB_FORMAT = -8   /* inconsistent fields: dims, sizes, counts, length */
+    NET_ERR_ARG = -1,         /* a required pointer is NULL */
+    NET_ERR_MODEL = -2,        /* model invalid: shapes do not chain, bad kind, ... */
+    NET_ERR_ARENA = -3,        /* arena smaller than net_arena_bytes(model) */
+    NET_ERR_BLOB_SHORT = -4,   /* blob truncated (shorter than its fields say) */
+    NET_ERR_BLOB_MAGIC = -5,   /* not an .inkm blob */
+    NET_ERR_BLOB_VERSION = -6, /* format version not supported */
+    NET_ERR_BLOB_CRC = -7,     /* CRC32 mismatch */
+    NET_ERR_BLOB_FORMAT = -8   /* inconsistent fields: dims, sizes, counts, length */
 } net_err;
 
 typedef enum { NET_CONV = 1, NET_DENSE = 2 } net_layer_kind;
@@ -200,7 +200,7 @@ void net_pack(uint8_t bits[NET_IMAGE_BYTES], const uint8_t pixels[NET_IMAGE_PIXE
 
 /* Checks a model's structure (kinds, shapes chaining from 1x28x28 to 10
  * logits, non-NULL tensors, shifts <= 62, mult >= 0, |bias| <= 2^30). NET_OK or
- * NET_E_NULL / NET_E_MODEL. */
+ * NET_ERR_ARG / NET_ERR_MODEL. */
 net_err net_check(const net_model *m);
 
 /* Arena bytes net_run needs for this model; 0 if the model is invalid (or
@@ -211,9 +211,6 @@ size_t net_arena_bytes(const net_model *m);
  * CRC32, every descriptor field and that the tensors exactly fill the blob.
  * Never reads outside blob[0..n). */
 net_err net_model_from_blob(net_blob_model *out, const uint8_t *blob, size_t n);
-
-/* CRC-32 (IEEE 802.3, reflected, init and xorout 0xFFFFFFFF) of data[0..n). */
-uint32_t net_crc32(const uint8_t *data, size_t n);
 
 /* saturate(round_half_away_from_zero(acc * mult / 2^shift)) clamped to
  * [lo, hi]. mult >= 0, shift 0..62. The one requantization of the engine. */

@@ -55,7 +55,7 @@
  *   cause in out->error, a net_err or an ink_err (net_strerror,
  *   ink_strerror). A NULL pointer (docs/design.md: one NULL policy for the
  *   library): out NULL returns VERDICT_ERROR without writing; any other NULL
- *   pointer gives VERDICT_ERROR with error NET_E_NULL or INK_ERR_ARG;
+ *   pointer gives VERDICT_ERROR with error NET_ERR_ARG or INK_ERR_ARG;
  *   shape NULL in verdict_accepts/decide/from_image means "no strokes
  *   behind it" (the plain threshold), as above.
  */
