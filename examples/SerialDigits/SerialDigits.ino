@@ -11,8 +11,8 @@
 // Each line gets exactly one answer:
 //     7 0.98706                     the digit and its confidence (0..1)
 //     draw again (unsure: 1 0.41200)  the engine's best guess is not sure
-//                                   enough for this shape (the device rule:
-//                                   confidence >= ink_conf_needed(...))
+//                                   enough for this shape (the device's
+//                                   rule, inkpin/verdict.h)
 //     no digit                      empty, a tap, a dot or scribbled over
 //     error: <why>                  the line is not in the format, or too long
 // The answers are the ones `inkpin classify` gives for the same strokes.
@@ -28,7 +28,6 @@ static union {
 } work;
 static digit_line parser;              // where in the line we are
 static uint8_t image[NET_IMAGE_BYTES]; // what the engine sees, 28x28 bits
-static net_result result;
 
 // Prints q / NET_CONF_ONE with five decimals: one decimal string per q.
 static void printConfidence(uint32_t q)
@@ -43,22 +42,35 @@ static void printConfidence(uint32_t q)
 static void recognize()
 {
     ink_shape shape;
+    verdict v;
+    // Rendered first, so the drawing's RAM is free for the engine's arena
+    // (verdict_from_ink would need both at once).
     if (ink_render_shape(&work.ink, image, &shape) != INK_OK) {
         Serial.println(F("no digit"));
         return;
     }
-    if (net_run(net_default_model(), image, work.arena, sizeof work.arena, &result) != NET_OK) {
-        Serial.println(F("error: the model did not run"));
-        return;
-    }
-    uint32_t confidence = result.confidence[result.digit];
-    bool accepted = confidence >= ink_conf_needed(&shape, NET_REJECT_CONF);
-    if (!accepted)
+    switch (verdict_from_image(net_default_model(), image, &shape, NET_REJECT_CONF, work.arena,
+                               sizeof work.arena, &v)) {
+    case VERDICT_DIGIT:
+        Serial.print(v.digit);
+        Serial.print(' ');
+        printConfidence(v.confidence);
+        Serial.println();
+        break;
+    case VERDICT_DRAW_AGAIN:
         Serial.print(F("draw again (unsure: "));
-    Serial.print(result.digit);
-    Serial.print(' ');
-    printConfidence(confidence);
-    Serial.println(accepted ? F("") : F(")"));
+        Serial.print(v.digit);
+        Serial.print(' ');
+        printConfidence(v.confidence);
+        Serial.println(')');
+        break;
+    case VERDICT_NO_DIGIT:
+        Serial.println(F("no digit"));
+        break;
+    default:
+        Serial.println(F("error: the model did not run"));
+        break;
+    }
 }
 
 static void printError(digit_line_status status)
