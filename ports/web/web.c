@@ -28,7 +28,7 @@
  *            js_kdf_start, which copies them and posts them to the page's
  *            worker. The app shows "checking" and keeps drawing strokes; the
  *            lock takes no event. The page writes the worker's hash to
- *            web_kdf_hash_in() and calls web_kdf_done(1) (or web_kdf_done(0)
+ *            web_kdf_hash_in() and calls web_kdf_done(1, now) (or (0, now)
  *            when the worker failed): app_kdf_done compares in constant time
  *            and finishes the attempt. No answer, a wrong one or an error
  *            never opens the lock.
