@@ -125,8 +125,10 @@ void app_tick(app *a)
         return;
     }
     t = app_now(a);
+    /* While the lock checks a PIN, a digit drawn in lock mode waits for it. */
     if (a->pending && a->cfg.auto_predict_ms != 0 &&
-        (uint32_t)(t - a->pen_up_ms) >= a->cfg.auto_predict_ms) {
+        (uint32_t)(t - a->pen_up_ms) >= a->cfg.auto_predict_ms &&
+        (a->mode == APP_MODE_DEMO || !app_lockui_checking(a))) {
         if (a->mode == APP_MODE_DEMO) {
             app_demo_predict(a);
         } else {

@@ -75,6 +75,7 @@ void app_demo_predict(app *a);
 app_err app_lockui_init(app *a);
 void app_lockui_take_digit(app *a);
 void app_lockui_button(app *a, int id);
+bool app_lockui_checking(const app *a);
 void app_lockui_tick(app *a, uint32_t t);
 void app_lockui_leave(app *a);
 void app_paint_lock_panel(app *a);

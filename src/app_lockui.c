@@ -88,9 +88,37 @@ static bool lockui_cancellable(lock_state s)
     return s == LOCK_VERIFY || s == LOCK_ENROLL || s == LOCK_CONFIRM;
 }
 
+lock_result app_kdf_done(app *a, uint8_t hash[HAL_KDF_HASH_BYTES], int rc)
+{
+    lock_result r;
+    if (a == NULL) {
+        if (hash != NULL) {
+            util_wipe(hash, HAL_KDF_HASH_BYTES);
+        }
+        return LOCK_RESULT_IGNORED;
+    }
+    r = lock_kdf_done(&a->lock, hash, rc);
+    if (r != LOCK_RESULT_IGNORED) {
+        a->message = MSG_NONE;
+        lockui_result(a, r);
+    }
+    return r;
+}
+
+/* An asynchronous KDF is running: the lock takes no event until it answers. */
+bool app_lockui_checking(const app *a)
+{
+    lock_view v;
+    lock_get_view(&a->lock, &v);
+    return v.checking;
+}
+
 void app_lockui_button(app *a, int id)
 {
     lock_view v;
+    if (app_lockui_checking(a)) {
+        return; /* every button waits for the check; the strokes stay */
+    }
     switch (id) {
     case BTN_ENTER:
         if (a->ink.n > 0) {
@@ -147,6 +175,7 @@ static uint32_t lockui_signature(const app *a, const lock_view *v)
     sig = sig * 31u + (uint32_t)(v->preview + 1);
     sig = sig * 31u + a->message;
     sig = sig * 31u + wait_seconds(v);
+    sig = sig * 31u + (v->checking ? 1u : 0u);
     return sig;
 }
 
@@ -157,6 +186,11 @@ void app_lockui_tick(app *a, uint32_t t)
         a->enter_state = ENTER_IDLE;
         a->message = MSG_NONE;
         lockui_result(a, lock_enter(&a->lock));
+    }
+    lock_get_view(&a->lock, &v);
+    if (v.checking) {
+        a->message = MSG_CHECKING; /* until app_kdf_done, however long the KDF takes */
+        a->message_until = t + MESSAGE_MS;
     }
     (void)lock_tick(&a->lock, t);
     if (a->message != MSG_NONE && (int32_t)(t - a->message_until) >= 0) {
@@ -192,6 +226,10 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
     if (v->state == LOCK_RECOVERY) {
         *color = APP_COLOR_BAD;
         return "RECOVERY";
+    }
+    if (v->checking) {
+        *color = APP_COLOR_TEXT;
+        return message_text[MSG_CHECKING];
     }
     if (v->wait_ms > 0) {
         *color = APP_COLOR_WAIT;

@@ -4,7 +4,9 @@
  *   - lk->rec mirrors the newest stored record, except lockout_ms, which counts
  *     down in RAM between checkpoints (the stored value is never smaller).
  *   - An attempt is persisted as a failure (counter + its wait) before the
- *     hash is compared; success rewrites it.
+ *     hash is requested; success rewrites it. With an asynchronous KDF the
+ *     lock waits in `check` for lock_kdf_done; a reboot meanwhile leaves the
+ *     stored failure, and nothing but the done call ends the check.
  *   - Secrets (entry, pending, ASCII PIN, computed hash) are wiped on every
  *     path that leaves them, and only constant strings go to hal->log.
  */
@@ -213,6 +215,12 @@ static void restore_mirror(lock_ctx *lk)
 
 /* ---- entry rules per state ---------------------------------------------- */
 
+/* A KDF started by kdf_start has not answered yet: every event waits. */
+static bool checking(const lock_ctx *lk)
+{
+    return lk->check != LOCK_CHECK_NONE;
+}
+
 static bool takes_digits(lock_state s)
 {
     return s == LOCK_ENROLL || s == LOCK_CONFIRM || s == LOCK_LOCKED || s == LOCK_VERIFY;
@@ -301,7 +309,7 @@ lock_err lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
         lk->cfg = *cfg;
     else
         lock_default_config(&lk->cfg);
-    if (!h || !h->kdf || !h->random || !config_ok(&lk->cfg))
+    if (!h || (!h->kdf && !h->kdf_start) || !h->random || !config_ok(&lk->cfg))
         return LOCK_ERR_ARG;
 
     int rc = store_load(&lk->st, &h->storage, &lk->rec);
@@ -331,6 +339,8 @@ lock_result lock_digit(lock_ctx *lk, int digit)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     if (digit < 0 || digit > 9)
         return finish(lk, LOCK_RESULT_IGNORED); /* in every state, before anything changes */
     if (lk->state == LOCK_NO_PIN)
@@ -354,6 +364,8 @@ lock_result lock_backspace(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -368,6 +380,8 @@ lock_result lock_clear(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -379,30 +393,43 @@ lock_result lock_clear(lock_ctx *lk)
 
 /* ---- Enter -------------------------------------------------------------- */
 
-/* hash = KDF(entry as ASCII digits, salt). Wipes the ASCII copy. */
+/* Hashes the digits with the salt through the HAL. The synchronous kdf
+ * writes the hash now (returns its rc); kdf_start copies the request and
+ * answers later through lock_kdf_done (returns CHECK_STARTED, or its own
+ * negative rc if it could not start). Wipes the ASCII copy. */
+#define CHECK_STARTED 1
+
 static int hash_digits(lock_ctx *lk, uint8_t hash[STORE_HASH_BYTES], const uint8_t *digits,
                        uint8_t n, const uint8_t salt[STORE_SALT_BYTES])
 {
     char pin[LOCK_PIN_MAX];
+    int rc;
     for (uint8_t i = 0; i < n; i++)
         pin[i] = (char)('0' + digits[i]);
-    int rc = lk->hal->kdf(lk->hal->ctx, hash, pin, n, salt);
+    if (lk->hal->kdf) {
+        rc = lk->hal->kdf(lk->hal->ctx, hash, pin, n, salt);
+        if (rc > 0)
+            rc = -1; /* outside the convention: a failure, never "started" */
+    } else {
+        rc = lk->hal->kdf_start(lk->hal->ctx, pin, n, salt);
+        if (rc == 0)
+            rc = CHECK_STARTED;
+        else if (rc > 0)
+            rc = -1;
+    }
     util_wipe(pin, sizeof pin);
     return rc;
 }
 
-/* CONFIRM + Enter with a matching entry: store the new PIN. */
-static lock_result set_pin(lock_ctx *lk)
+/* The new PIN's hash arrived (rc 0) or the KDF failed: store it, or start over. */
+static lock_result new_pin_hashed(lock_ctx *lk, uint8_t hash[STORE_HASH_BYTES], int rc)
 {
     store_record r = lk->rec;
     lock_result res = LOCK_RESULT_ERROR;
-    if (!ensure_provisioned(lk))
+    if (rc != 0)
         goto done;
-    r = lk->rec; /* provisioning may have changed it */
-    if (lk->hal->random(lk->hal->ctx, r.salt, sizeof r.salt) != 0)
-        goto done;
-    if (hash_digits(lk, r.hash, lk->pending, lk->pending_len, r.salt) != 0)
-        goto done;
+    memcpy(r.salt, lk->new_salt, sizeof r.salt);
+    memcpy(r.hash, hash, sizeof r.hash);
     /* From here the hash is what the flash holds, readable by whoever reads the
      * flash (docs/security.md): no longer a timing secret. */
     LOCK_DECLASSIFY(r.hash, sizeof r.hash);
@@ -419,6 +446,7 @@ static lock_result set_pin(lock_ctx *lk)
     res = LOCK_RESULT_PIN_SET;
 done:
     util_wipe(&r, sizeof r);
+    util_wipe(lk->new_salt, sizeof lk->new_salt);
     if (res == LOCK_RESULT_PIN_SET) {
         go(lk, LOCK_UNLOCKED, LOCK_PURPOSE_NONE);
         lk->open_ms = 0;
@@ -427,6 +455,24 @@ done:
     } else {
         start_enroll(lk, lk->purpose, lk->origin); /* start over; nothing changed */
     }
+    return res;
+}
+
+/* CONFIRM + Enter with a matching entry: hash the new PIN with a fresh salt. */
+static lock_result set_pin(lock_ctx *lk)
+{
+    uint8_t hash[STORE_HASH_BYTES] = {0};
+    int rc = -1;
+    if (ensure_provisioned(lk) &&
+        lk->hal->random(lk->hal->ctx, lk->new_salt, sizeof lk->new_salt) == 0)
+        rc = hash_digits(lk, hash, lk->pending, lk->pending_len, lk->new_salt);
+    util_wipe(lk->pending, sizeof lk->pending); /* pending_len stays: the new PIN's length */
+    if (rc == CHECK_STARTED) {
+        lk->check = LOCK_CHECK_NEW_PIN;
+        return LOCK_RESULT_CHECKING;
+    }
+    lock_result res = new_pin_hashed(lk, hash, rc);
+    util_wipe(hash, sizeof hash);
     return res;
 }
 
@@ -466,15 +512,11 @@ static bool persist_attempt(lock_ctx *lk)
     return true;
 }
 
-/* Hashes the entry with the stored salt and compares in constant time.
- * Returns 1 (match), 0 (no match) or -1 (KDF failed). Wipes the entry. */
-static int check_entry(lock_ctx *lk)
+/* Compares a computed hash with the stored one in constant time. Returns 1
+ * (match), 0 (no match) or -1 (the KDF failed: rc != 0). */
+static int compare_hash(const lock_ctx *lk, const uint8_t hash[STORE_HASH_BYTES], int rc)
 {
-    uint8_t hash[STORE_HASH_BYTES];
-    int rc = hash_digits(lk, hash, lk->entry, lk->entry_len, lk->rec.salt);
-    wipe_entry(lk);
-    int same = util_ct_equal(hash, lk->rec.hash, sizeof hash);
-    util_wipe(hash, sizeof hash);
+    int same = util_ct_equal(hash, lk->rec.hash, STORE_HASH_BYTES);
     LOCK_DECLASSIFY(&same, sizeof same);
     if (rc != 0)
         return -1;
@@ -501,6 +543,22 @@ static lock_result after_success(lock_ctx *lk)
     return LOCK_RESULT_VERIFIED;
 }
 
+/* The attempt's hash arrived (rc 0) or the KDF failed; the failure is
+ * already stored, so only a match changes the record. */
+static lock_result attempt_hashed(lock_ctx *lk, const uint8_t hash[STORE_HASH_BYTES], int rc)
+{
+    int same = compare_hash(lk, hash, rc);
+    if (same < 0)
+        return LOCK_RESULT_ERROR;
+    if (same)
+        return after_success(lk);
+    if (wipe_enabled(lk) && lk->rec.failed_attempts >= lk->cfg.schedule.wipe_after) {
+        log_line(lk, "lock: attempt limit reached, PIN wiped");
+        return wipe_pin(lk, LOCK_RESULT_WIPED);
+    }
+    return LOCK_RESULT_WRONG;
+}
+
 static lock_result enter_attempt(lock_ctx *lk)
 {
     if (waiting(lk))
@@ -513,22 +571,24 @@ static lock_result enter_attempt(lock_ctx *lk)
     }
     if (!persist_attempt(lk))
         return storage_failed(lk);
-    int same = check_entry(lk);
-    if (same < 0)
-        return LOCK_RESULT_ERROR;
-    if (same)
-        return after_success(lk);
-    if (wipe_enabled(lk) && lk->rec.failed_attempts >= lk->cfg.schedule.wipe_after) {
-        log_line(lk, "lock: attempt limit reached, PIN wiped");
-        return wipe_pin(lk, LOCK_RESULT_WIPED);
+    uint8_t hash[STORE_HASH_BYTES] = {0};
+    int rc = hash_digits(lk, hash, lk->entry, lk->entry_len, lk->rec.salt);
+    wipe_entry(lk);
+    if (rc == CHECK_STARTED) {
+        lk->check = LOCK_CHECK_ATTEMPT;
+        return LOCK_RESULT_CHECKING;
     }
-    return LOCK_RESULT_WRONG;
+    lock_result res = attempt_hashed(lk, hash, rc);
+    util_wipe(hash, sizeof hash);
+    return res;
 }
 
 lock_result lock_enter(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     hide_preview(lk);
     switch (lk->state) {
     case LOCK_ENROLL:
@@ -548,12 +608,39 @@ lock_result lock_enter(lock_ctx *lk)
     }
 }
 
+lock_result lock_kdf_done(lock_ctx *lk, uint8_t hash[HAL_KDF_HASH_BYTES], int rc)
+{
+    uint8_t got[STORE_HASH_BYTES];
+    if (!lk)
+        return LOCK_RESULT_IGNORED;
+    if (!checking(lk)) {
+        if (hash)
+            util_wipe(hash, HAL_KDF_HASH_BYTES);
+        return finish(lk, LOCK_RESULT_IGNORED);
+    }
+    memset(got, 0, sizeof got);
+    if (hash) {
+        memcpy(got, hash, sizeof got);
+        util_wipe(hash, HAL_KDF_HASH_BYTES);
+    } else {
+        rc = -1;
+    }
+    lock_check kind = lk->check;
+    lk->check = LOCK_CHECK_NONE;
+    lock_result res = kind == LOCK_CHECK_NEW_PIN ? new_pin_hashed(lk, got, rc)
+                                                 : attempt_hashed(lk, got, rc);
+    util_wipe(got, sizeof got);
+    return finish(lk, res);
+}
+
 /* ---- menu actions ------------------------------------------------------- */
 
 lock_result lock_lock(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_LOCKED, LOCK_PURPOSE_NONE);
@@ -564,6 +651,8 @@ lock_result lock_change_pin(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     if (lk->state == LOCK_NO_PIN) {
         start_enroll(lk, LOCK_PURPOSE_NONE, LOCK_NO_PIN);
         return finish(lk, LOCK_RESULT_STARTED);
@@ -579,6 +668,8 @@ lock_result lock_remove_pin(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_VERIFY, LOCK_PURPOSE_REMOVE);
@@ -590,6 +681,8 @@ lock_result lock_cancel(lock_ctx *lk)
 {
     if (!lk)
         return LOCK_RESULT_IGNORED;
+    if (checking(lk))
+        return finish(lk, LOCK_RESULT_CHECKING);
     if (lk->state != LOCK_VERIFY && lk->state != LOCK_ENROLL && lk->state != LOCK_CONFIRM)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, lk->origin, LOCK_PURPOSE_NONE);
@@ -615,7 +708,7 @@ static bool relock_due(const lock_ctx *lk)
     bool from_open = lk->state == LOCK_UNLOCKED ||
                      (lk->origin == LOCK_UNLOCKED &&
                       (lk->state == LOCK_VERIFY || lk->state == LOCK_ENROLL || lk->state == LOCK_CONFIRM));
-    return from_open && lk->rec.has_pin && lk->cfg.relock_ms != 0 && lk->open_ms >= lk->cfg.relock_ms;
+    return from_open && !checking(lk) && lk->rec.has_pin && lk->cfg.relock_ms != 0 && lk->open_ms >= lk->cfg.relock_ms;
 }
 
 static lock_result count_down(lock_ctx *lk, uint32_t elapsed);
@@ -702,6 +795,7 @@ void lock_get_view(const lock_ctx *lk, lock_view *v)
     v->recovery_needed = lk->state == LOCK_RECOVERY;
     v->storage_failed = lk->storage_failed;
     v->door_open = lk->door_open;
+    v->checking = checking(lk);
     v->wait_ms = lk->state == LOCK_RECOVERY ? 0 : lk->rec.lockout_ms;
     v->failed_attempts = lk->rec.failed_attempts;
     v->attempts_before_wipe = UINT32_MAX;

@@ -345,6 +345,106 @@ static void test_lock_ink_is_dim_and_fades(void **state)
     assert_int_equal(v.digits, 1); /* still recognized and entered */
 }
 
+/* ---- asynchronous KDF: hal->kdf_start, answered by app_kdf_done -------------- */
+
+static char async_pin[LOCK_PIN_MAX];
+static size_t async_len;
+static uint8_t async_salt[HAL_KDF_SALT_BYTES];
+static int async_starts;
+
+static int t_kdf_start(void *ctx, const char *pin, size_t pin_len,
+                       const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx;
+    async_starts++;
+    memcpy(async_pin, pin, pin_len);
+    async_len = pin_len;
+    memcpy(async_salt, salt, sizeof async_salt);
+    return 0;
+}
+
+/* The worker's answer to the last request. */
+static lock_result async_answer(int rc)
+{
+    uint8_t hash[HAL_KDF_HASH_BYTES];
+    assert_int_equal(t_kdf(NULL, hash, async_pin, async_len, async_salt), 0);
+    return app_kdf_done(&A, hash, rc);
+}
+
+static lock_view lock_now(void)
+{
+    lock_view v;
+    lock_get_view(app_get_lock(&A), &v);
+    return v;
+}
+
+/* "checking" stays up until the answer, however long it takes; strokes drawn
+ * meanwhile are drawn and become a digit after it; buttons wait; the door
+ * opens only on a matching hash. */
+static void test_async_kdf_checking(void **state)
+{
+    (void)state;
+    set_pin_1111();
+    tap(280, 140); /* Lock */
+    H.kdf = NULL;  /* the lock keeps &H: from here the KDF is asynchronous */
+    H.kdf_start = t_kdf_start;
+    async_starts = 0;
+
+    enter_pin(horizontal_bar, 4); /* 2222: wrong */
+    assert_int_equal(async_starts, 1);
+    assert_true(lock_now().checking);
+    assert_int_equal(lock_now().failed_attempts, 1); /* stored before the request */
+    pause_ms(5000);
+    assert_true(on_screen("checking"));
+    assert_int_equal(B.door, 0);
+    /* A digit drawn while checking: rendered, kept, not entered. */
+    const int part[] = {120, 40, 121, 80, 120, 120};
+    for (int i = 0; i < 3; i++) {
+        app_pointer(&A, true, part[2 * i], part[2 * i + 1]);
+        app_tick(&A);
+    }
+    assert_int_equal(px(120, 80), APP_COLOR_LOCK_INK);
+    app_pointer(&A, false, 0, 0);
+    pause_ms(800);
+    assert_true(app_get_ink(&A)->n > 0);
+    assert_int_equal(lock_now().digits, 0);
+    tap(280, 140); /* Enter while checking: nothing new */
+    app_tick(&A);
+    assert_int_equal(async_starts, 1);
+    assert_true(on_screen("checking"));
+
+    assert_int_equal(async_answer(0), LOCK_RESULT_WRONG);
+    app_tick(&A);
+    assert_true(on_screen("wrong PIN"));
+    assert_false(lock_now().checking);
+    assert_int_equal(B.door, 0);
+    pause_ms(800); /* the digit drawn during the check goes in now */
+    assert_int_equal(lock_now().digits, 1);
+    tap(280, 180); /* Back */
+    assert_int_equal(lock_now().digits, 0);
+
+    /* The right PIN with a failing KDF: an error, counted, still locked. */
+    enter_pin(vertical_bar, 4);
+    assert_true(lock_now().checking);
+    assert_int_equal(async_answer(-1), LOCK_RESULT_ERROR);
+    assert_int_equal(lock_now().state, LOCK_LOCKED);
+    assert_int_equal(lock_now().failed_attempts, 2);
+    assert_int_equal(B.door, 0);
+
+    /* The right PIN, answered: open. */
+    pause_ms(2000);
+    enter_pin(vertical_bar, 4);
+    assert_int_equal(B.door, 0);
+    assert_int_equal(async_answer(0), LOCK_RESULT_UNLOCKED);
+    app_tick(&A);
+    assert_true(on_screen("UNLOCKED"));
+    assert_int_equal(B.door, 1);
+    assert_int_equal(lock_now().failed_attempts, 0);
+    /* No check running: a stray answer changes nothing. */
+    assert_int_equal(async_answer(0), LOCK_RESULT_IGNORED);
+    assert_int_equal(lock_now().state, LOCK_UNLOCKED);
+}
+
 /* The door output: off at boot, on only while UNLOCKED, off at Lock, off at
  * the relock timeout (10 s by default) even in demo mode, off after a reboot. */
 static void test_door_output(void **state)
@@ -565,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_button_fires_on_release_inside),
         cmocka_unit_test(test_lock_flow),
         cmocka_unit_test(test_lock_ink_is_dim_and_fades),
+        cmocka_unit_test(test_async_kdf_checking),
         cmocka_unit_test(test_door_output),
         cmocka_unit_test(test_worn_flash_shows_storage_failure),
         cmocka_unit_test(test_long_wait_format),

@@ -764,6 +764,205 @@ static void test_real_kdf_parameters(void **state)
     assert_memory_equal(h, r.hash, 32);
 }
 
+/* ---- asynchronous KDF (hal->kdf NULL, hal->kdf_start set) ------------------ */
+
+static int async_off(void **state)
+{
+    (void)state;
+    dev.async_kdf = 0; /* tdev_new keeps the flag: later tests use hal->kdf again */
+    return 0;
+}
+
+/* Every event while checking is refused and changes nothing the view shows. */
+static void assert_events_refused(void)
+{
+    lock_view before = view();
+    assert_true(before.checking);
+    assert_int_equal(lock_digit(&dev.lk, 1), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_backspace(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_clear(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_lock(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_change_pin(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_remove_pin(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_cancel(&dev.lk), LOCK_RESULT_CHECKING);
+    lock_view after = view();
+    assert_int_equal(after.state, before.state);
+    assert_int_equal(after.digits, before.digits);
+    assert_int_equal(after.failed_attempts, before.failed_attempts);
+    assert_true(after.checking);
+    assert_false(after.door_open);
+    assert_int_equal(dev.door, 0);
+}
+
+static void test_async_enroll_and_unlock(void **state)
+{
+    (void)state;
+    dev.async_kdf = 1;
+    tdev_new(&dev, 1);
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);
+    assert_null(dev.h.kdf);
+    tdev_type(&dev, "2468");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CONFIRM);
+    assert_int_equal(dev.kdf_starts, 0); /* the first entry needs no hash */
+    tdev_type(&dev, "2468");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    /* The request is the PIN as ASCII with a fresh salt; nothing stored yet. */
+    assert_int_equal(dev.kdf_starts, 1);
+    assert_int_equal(dev.req_len, 4);
+    assert_memory_equal(dev.req_pin, "2468", 4);
+    assert_int_equal(view().state, LOCK_CONFIRM);
+    assert_int_equal(view().digits, 0); /* the entry is wiped once handed over */
+    store_record r;
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_false(r.has_pin);
+    assert_events_refused();
+    assert_int_equal(tdev_answer(&dev), LOCK_RESULT_PIN_SET);
+    assert_false(view().checking);
+    assert_int_equal(view().state, LOCK_UNLOCKED);
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_true(tdev_record_is_pin(&dev, &r, "2468"));
+    assert_memory_equal(r.salt, dev.req_salt, HAL_KDF_SALT_BYTES);
+
+    /* Unlock: the failure is stored before the request leaves the lock. */
+    assert_int_equal(lock_lock(&dev.lk), LOCK_RESULT_LOCKED);
+    tdev_type(&dev, "2468");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_int_equal(r.failed_attempts, 1);
+    assert_events_refused();
+    assert_int_equal(tdev_answer(&dev), LOCK_RESULT_UNLOCKED);
+    assert_int_equal(view().state, LOCK_UNLOCKED);
+    assert_int_equal(dev.door, 1);
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_int_equal(r.failed_attempts, 0);
+    /* No check running: a stray answer is ignored. */
+    uint8_t stray[HAL_KDF_HASH_BYTES] = {1};
+    assert_int_equal(lock_kdf_done(&dev.lk, stray, 0), LOCK_RESULT_IGNORED);
+    assert_int_equal(view().state, LOCK_UNLOCKED);
+    assert_int_equal(stray[0], 0); /* wiped all the same */
+}
+
+/* A hash that is not the stored one, an error, a NULL hash or a KDF that
+ * cannot start: each is a counted failure, and the door never opens. */
+static void test_async_failures_count(void **state)
+{
+    (void)state;
+    dev.async_kdf = 1;
+    set_up_locked("1357", NULL);
+    uint8_t hash[HAL_KDF_HASH_BYTES];
+
+    /* The right PIN, but the answer's hash is off by one bit. */
+    tdev_type(&dev, "1357");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(tdev_kdf(&dev, hash, dev.req_pin, dev.req_len, dev.req_salt), 0);
+    hash[HAL_KDF_HASH_BYTES - 1] ^= 1;
+    assert_int_equal(lock_kdf_done(&dev.lk, hash, 0), LOCK_RESULT_WRONG);
+    assert_int_equal(view().failed_attempts, 1);
+
+    /* The right hash, but rc says the KDF failed. */
+    tdev_type(&dev, "1357");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(tdev_kdf(&dev, hash, dev.req_pin, dev.req_len, dev.req_salt), 0);
+    assert_int_equal(lock_kdf_done(&dev.lk, hash, -1), LOCK_RESULT_ERROR);
+    assert_int_equal(view().failed_attempts, 2);
+    assert_int_equal(view().state, LOCK_LOCKED);
+
+    /* rc 0 without a hash. */
+    tdev_type(&dev, "1357");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(lock_kdf_done(&dev.lk, NULL, 0), LOCK_RESULT_ERROR);
+    assert_int_equal(view().failed_attempts, 3);
+
+    /* A wrong PIN, answered honestly. */
+    assert_int_equal(tdev_try(&dev, "1358"), LOCK_RESULT_WRONG);
+    assert_int_equal(view().failed_attempts, 4);
+
+    /* kdf_start refuses: counted, and the lock is not left checking. */
+    dev.fail_kdf_start = 1;
+    lock_tick(&dev.lk, 0);
+    lock_tick(&dev.lk, 60000); /* past any wait */
+    tdev_type(&dev, "1357");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_ERROR);
+    assert_false(view().checking);
+    assert_int_equal(view().failed_attempts, 5);
+    assert_int_equal(dev.door, 0);
+    dev.fail_kdf_start = 0;
+
+    /* And after all that the right answer still opens. */
+    lock_tick(&dev.lk, 60000 + view().wait_ms);
+    assert_int_equal(tdev_try(&dev, "1357"), LOCK_RESULT_UNLOCKED);
+    assert_int_equal(view().failed_attempts, 0);
+}
+
+/* A reboot while checking: the attempt stays a failure, the answer that
+ * arrives later is ignored; a new PIN being hashed is simply not set. */
+static void test_async_reboot_while_checking(void **state)
+{
+    (void)state;
+    dev.async_kdf = 1;
+    set_up_locked("1111", NULL);
+    tdev_type(&dev, "1111");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    uint8_t late[HAL_KDF_HASH_BYTES];
+    assert_int_equal(tdev_kdf(&dev, late, dev.req_pin, dev.req_len, dev.req_salt), 0);
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);
+    assert_int_equal(view().state, LOCK_LOCKED);
+    assert_false(view().checking);
+    assert_int_equal(view().failed_attempts, 1);
+    assert_int_equal(lock_kdf_done(&dev.lk, late, 0), LOCK_RESULT_IGNORED);
+    assert_int_equal(view().state, LOCK_LOCKED);
+    assert_int_equal(dev.door, 0);
+
+    /* PIN change: reboot while the new PIN is hashed keeps the old one. */
+    assert_int_equal(tdev_try(&dev, "1111"), LOCK_RESULT_UNLOCKED);
+    assert_int_equal(lock_change_pin(&dev.lk), LOCK_RESULT_STARTED);
+    assert_int_equal(tdev_try(&dev, "1111"), LOCK_RESULT_VERIFIED);
+    assert_int_equal(tdev_try(&dev, "2222"), LOCK_RESULT_CONFIRM);
+    tdev_type(&dev, "2222");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);
+    store_record r;
+    assert_int_equal(tdev_record(&dev, &r), STORE_OK);
+    assert_true(tdev_record_is_pin(&dev, &r, "1111"));
+    assert_int_equal(tdev_try(&dev, "1111"), LOCK_RESULT_UNLOCKED);
+}
+
+/* The auto-relock waits for a running check (nothing can change under it);
+ * the next tick after the answer relocks. */
+static void test_async_relock_waits_for_check(void **state)
+{
+    (void)state;
+    dev.async_kdf = 1;
+    lock_config cfg;
+    lock_default_config(&cfg);
+    cfg.relock_ms = 1000;
+    set_up_locked("1111", &cfg);
+    lock_tick(&dev.lk, 0);
+    assert_int_equal(tdev_try(&dev, "1111"), LOCK_RESULT_UNLOCKED);
+    assert_int_equal(lock_remove_pin(&dev.lk), LOCK_RESULT_STARTED);
+    tdev_type(&dev, "1111");
+    assert_int_equal(lock_enter(&dev.lk), LOCK_RESULT_CHECKING);
+    lock_tick(&dev.lk, 5000);
+    assert_int_equal(view().state, LOCK_VERIFY);
+    assert_true(view().checking);
+    assert_int_equal(tdev_answer(&dev), LOCK_RESULT_PIN_REMOVED);
+    assert_int_equal(view().state, LOCK_NO_PIN);
+}
+
+/* A HAL with neither kdf nor kdf_start cannot make a lock. */
+static void test_async_needs_a_kdf(void **state)
+{
+    (void)state;
+    tdev_new(&dev, 1);
+    dev.h.kdf = NULL;
+    dev.h.kdf_start = NULL;
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_ERR_ARG);
+    assert_int_equal(view().state, LOCK_RECOVERY);
+    dev.h.kdf_start = tdev_kdf_start;
+    assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -794,6 +993,11 @@ int main(void)
         cmocka_unit_test(test_preview),
         cmocka_unit_test(test_log_never_has_secrets),
         cmocka_unit_test(test_real_kdf_parameters),
+        cmocka_unit_test_teardown(test_async_enroll_and_unlock, async_off),
+        cmocka_unit_test_teardown(test_async_failures_count, async_off),
+        cmocka_unit_test_teardown(test_async_reboot_while_checking, async_off),
+        cmocka_unit_test_teardown(test_async_relock_waits_for_check, async_off),
+        cmocka_unit_test_teardown(test_async_needs_a_kdf, async_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

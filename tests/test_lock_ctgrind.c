@@ -11,7 +11,8 @@
  * Covered: lock_enter in LOCK_LOCKED (right and wrong PIN: KDF call, constant-
  * time hash comparison, wipes, persisting), in LOCK_CONFIRM (comparing the two
  * entries, hashing and storing the new PIN), and backspace/clear over secret
- * digits. Not covered, by design: lock_digit's range check of the digit as it
+ * digits; the same through hal->kdf_start and lock_kdf_done with a secret
+ * hash. Not covered, by design: lock_digit's range check of the digit as it
  * arrives (the recognizer that produced it already branched on the ink), and
  * the HAL KDF itself - here a branch-free stand-in; Argon2id's second half uses
  * data-dependent memory addressing by design (docs/security.md).
@@ -97,6 +98,31 @@ static int fixed_random(void *ctx, uint8_t *buf, size_t n)
 static hal h;
 static lock_ctx lk;
 
+/* The asynchronous HAL: kdf_start keeps the (secret) request, answer()
+ * hashes it the way a worker would and hands the secret hash back. */
+static char req_pin[LOCK_PIN_MAX];
+static size_t req_len;
+static uint8_t req_salt[HAL_KDF_SALT_BYTES];
+
+static int ct_kdf_start(void *ctx, const char *pin, size_t pin_len,
+                        const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    (void)ctx;
+    memcpy(req_pin, pin, pin_len);
+    req_len = pin_len;
+    memcpy(req_salt, salt, sizeof req_salt);
+    return 0;
+}
+
+static lock_result answer(void)
+{
+    uint8_t hash[HAL_KDF_HASH_BYTES];
+    ct_kdf(NULL, hash, req_pin, req_len, req_salt);
+    SECRET(hash, sizeof hash);
+    util_wipe(req_pin, sizeof req_pin);
+    return lock_kdf_done(&lk, hash, 0);
+}
+
 static void type_secret(const char *digits)
 {
     /* The digits arrive defined (see the header); they are secret from here. */
@@ -154,6 +180,28 @@ __attribute__((unused)) static int run_scenario(void)
     SECRET(lk.pending, sizeof lk.pending);
     type_secret("13579");
     bad |= expect(lock_enter(&lk), LOCK_RESULT_PIN_SET, "new PIN");
+    /* The same through kdf_start and lock_kdf_done. */
+    h.kdf = NULL;
+    h.kdf_start = ct_kdf_start;
+    lock_lock(&lk);
+    type_secret("13570");
+    bad |= expect(lock_enter(&lk), LOCK_RESULT_CHECKING, "async wrong PIN sent");
+    bad |= expect(answer(), LOCK_RESULT_WRONG, "async wrong PIN");
+    type_secret("13579");
+    bad |= expect(lock_enter(&lk), LOCK_RESULT_CHECKING, "async right PIN sent");
+    bad |= expect(answer(), LOCK_RESULT_UNLOCKED, "async right PIN");
+    lock_change_pin(&lk);
+    type_secret("13579");
+    lock_enter(&lk);
+    bad |= expect(answer(), LOCK_RESULT_VERIFIED, "async verify");
+    type_secret("4680");
+    lock_enter(&lk);
+    SECRET(lk.pending, sizeof lk.pending);
+    type_secret("4680");
+    bad |= expect(lock_enter(&lk), LOCK_RESULT_CHECKING, "async new PIN sent");
+    bad |= expect(answer(), LOCK_RESULT_PIN_SET, "async new PIN");
+    h.kdf = ct_kdf;
+    h.kdf_start = NULL;
     /* The ct primitive alone, on fully secret inputs. */
     uint8_t a[32], b[32];
     memset(a, 1, sizeof a);

@@ -232,6 +232,52 @@ static void model_apply(model *m, enum ev e, int arg)
     }
 }
 
+/* With an asynchronous KDF, Enter leaves the lock checking: every event in
+ * between must be refused without changing anything the view shows. */
+static void poke_while_checking(void)
+{
+    lock_view before, after;
+    lock_get_view(&dev.lk, &before);
+    assert_true(before.checking);
+    assert_false(before.door_open);
+    for (uint32_t i = rnd(4); i > 0; i--) {
+        lock_result r;
+        switch (rnd(8)) {
+        case 0: r = lock_digit(&dev.lk, (int)rnd(10)); break;
+        case 1: r = lock_backspace(&dev.lk); break;
+        case 2: r = lock_clear(&dev.lk); break;
+        case 3: r = lock_enter(&dev.lk); break;
+        case 4: r = lock_lock(&dev.lk); break;
+        case 5: r = lock_change_pin(&dev.lk); break;
+        case 6: r = lock_remove_pin(&dev.lk); break;
+        default: r = lock_cancel(&dev.lk); break;
+        }
+        assert_int_equal(r, LOCK_RESULT_CHECKING);
+    }
+    lock_get_view(&dev.lk, &after);
+    assert_int_equal(after.state, before.state);
+    assert_int_equal(after.digits, before.digits);
+    assert_int_equal(after.failed_attempts, before.failed_attempts);
+    assert_int_equal(after.wait_ms, before.wait_ms);
+    assert_true(after.checking && !after.door_open);
+}
+
+static void enter(void)
+{
+    long starts = dev.kdf_starts;
+    lock_result r = lock_enter(&dev.lk);
+    if (!dev.async_kdf) {
+        assert_int_not_equal(r, LOCK_RESULT_CHECKING);
+        return;
+    }
+    if (r != LOCK_RESULT_CHECKING)
+        return;
+    assert_true(dev.req_open);
+    poke_while_checking();
+    assert_int_equal(dev.kdf_starts, starts + 1); /* one request, none while checking */
+    tdev_answer(&dev);
+}
+
 /* Applies one event to the lock only (may longjmp out on a power cut). */
 static void lock_apply(enum ev e, int arg)
 {
@@ -239,7 +285,7 @@ static void lock_apply(enum ev e, int arg)
     case EV_DIGIT: lock_digit(&dev.lk, arg); break;
     case EV_BACKSPACE: lock_backspace(&dev.lk); break;
     case EV_CLEAR: lock_clear(&dev.lk); break;
-    case EV_ENTER: lock_enter(&dev.lk); break;
+    case EV_ENTER: enter(); break;
     case EV_TICK:
         clock_ms += (uint32_t)arg;
         lock_tick(&dev.lk, clock_ms);
@@ -438,11 +484,17 @@ static void test_random_sequences(void **state)
     if (getenv("INKPIN_LOCK_RANDOM_RUNS")) /* longer soak runs by hand */
         runs = atoi(getenv("INKPIN_LOCK_RANDOM_RUNS"));
     stats st = {0};
+    long async_runs = 0;
     for (int i = 0; i < runs; i++) {
+        dev.async_kdf = i & 1; /* every other run through kdf_start + lock_kdf_done */
+        async_runs += dev.async_kdf;
         const char *why = run(1000u + (uint64_t)i, 2000, &st);
         if (why)
-            fail_msg("seed %d: lock and model disagree: %s", 1000 + i, why);
+            fail_msg("seed %d (%s KDF): lock and model disagree: %s", 1000 + i,
+                     dev.async_kdf ? "async" : "sync", why);
     }
+    dev.async_kdf = 0;
+    printf("random: %ld of the runs with the asynchronous KDF\n", async_runs);
     printf("random: %d runs, %ld events, %ld PINs set, %ld unlocks, %ld wrong attempts, "
            "%ld reboots, %ld power cuts mid-write\n",
            runs, st.events, st.pin_sets, st.unlocks, st.wrong, st.reboots, st.cuts);
@@ -459,11 +511,13 @@ static void test_model_catches_broken_kdf(void **state)
     int caught = 0, opened = 0;
     for (int i = 0; i < 20; i++) {
         dev.kdf_ignores_pin = 1; /* tdev_new keeps it */
+        dev.async_kdf = i & 1;
         const char *why = run(5000u + (uint64_t)i, 2000, &st);
         caught += why != NULL;
         opened += why && strstr(why, "UNLOCKED without");
     }
     dev.kdf_ignores_pin = 0;
+    dev.async_kdf = 0;
     printf("negative control (KDF ignores PIN): caught in %d of 20 runs (%d as a wrongful unlock)\n",
            caught, opened);
     assert_int_equal(caught, 20);

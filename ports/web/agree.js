@@ -24,6 +24,7 @@ async function main() {
     js_log: () => {},
     js_store_save: () => 0,
     js_door: () => {},
+    js_kdf_start: () => -1, // demo mode only: a PIN check is never started
   };
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { env });
   const ex = instance.exports;

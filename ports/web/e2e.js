@@ -446,8 +446,8 @@ function lockOps(page, h) {
   const enterPin = async (seq) => {
     for (const g of seq) await enterDigit(g);
     await h.tap(280, 140); // Enter
-    await page.waitForFunction(() => window.inkpin.lock().digits === 0 && !window.inkpin.kdfBusy(),
-                               null, { timeout: 30000 });
+    await page.waitForFunction(() => window.inkpin.lock().digits === 0 && !window.inkpin.lock().checking &&
+                               !window.inkpin.kdfBusy(), null, { timeout: 30000 });
     await h.nextFrame();
   };
   return { lockView, enterDigit, enterPin };
@@ -523,39 +523,39 @@ async function lockFlow(page, h, url) {
   await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 10000 });
   log("lock ink: dim while drawn, faded at pen-up, never white");
 
-  // The first wrong PIN: while the worker hashes (its answer held back by the
-  // test hook), the page still draws: a stroke appears on the overlay, the
-  // entry is not yet checked, and the stroke reaches the app after the check.
+  // The first wrong PIN: the lock stores the attempt as a failure, then asks
+  // the worker (its answer held back by the test hook). Meanwhile the app
+  // shows "checking", draws strokes itself and enters nothing; the door
+  // stays shut; the stroke becomes a digit once the answer is in.
   for (const g of wrong) await enterDigit(g);
   await inkpin(() => window.inkpin.holdKdf(true));
   await tap(280, 140); // Enter
-  await page.waitForFunction(() => window.inkpin.kdfBusy(), null, { timeout: 10000 });
+  await page.waitForFunction(() => window.inkpin.lock().checking && window.inkpin.kdfBusy(), null,
+                             { timeout: 10000 });
+  check((await lockView()).failures === 1 && (await lockView()).digits === 0,
+        "the attempt was not stored before the worker was asked: " + JSON.stringify(await lockView()));
   await draw([[[60, 60], [60, 100], [60, 140], [60, 180]]]);
   await nextFrame();
-  const overlayInk = await page.evaluate(() => {
-    const d = document.getElementById("pending").getContext("2d").getImageData(58, 100, 5, 40).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) n += d[i] > 0 ? 1 : 0;
-    return n;
-  });
-  check(await inkpin(() => window.inkpin.kdfBusy()), "the check ended before the stroke was drawn");
-  check(overlayInk > 20, "a stroke drawn during the PIN check was not rendered");
-  check((await lockView()).failures === 0 && (await lockView()).digits === 4,
-        "the attempt was decided before the worker answered: " + JSON.stringify(await lockView()));
+  await nextFrame();
+  check(await inkpin(() => window.inkpin.lock().checking), "the check ended before the stroke was drawn");
+  check(await h.regionHas(58, 100, 5, 40, COLOR.lockInkFaded) || await h.regionHas(58, 100, 5, 40, COLOR.lockInk),
+        "a stroke drawn during the PIN check was not rendered by the app");
+  await page.waitForTimeout(1000); // past the pen-up pause: still not entered
+  const during = await lockView();
+  check(during.checking && during.digits === 0 && during.failures === 1 && during.state === "LOCKED" && !during.door,
+        "input reached the lock during the check: " + JSON.stringify(during));
   const busyText = await page.locator("#busy").textContent();
   check(/checking/i.test(busyText), "the page does not say the PIN is being checked: " + busyText);
+  await until(() => h.regionHas(240, 48, 80, 12, COLOR.text), "\"checking\" on the status line");
   await shot("web_checking.png");
   await inkpin(() => window.inkpin.holdKdf(false));
-  await page.waitForFunction(() => !window.inkpin.kdfBusy() && window.inkpin.lock().failures === 1,
-                             null, { timeout: 30000 });
-  // The app draws the replayed stroke itself (on the next frame), or has
-  // already taken it as a digit after the pen-up pause.
-  await until(async () => await h.regionHas(58, 100, 5, 40, COLOR.lockInkFaded) ||
-                    await h.regionHas(58, 100, 5, 40, COLOR.lockInk) || (await lockView()).digits === 1,
-              "the stroke drawn during the check reaching the app");
-  await tap(280, 220); // Clear: the replayed stroke is not part of the next PIN
+  await page.waitForFunction(() => !window.inkpin.kdfBusy() && !window.inkpin.lock().checking &&
+                             window.inkpin.lock().failures === 1, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.inkpin.lock().digits === 1, null, { timeout: 10000 });
+  await tap(280, 220); // Clear: the stroke's digit is not part of the next PIN
   await page.waitForFunction(() => window.inkpin.lock().digits === 0, null, { timeout: 10000 });
-  log("worker: a stroke drawn during the PIN check was rendered, then replayed into the app");
+  log("worker: the attempt counted before the hash; a stroke drawn during the check was rendered by the app " +
+      "and entered after the answer");
 
   // A second tab on the same file, opened now: wrong PINs from either tab; the
   // failure counter and the wait never go down in either. Four free attempts,
@@ -736,10 +736,10 @@ async function storageFaults(ctx) {
       "setItem throws = RECOVERY (storage failing), nothing compared, door shut, page says so; " +
       "a reload with storage back opens");
 
-  // Another tab's newer record lands between this tab's re-read and its
-  // save: the save is refused (never written over the newer record), the
-  // attempt is not compared, and the tab reloads from that record (its
-  // counter, not recovery, not an open lock).
+  // Another tab's newer record lands between this tab's re-read and the save
+  // of the attempt: the save is refused (never written over the newer record),
+  // no hash is asked for, and the tab reloads from that record (its counter,
+  // not recovery, not an open lock).
   const recordAfter = async (failures) => {
     await enterPin(wrong);
     check((await lockView()).failures === failures, "wrong PIN not counted: " + JSON.stringify(await lockView()));
@@ -747,36 +747,56 @@ async function storageFaults(ctx) {
   };
   check(await boot(lockedRecord) === "LOCKED", "locked record");
   const rec1 = await recordAfter(1), rec2 = await recordAfter(2);
+  await recordAfter(3);
+  const rec4 = await recordAfter(4);
   check(await boot(rec1) === "LOCKED" && (await lockView()).failures === 1, "record after one failure");
   await watchDoor(page);
   for (const g of pin) await lockOps(page, h).enterDigit(g);
-  await page.evaluate(() => window.inkpin.holdKdf(true));
-  await h.tap(280, 140); // Enter
-  await page.waitForFunction(() => window.inkpin.kdfBusy(), null, { timeout: 10000 });
-  // getItem's first call is the re-read before the tick, the second the save's check.
+  // The other tab writes inside the save's own re-read (storeSave).
   await page.evaluate(([k, newer]) => {
     const get = Storage.prototype.getItem, set = Storage.prototype.setItem;
-    let calls = 0;
     Storage.prototype.getItem = function (key) {
-      if (key === k && ++calls === 2) {
+      if (key === k && /storeSave/.test(new Error().stack)) {
         set.call(this, k, newer);
         Storage.prototype.getItem = get;
       }
       return get.call(this, key);
     };
   }, [STORE_KEY, rec2]);
-  await page.evaluate(() => window.inkpin.holdKdf(false));
-  await page.waitForFunction(() => !window.inkpin.kdfBusy(), null, { timeout: 30000 });
+  await h.tap(280, 140); // Enter
+  await page.waitForFunction(() => window.inkpin.lock().failures === 2, null, { timeout: 30000 });
   await h.nextFrame();
   const raced = await lockView();
-  check(raced.state === "LOCKED" && raced.failures === 2 && !raced.storageFailed,
+  check(raced.state === "LOCKED" && raced.failures === 2 && !raced.storageFailed && !raced.checking,
         "a save refused for another tab's newer record gave " + JSON.stringify(raced) + ", not that record (LOCKED, 2)");
+  check(!await page.evaluate(() => window.inkpin.kdfBusy()), "a hash was asked for although the save was refused");
   check(await page.evaluate((k) => localStorage.getItem(k), STORE_KEY) === rec2,
         "the tab wrote over another tab's newer record");
   check(await doorTurnedOn(page) === 0, "the door LED went on although the attempt was refused");
   check(await page.locator("#error").textContent() === "", "a refused save for another tab's record shows a storage error");
   check(/another tab/.test(await page.locator("#log").textContent()), "the page does not say it reloaded");
-  log("two tabs, a save racing another tab's write: refused, not compared, reloaded to that tab's counter (2)");
+  log("two tabs, a save racing another tab's write: refused, not hashed, reloaded to that tab's counter (2)");
+
+  // Another tab writes while this tab's check is running (the right PIN): the
+  // tab reloads from that record, and the worker's answer, which would open,
+  // is dropped: the check belonged to the app that was replaced.
+  for (const g of pin) await lockOps(page, h).enterDigit(g);
+  await page.evaluate(() => window.inkpin.holdKdf(true));
+  await h.tap(280, 140); // Enter
+  await page.waitForFunction(() => window.inkpin.lock().checking && window.inkpin.kdfBusy(), null,
+                             { timeout: 10000 });
+  check((await lockView()).failures === 3, "the attempt was not stored first: " + JSON.stringify(await lockView()));
+  await page.evaluate(([k, newer]) => localStorage.setItem(k, newer), [STORE_KEY, rec4]);
+  await page.waitForFunction(() => !window.inkpin.lock().checking, null, { timeout: 10000 });
+  await page.evaluate(() => window.inkpin.holdKdf(false));
+  await page.waitForFunction(() => !window.inkpin.kdfBusy(), null, { timeout: 30000 });
+  await h.nextFrame();
+  await h.nextFrame();
+  const dropped = await lockView();
+  check(dropped.state === "LOCKED" && dropped.failures === 4 && !dropped.door,
+        "an answer for the replaced app changed the lock: " + JSON.stringify(dropped));
+  check(await doorTurnedOn(page) === 0, "the door LED went on with an answer for the replaced app");
+  log("two tabs, a write during a check: reloaded, the right PIN's late answer dropped, door shut");
 }
 
 main().then(() => log("PASS"), (e) => fail(e && e.stack || String(e)));

@@ -1,23 +1,26 @@
 // glue_test.js - the web port's HAL glue (ports/web/web.c) under node, without a
-// browser: the KDF hand-off through web_probe_tick / web_kdf_answer, and the
-// storage that fails closed.
+// browser: the asynchronous KDF hand-off (js_kdf_start -> worker ->
+// web_kdf_done), and the storage that fails closed.
 //   node ports/web/glue_test.js inkpin-test.wasm
 // The module is the test page's (ports/web/test_model.c: a vertical bar reads
-// 1, a horizontal bar 2). The page's steps are replayed here: probe each tick,
-// hash what the probe asked for with the page's Argon2id (hash-wasm, host
-// parameters from host/platform/kdf.h), answer, tick. Checks:
+// 1, a horizontal bar 2). The page's steps are replayed here: tick; when the
+// lock asked (js_kdf_start), hash the request with the page's Argon2id
+// (hash-wasm, host parameters from host/platform/kdf.h) and answer through
+// web_kdf_done. Checks:
 //   - storage: never written = NO_PIN; unreadable or all-zero region = RECOVERY;
-//   - the probe asks for the KDF exactly on the ticks that run it, and
-//     leaves the real app alone (a thousand probes change nothing);
-//   - a wrong answer, a failed worker or no answer never opens the lock;
+//   - the KDF is asked for once per checked entry and never by an idle app;
+//     while the answer is out the lock is "checking": the attempt is already
+//     counted, input is not entered, the door stays off;
+//   - a wrong answer, a failed worker or no answer never opens the lock; an
+//     answer that arrives after a reload is ignored;
 //   - a sync the page refuses (setItem threw, another tab wrote): the lock
 //     fails closed into recovery ("storage failing") without comparing: the
 //     right and a wrong PIN end in the same view, the counter and the wait
 //     stay, the stored record is unchanged, nothing opens; in recovery no
 //     entry is hashed or saved even with storage back; a reload boots LOCKED
 //     with the same counter and the right PIN opens;
-//   - the right answer opens, and the new PIN's salt in the real tick is the
-//     one the probe saw (the PIN verifies after a reload of the region);
+//   - the right answer opens, and the new PIN's salt is the one the request
+//     carried (the PIN verifies after a reload of the region);
 //   - the door output (js_door): off first at every boot, on only with the
 //     right PIN, off again exactly 10 s later (auto-relock, also with the demo
 //     tab shown) or at Lock, never on after a wrong PIN or a refused write.
@@ -67,7 +70,15 @@ async function load() {
       return 0;
     },
     js_door: (open) => { page.door.push({ open: open, t: t }); },
+    js_kdf_start: (pinPtr, pinLen, saltPtr) => {
+      const m = new Uint8Array(ex.memory.buffer);
+      kdfRequests.push(Buffer.from(m.slice(pinPtr, pinPtr + pinLen)).toString());
+      request = { pin: m.slice(pinPtr, pinPtr + pinLen), salt: m.slice(saltPtr, saltPtr + 16) };
+      return 0;
+    },
   };
+  const kdfRequests = [];
+  let request = null; // the request js_kdf_start copied, not answered yet
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), { env });
   ex = instance.exports;
   const region = () => new Uint8Array(ex.memory.buffer, ex.web_store(), ex.web_store_bytes());
@@ -80,23 +91,24 @@ async function load() {
     hash: await argon2id({ password: pin, salt: salt, parallelism: 1, iterations: ITERATIONS,
                            memorySize: MEMORY_KIB, hashLength: 32, outputType: "binary" }),
   });
-  const kdfRequests = [];
-  const opts = { probe: true };
-  // One frame of the page: probe, and if the tick needs the KDF, answer first.
+  const opts = { answer: true };
+  // The worker's answer to the open request, through web_kdf_done.
+  async function deliver() {
+    const r = request;
+    request = null;
+    const a = await answer(r.pin, r.salt);
+    if (a.hash) new Uint8Array(ex.memory.buffer).set(a.hash, ex.web_kdf_hash_in());
+    return ex.web_kdf_done(a.ok, t);
+  }
+  // One frame of the page: a tick; an open request is answered after it
+  // (unless opts.answer is off: the worker never answers).
   async function frame(dt = 20) {
     t += dt;
-    const n = opts.probe ? ex.web_probe_tick(t) : 0;
-    check(n >= 0, "the probe touched the real app or region");
-    if (n > 0) {
-      const m = new Uint8Array(ex.memory.buffer);
-      const pin = m.slice(ex.web_probe_pin(), ex.web_probe_pin() + n);
-      const salt = m.slice(ex.web_probe_salt(), ex.web_probe_salt() + 16);
-      kdfRequests.push(Buffer.from(pin).toString());
-      const a = await answer(pin, salt);
-      if (a.hash) new Uint8Array(ex.memory.buffer).set(a.hash, ex.web_kdf_hash_in());
-      ex.web_kdf_answer(a.ok);
-    }
     ex.web_tick(t);
+    if (request && opts.answer) {
+      check(ex.web_lock_checking() === 1, "a request without the lock checking");
+      await deliver();
+    }
   }
   const pointer = (down, x, y) => ex.web_pointer(down, x, y, t);
   async function tap(x, y) {
@@ -124,7 +136,8 @@ async function load() {
           "a boot did not switch the door off first: " + JSON.stringify(page.door));
     return rc;
   }
-  return { ex, page, region, view, frame, tap, enterPin, boot, kdfRequests, opts,
+  return { ex, page, region, view, frame, tap, digit, enterPin, boot, kdfRequests, opts, deliver,
+           hasRequest: () => request !== null, dropRequest: () => { request = null; },
            now: () => t, setAnswer: (f) => { answer = f; } };
 }
 
@@ -141,7 +154,7 @@ async function main() {
   check(view().state === "RECOVERY", "an all-zero region boots " + view().state);
   console.log("glue_test: never written = NO_PIN, unreadable or all-zero = RECOVERY");
 
-  // ---- set a PIN through the probe ----------------------------------------------------
+  // ---- set a PIN through the worker hand-off -----------------------------------------
   boot(NEVER_WRITTEN);
   await enterPin([1, 2, 1, 2]);
   check(view().state === "CONFIRM", "first entry: " + JSON.stringify(view()));
@@ -150,17 +163,37 @@ async function main() {
   check(view().state === "UNLOCKED", "PIN not set: " + JSON.stringify(view()));
   check(kdfRequests.length === 1 && kdfRequests[0] === "1212", "KDF requests: " + kdfRequests);
   const record = page.stored.slice();
-  // A thousand probes of an idle app change nothing.
-  const before = Buffer.from(g.ex.memory.buffer.slice(g.ex.web_fb(), g.ex.web_fb() + 320 * 240 * 2));
-  for (let i = 0; i < 1000; i++) check(g.ex.web_probe_tick(5e6 + i) === 0, "an idle tick asked for the KDF");
-  check(before.equals(Buffer.from(g.ex.memory.buffer.slice(g.ex.web_fb(), g.ex.web_fb() + 320 * 240 * 2))),
-        "probing changed the screen");
-  // The salt the real tick stored is the probe's: after a reload the PIN verifies.
+  // A thousand idle ticks ask for nothing.
+  for (let i = 0; i < 1000; i++) await g.frame(5);
+  check(kdfRequests.length === 1, "an idle tick asked for the KDF");
+  // The salt stored is the request's: after a reload the PIN verifies.
   boot(READ, record);
   check(view().state === "LOCKED", "the saved record does not boot LOCKED: " + JSON.stringify(view()));
   await enterPin([1, 2, 1, 2]);
-  check(view().state === "UNLOCKED", "the PIN set through the probe does not verify: " + JSON.stringify(view()));
-  console.log("glue_test: PIN set and verified through probe + answer");
+  check(view().state === "UNLOCKED", "the PIN set through the worker does not verify: " + JSON.stringify(view()));
+  console.log("glue_test: PIN set and verified through js_kdf_start + web_kdf_done");
+
+  // ---- while the answer is out ----------------------------------------------------------
+  boot(READ, record);
+  g.opts.answer = false;
+  const savesBefore = page.saves;
+  await enterPin([1, 2, 1, 2]);
+  check(g.hasRequest() && view().state === "LOCKED" && g.ex.web_lock_checking() === 1,
+        "no check running after Enter: " + JSON.stringify(view()));
+  check(view().failures === 1 && page.saves > savesBefore,
+        "the attempt was not stored as a failure before the request: " + JSON.stringify(view()));
+  await g.digit(1); // drawn during the check: not entered
+  await g.tap(280, 140); // Enter: no second request
+  for (let i = 0; i < 50; i++) await g.frame(100);
+  check(view().digits === 0 && kdfRequests.length === 3 && view().door === 0,
+        "input reached the lock while checking: " + JSON.stringify(view()) + " " + kdfRequests);
+  g.opts.answer = true;
+  const LOCK_RESULT_IGNORED = 7, LOCK_RESULT_UNLOCKED = 13; // inkpin/lock.h
+  check(await g.deliver() === LOCK_RESULT_UNLOCKED,
+        "the right answer after a long check did not open: " + JSON.stringify(view()));
+  check(view().state === "UNLOCKED" && view().failures === 0 && view().door === 1,
+        "after the answer: " + JSON.stringify(view()));
+  console.log("glue_test: while checking the attempt is counted, input waits, the door stays off; the answer opens");
 
   // ---- answers that must never open ---------------------------------------------------
   const cases = {
@@ -180,15 +213,23 @@ async function main() {
     check(v.state === "LOCKED", `${name} opened the lock: ${JSON.stringify(v)}`);
     check(v.failures === failures, `${name}: failures ${v.failures}, expected ${failures}`);
   }
-  // No answer at all: the ticks run without the probe.
+  // No answer at all, then a reload ("power cycle"): the failure stays, and the
+  // answer that arrives after the reload is ignored.
   boot(READ, page.stored);
-  g.opts.probe = false;
+  g.opts.answer = false;
   await enterPin([1, 2, 1, 2]);
-  g.opts.probe = true;
+  check(g.hasRequest(), "no request for the unanswered check");
+  boot(READ, page.stored);
+  g.opts.answer = true;
   failures++;
-  check(view().state === "LOCKED", "a tick without an answer opened the lock: " + JSON.stringify(view()));
-  check(view().failures === failures, "a tick without an answer: " + JSON.stringify(view()));
-  console.log("glue_test: another PIN's hash, a failed worker, zero bytes, no answer: never open, each counted");
+  check(view().state === "LOCKED" && view().failures === failures,
+        "a check without an answer, then a reload: " + JSON.stringify(view()));
+  const late = await g.deliver();
+  check(late === 7 /* LOCK_RESULT_IGNORED */, "an answer after the reload was not ignored: " + late);
+  check(view().state === "LOCKED" && view().door === 0 && view().failures === failures,
+        `an answer after the reload (result ${late}) changed the lock: ` + JSON.stringify(view()));
+  console.log("glue_test: another PIN's hash, a failed worker, zero bytes, no answer: never open, each counted; " +
+              "a late answer after a reload is ignored");
 
   // ---- a sync the page refuses --------------------------------------------------------
   // The lock saves the failure an attempt would be before comparing; when that

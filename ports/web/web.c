@@ -22,15 +22,16 @@
  *            compares nothing and goes to recovery ("storage failing"); the
  *            stored item keeps the last record that was written.
  *   door     hal.door -> js_door(on): the page's door LED, on while UNLOCKED.
- *   KDF      hal.kdf is synchronous, but Argon2id must not block the page. So
- *            before each tick the page asks web_probe_tick(): it runs that tick
- *            on a scratch copy of the app whose HAL draws nothing, writes a
- *            scratch region and records the PIN and salt the KDF is asked for.
- *            If it was asked, the page hashes them in its worker and hands the
- *            hash back (web_kdf_answer) before running the real tick, whose
- *            hal.kdf then returns it. A request that differs from the answer
- *            fails (fail closed). Random bytes come from a pool that the probe
- *            reads without consuming, so the real tick draws the same salt.
+ *   KDF      Argon2id must not block the page, so the HAL leaves kdf NULL and
+ *            sets kdf_start (inkpin/hal.h): on Enter the lock stores the
+ *            attempt as a failure, then kdf_start hands the PIN and salt to
+ *            js_kdf_start, which copies them and posts them to the page's
+ *            worker. The app shows "checking" and keeps drawing strokes; the
+ *            lock takes no event. The page writes the worker's hash to
+ *            web_kdf_hash_in() and calls web_kdf_done(1, now) (or (0, now)
+ *            when the worker failed): app_kdf_done compares in constant time
+ *            and finishes the attempt. No answer, a wrong one or an error
+ *            never opens the lock.
  *   random   js_random(): crypto.getRandomValues.
  *   log      js_log(): console.log, and the page's log panel.
  */
@@ -48,6 +49,7 @@ int WASM_IMPORT(js_random)(uint8_t *buf, size_t n);
 void WASM_IMPORT(js_log)(const char *line, size_t len);
 int WASM_IMPORT(js_store_save)(const uint8_t *region, size_t len);
 void WASM_IMPORT(js_door)(int open);
+int WASM_IMPORT(js_kdf_start)(const char *pin, size_t pin_len, const uint8_t *salt);
 
 /* ---- the libc the core needs (string.h), since we link no libc ------------------ */
 
@@ -100,7 +102,6 @@ size_t strlen(const char *s)
 
 #define STORE_BLOCK 256u
 #define STORE_BLOCKS 2u
-#define RANDOM_POOL 64u
 
 /* web_init's storage_state: how the page read the stored region. */
 enum { STORAGE_NEVER_WRITTEN = 0, STORAGE_READ = 1, STORAGE_UNREADABLE = 2 };
@@ -115,42 +116,13 @@ static uint32_t clock_ms;
 static hal H;
 static app A;
 
-/* The probe: a scratch app and region for web_probe_tick, and what it saw. */
-static hal probe_hal;
-static app probe_app;
-static uint8_t probe_region[sizeof region];
-static store_ram probe_ram;
-static store_fault probe_unusable;
-static char probe_pin[LOCK_PIN_MAX];
-static uint32_t probe_pin_len; /* 0: the probed tick did not ask for the KDF */
-static uint8_t probe_salt[HAL_KDF_SALT_BYTES];
-static uint32_t probe_random_used;
-static app probe_before; /* the real app before the probe: it must not change */
-static uint8_t region_before[sizeof region];
-
-/* The worker's answer for the probed request, used once by the real tick. */
-static char answer_pin[LOCK_PIN_MAX];
-static uint32_t answer_pin_len;
-static uint8_t answer_salt[HAL_KDF_SALT_BYTES];
-static uint8_t answer_hash[HAL_KDF_HASH_BYTES];
-static int answer_ready;
-
-static uint8_t random_pool[RANDOM_POOL];
-static uint32_t random_used = RANDOM_POOL;
+/* The page writes the worker's hash here, then calls web_kdf_done(). */
+static uint8_t answer_in[HAL_KDF_HASH_BYTES];
 
 static void wipe(void *p, size_t n)
 {
     volatile uint8_t *b = p;
     while (n--) *b++ = 0;
-}
-
-static void wipe_answer(void)
-{
-    wipe(answer_pin, sizeof answer_pin);
-    wipe(answer_salt, sizeof answer_salt);
-    wipe(answer_hash, sizeof answer_hash);
-    answer_pin_len = 0;
-    answer_ready = 0;
 }
 
 static void w_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
@@ -216,108 +188,24 @@ static void init_storage(hal_storage *io, store_ram *ram, store_fault *unusable,
     unusable->fail = STORE_FAULT_READ | STORE_FAULT_PROG | STORE_FAULT_ERASE | STORE_FAULT_SYNC;
 }
 
-/* Only the answer the page computed for exactly this request. */
-static int w_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
-                 const uint8_t salt[HAL_KDF_SALT_BYTES])
+/* Hands the request to the page's worker (js_kdf_start copies both). */
+static int w_kdf_start(void *ctx, const char *pin, size_t pin_len,
+                       const uint8_t salt[HAL_KDF_SALT_BYTES])
 {
-    int ok;
     (void)ctx;
-    ok = answer_ready && pin_len == answer_pin_len && memcmp(pin, answer_pin, pin_len) == 0 &&
-         memcmp(salt, answer_salt, HAL_KDF_SALT_BYTES) == 0;
-    if (ok) memcpy(hash, answer_hash, HAL_KDF_HASH_BYTES);
-    wipe_answer();
-    return ok ? 0 : -1;
-}
-
-static int refill_random(void)
-{
-    if (random_used == 0) return 0;
-    if (js_random(random_pool, sizeof random_pool) != 0) return -1;
-    random_used = 0;
-    return 0;
+    return js_kdf_start(pin, pin_len, salt) == 0 ? 0 : -1;
 }
 
 static int w_random(void *ctx, uint8_t *buf, size_t n)
 {
     (void)ctx;
-    if (n > RANDOM_POOL) return js_random(buf, n);
-    if (n > RANDOM_POOL - random_used && refill_random() != 0) return -1;
-    memcpy(buf, random_pool + random_used, n);
-    wipe(random_pool + random_used, n);
-    random_used += (uint32_t)n;
-    return 0;
+    return js_random(buf, n) == 0 ? 0 : -1;
 }
 
 static void w_log(void *ctx, const char *line)
 {
     (void)ctx;
     js_log(line, strlen(line));
-}
-
-/* ---- the probe's HAL: the same clock, storage and random bytes, no output --------------- */
-
-static void p_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
-{
-    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)c;
-}
-
-static void p_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits, int scale,
-                      uint16_t fg, uint16_t bg)
-{
-    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)bits, (void)scale, (void)fg, (void)bg;
-}
-
-static void p_bitmap8(void *ctx, int x, int y, int w, int h, const uint8_t *g, int scale)
-{
-    (void)ctx, (void)x, (void)y, (void)w, (void)h, (void)g, (void)scale;
-}
-
-static void p_text(void *ctx, int x, int y, const char *s, int size, uint16_t fg, uint16_t bg)
-{
-    (void)ctx, (void)x, (void)y, (void)s, (void)size, (void)fg, (void)bg;
-}
-
-/* The probe's region is scratch: its sync persists nothing. */
-static int p_sync(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
-
-/* Records the request; fails, so the probe's copy takes the error path. */
-static int p_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
-                 const uint8_t salt[HAL_KDF_SALT_BYTES])
-{
-    (void)ctx, (void)hash;
-    if (pin_len == 0 || pin_len > sizeof probe_pin) return -1;
-    memcpy(probe_pin, pin, pin_len);
-    probe_pin_len = (uint32_t)pin_len;
-    memcpy(probe_salt, salt, HAL_KDF_SALT_BYTES);
-    return -1;
-}
-
-/* The bytes the real tick's w_random will return, without consuming them. */
-static int p_random(void *ctx, uint8_t *buf, size_t n)
-{
-    (void)ctx;
-    if (n > RANDOM_POOL - probe_random_used) return -1;
-    memcpy(buf, random_pool + probe_random_used, n);
-    probe_random_used += (uint32_t)n;
-    return 0;
-}
-
-/* From zero, so an optional output a later hal.h adds is absent in the probe. */
-static void init_probe_hal(void)
-{
-    memset(&probe_hal, 0, sizeof probe_hal);
-    probe_hal.now_ms = w_now;
-    probe_hal.fill_rect = p_fill;
-    probe_hal.draw_bitmap1 = p_bitmap1;
-    probe_hal.draw_bitmap8 = p_bitmap8;
-    probe_hal.draw_text = p_text;
-    init_storage(&probe_hal.storage, &probe_ram, &probe_unusable, probe_region, p_sync);
-    probe_hal.kdf = p_kdf;
-    probe_hal.random = p_random;
 }
 
 /* ---- exports to the page ----------------------------------------------------------------- */
@@ -340,7 +228,7 @@ int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
 {
     app_config cfg;
     clock_ms = now;
-    wipe_answer();
+    wipe(answer_in, sizeof answer_in);
     storage_readable = storage_state != STORAGE_UNREADABLE;
     if (storage_state == STORAGE_UNREADABLE) memset(region, 0, sizeof region);
     H.ctx = NULL;
@@ -351,11 +239,11 @@ int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
     H.touch = NULL; /* events come through web_pointer */
     H.now_ms = w_now;
     init_storage(&H.storage, &region_ram, &region_unusable, region, w_sync);
-    H.kdf = w_kdf;
+    H.kdf = NULL; /* asynchronous: kdf_start, answered through web_kdf_done */
+    H.kdf_start = w_kdf_start;
     H.random = w_random;
     H.log = w_log;
     H.door = w_door;
-    init_probe_hal();
     app_config_default(&cfg);
     cfg.start_mode = lock_mode ? APP_MODE_LOCK : APP_MODE_DEMO;
     cfg.model = net_default_model();
@@ -368,78 +256,27 @@ void WASM_EXPORT(web_pointer)(int down, int x, int y, uint32_t now)
     app_pointer(&A, down != 0, x, y);
 }
 
-/* Runs the next tick on a scratch copy of the app (see the top of this file).
- * Returns the PIN length the KDF would be asked for (web_probe_pin/salt hold the
- * request), 0 when the tick needs no KDF, -1 when the probe touched the real
- * app or region (then the page stops: it cannot run the KDF off the page). */
-int WASM_EXPORT(web_probe_tick)(uint32_t now)
-{
-    int touched;
-    clock_ms = now;
-    wipe(probe_pin, sizeof probe_pin);
-    probe_pin_len = 0;
-    if (refill_random() != 0) return -1;
-    probe_random_used = random_used;
-    memcpy(&probe_before, &A, sizeof A);
-    memcpy(region_before, region, sizeof region);
-    memcpy(probe_region, region, sizeof region);
-    memcpy(&probe_app, &A, sizeof A);
-    probe_app.hal = &probe_hal;
-    probe_app.lock.hal = &probe_hal;
-    probe_app.lock.st.io = &probe_hal.storage;
-    app_tick(&probe_app);
-    touched = memcmp(&probe_before, &A, sizeof A) != 0 ||
-              memcmp(region_before, region, sizeof region) != 0;
-    wipe(&probe_app, sizeof probe_app);
-    wipe(&probe_before, sizeof probe_before);
-    wipe(probe_region, sizeof probe_region);
-    if (touched) {
-        wipe(probe_pin, sizeof probe_pin);
-        probe_pin_len = 0;
-        return -1;
-    }
-    return (int)probe_pin_len;
-}
-
-const char *WASM_EXPORT(web_probe_pin)(void)
-{
-    return probe_pin;
-}
-
-const uint8_t *WASM_EXPORT(web_probe_salt)(void)
-{
-    return probe_salt;
-}
-
-/* The page writes the worker's hash here, then calls web_kdf_answer(). */
-static uint8_t answer_in[HAL_KDF_HASH_BYTES];
-
 uint8_t *WASM_EXPORT(web_kdf_hash_in)(void)
 {
     return answer_in;
 }
 
-/* ok != 0: answer_in is the hash of the probed request; the next tick may use it. */
-void WASM_EXPORT(web_kdf_answer)(int ok)
+/* The worker's answer to the last js_kdf_start: ok != 0 and the hash in
+ * web_kdf_hash_in(), or ok == 0 (the worker failed). Returns the lock_result
+ * (LOCK_RESULT_IGNORED when no check is running, e.g. after a reload). */
+int WASM_EXPORT(web_kdf_done)(int ok, uint32_t now)
 {
-    wipe_answer();
-    if (ok && probe_pin_len > 0) {
-        memcpy(answer_pin, probe_pin, probe_pin_len);
-        answer_pin_len = probe_pin_len;
-        memcpy(answer_salt, probe_salt, sizeof answer_salt);
-        memcpy(answer_hash, answer_in, sizeof answer_hash);
-        answer_ready = 1;
-    }
+    lock_result r;
+    clock_ms = now;
+    r = app_kdf_done(&A, ok ? answer_in : NULL, ok ? 0 : -1);
     wipe(answer_in, sizeof answer_in);
-    wipe(probe_pin, sizeof probe_pin);
-    probe_pin_len = 0;
+    return (int)r;
 }
 
 void WASM_EXPORT(web_tick)(uint32_t now)
 {
     clock_ms = now;
     app_tick(&A);
-    wipe_answer(); /* an answer is for this tick only */
 }
 
 uint16_t *WASM_EXPORT(web_fb)(void)
@@ -548,6 +385,14 @@ int WASM_EXPORT(web_lock_storage_failed)(void)
     lock_view v;
     lock_get_view(app_get_lock(&A), &v);
     return v.storage_failed ? 1 : 0;
+}
+
+/* 1 while the lock waits for web_kdf_done. */
+int WASM_EXPORT(web_lock_checking)(void)
+{
+    lock_view v;
+    lock_get_view(app_get_lock(&A), &v);
+    return v.checking ? 1 : 0;
 }
 
 /* 1 while the door output is on (the lock is UNLOCKED). */

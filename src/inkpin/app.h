@@ -26,7 +26,9 @@
  *   Lock: the PIN state machine of lock.h. A digit drawn and followed by a
  *   pause is recognized and entered (a dot appears, the drawing clears);
  *   Enter submits (the status line says "checking" for one frame first: the
- *   KDF can take a second, so Enter runs on the next app_tick), Back removes
+ *   KDF can take a second, so Enter runs on the next app_tick; with an
+ *   asynchronous KDF, hal->kdf_start, it stays until app_kdf_done, while
+ *   strokes are still drawn and become digits after the check), Back removes
  *   the last digit (or the drawing in progress), Clear empties both (on an
  *   empty entry it cancels a PIN change/removal). A drawing that is no digit
  *   or that the engine is unsure about shows "draw again" and enters nothing.
@@ -194,6 +196,10 @@ void app_step(app *a);
 /* Finer-grained entry points (app_step = app_pointer(touch) + app_tick). */
 void app_pointer(app *a, bool down, int x, int y);
 void app_tick(app *a);
+
+/* The answer to hal->kdf_start (see lock_kdf_done in lock.h): finishes the
+ * lock's check and shows its result. Wipes hash. */
+lock_result app_kdf_done(app *a, uint8_t hash[HAL_KDF_HASH_BYTES], int rc);
 
 /* Repaints the whole screen (after app_init it is already painted). */
 void app_redraw(app *a);

@@ -19,7 +19,10 @@
  *                                                           at 2^32; never step backwards (a step
  *                                                           back counts as no time; see lock.h)
  *   storage       required  boot (read), each stored change 0 / negative; see hal_storage
- *   kdf           required  Enter on a PIN, ~1 per attempt   0 / negative; may take ~1 s
+ *   kdf           required* Enter on a PIN, ~1 per attempt   0 / negative; may take ~1 s
+ *   kdf_start     optional* instead of kdf (kdf NULL)      0 = started / negative; copies the
+ *                                                           request, answers later through
+ *                                                           lock_kdf_done (app_kdf_done)
  *   random        required  setting a PIN (16-byte salt)     0 / negative (then no PIN is set)
  *   log           optional  state changes, errors            (void); never receives a secret
  *   door          optional  every lock state change, and     (void); on = true exactly while the
@@ -38,6 +41,8 @@
  * error: the lock then fails closed into recovery.
  * KDF: password hash of the PIN digits with the salt (libsodium Argon2id on
  * the host and in the browser, mbedTLS PBKDF2-SHA256 on ESP32).
+ *
+ * (*) Exactly one of kdf and kdf_start is needed; with both, kdf is used.
  *
  * Return convention for int callbacks: 0 on success, negative on failure.
  *
@@ -124,9 +129,20 @@ typedef struct hal {
     /* Required. Persistent storage for the lock record. */
     hal_storage storage;
 
-    /* Required. hash = KDF(pin digits as ASCII '0'..'9', salt); 0 / negative. */
+    /* Required unless kdf_start is set. hash = KDF(pin digits as ASCII
+     * '0'..'9', salt), computed before returning; 0 / negative. */
     int (*kdf)(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
                const uint8_t salt[HAL_KDF_SALT_BYTES]);
+
+    /* Optional, used only when kdf is NULL: the same KDF, asynchronous. Called
+     * from lock_enter (at most one request at a time); copies pin and salt
+     * (both are wiped when it returns), starts hashing and returns 0, or
+     * negative if it cannot start (the attempt then counts as failed). The
+     * port later calls lock_kdf_done (app_kdf_done with the app) exactly once
+     * with the hash, or with a negative rc on any failure or timeout, from
+     * its loop, never from inside this callback. See lock.h. */
+    int (*kdf_start)(void *ctx, const char *pin, size_t pin_len,
+                     const uint8_t salt[HAL_KDF_SALT_BYTES]);
 
     /* Required. n cryptographically secure random bytes; 0 / negative. */
     int (*random)(void *ctx, uint8_t *buf, size_t n);

@@ -41,8 +41,9 @@
  *   lock_tick, so the app must tick the lock in every mode.
  *
  * BRUTE-FORCE PROTECTION
- *   Before every comparison the failed-attempt counter is incremented and the
- *   wait that applies if this attempt fails is persisted; a successful unlock
+ *   Before every hash (synchronous or asynchronous) the failed-attempt
+ *   counter is incremented and the wait that applies if this attempt fails
+ *   is persisted; a successful unlock
  *   then resets both. So a power cut during verification never gives a free
  *   attempt. The wait after the n-th consecutive failure is lock_delay_s(n):
  *   `free_attempts` failures cost nothing, then delays[] in order, the last
@@ -69,11 +70,26 @@
  *   1000 ms while enrolling/confirming (a consistently misread digit would
  *   otherwise set a PIN the user does not know), 0 (off) when unlocking.
  *
+ * ASYNCHRONOUS KDF (a browser worker, a crypto coprocessor, another core)
+ *   A HAL with kdf == NULL and kdf_start set hashes off the caller's thread.
+ *   lock_enter then does everything up to the hash as above (an attempt's
+ *   failure record is stored first), hands the PIN and salt to kdf_start
+ *   (which copies them) and returns LOCK_RESULT_CHECKING with
+ *   view.checking set and the state unchanged (LOCKED, VERIFY or CONFIRM).
+ *   Until the port calls lock_kdf_done every event returns
+ *   LOCK_RESULT_CHECKING and changes nothing, lock_tick still counts time
+ *   but does not relock, and the door stays off. lock_kdf_done compares in
+ *   constant time and finishes exactly like the synchronous path would have.
+ *   One check runs at a time, so an answer always belongs to the running
+ *   request. A reboot while checking leaves the stored failure (a new PIN
+ *   is simply not set); a KDF that never answers keeps the lock checking,
+ *   so a port with a timeout calls lock_kdf_done(lk, NULL, -1).
+ *
  * MEMORY AND COST
  *   lock_ctx is caller-owned (static is fine); no allocation; stack use is a
  *   few hundred bytes (two records, a hash).
  *   lock_enter runs the KDF synchronously when it verifies or sets a PIN (the
- *   only slow call). Every stored change is written to both slots (see
+ *   only slow call), unless the HAL has kdf_start (above). Every stored change is written to both slots (see
  *   store.h): an attempt writes twice before comparing and twice more on
  *   success; a countdown checkpoint in lock_tick writes once; a boot that
  *   finds one slot not valid rewrites it.
@@ -155,8 +171,17 @@ typedef enum lock_result {
     LOCK_RESULT_STARTED,     /* lock_change_pin()/lock_remove_pin() began */
     LOCK_RESULT_CANCELLED,   /* lock_cancel() */
     LOCK_RESULT_ERROR,       /* KDF or random failure; state unchanged */
-    LOCK_RESULT_STORAGE_FAILED /* a needed write failed: LOCK_RECOVERY (view.storage_failed) */
+    LOCK_RESULT_STORAGE_FAILED, /* a needed write failed: LOCK_RECOVERY (view.storage_failed) */
+    LOCK_RESULT_CHECKING     /* asynchronous KDF running (view.checking): Enter started it,
+                              * or the event was ignored until lock_kdf_done */
 } lock_result;
+
+/* What an asynchronous KDF is computing (private to lock.c, see lock_ctx). */
+typedef enum lock_check {
+    LOCK_CHECK_NONE = 0,
+    LOCK_CHECK_ATTEMPT, /* an entered PIN (LOCKED or VERIFY), its failure already stored */
+    LOCK_CHECK_NEW_PIN  /* a confirmed new PIN (CONFIRM), with new_salt */
+} lock_check;
 
 /* Backoff: wait after the n-th consecutive failure (see lock_delay_s). */
 typedef struct lock_schedule {
@@ -187,6 +212,7 @@ typedef struct lock_view {
     bool recovery_needed;     /* state == LOCK_RECOVERY */
     bool storage_failed;      /* ... because a write failed (flash worn out or missing) */
     bool door_open;           /* the door output is on (state == LOCK_UNLOCKED) */
+    bool checking;            /* waiting for lock_kdf_done: show "checking", send no events */
     uint32_t wait_ms;         /* remaining backoff; 0 = an attempt may be made */
     uint32_t failed_attempts; /* consecutive failures since the last success */
     uint32_t attempts_before_wipe; /* UINT32_MAX when wipe is disabled */
@@ -214,6 +240,8 @@ typedef struct lock_ctx {
     uint32_t open_ms;          /* time since the last unlock, for the relock */
     bool door_open;            /* what hal->door was last told */
     bool storage_failed;
+    lock_check check;          /* an asynchronous KDF is running for this */
+    uint8_t new_salt[HAL_KDF_SALT_BYTES]; /* salt of the new PIN being hashed */
 } lock_ctx;
 
 /* Defaults: schedule below, enroll_min_len 4, previews 1000 / 0 ms, relock 10 s. */
@@ -232,8 +260,8 @@ uint64_t lock_exhaust_s(const lock_schedule *s, uint32_t pins);
 
 /* Loads the record (hal->storage) and enters LOCK_NO_PIN, LOCK_LOCKED or
  * LOCK_RECOVERY. A factory-fresh region gets an initial record first. `cfg`
- * may be NULL for the defaults. hal->kdf, hal->random and hal->storage are
- * required; hal->log and hal->door may be NULL. Switches hal->door off first. */
+ * may be NULL for the defaults. hal->kdf (or hal->kdf_start), hal->random
+ * and hal->storage are required; hal->log and hal->door may be NULL. Switches hal->door off first. */
 lock_err lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
 
 /* A short constant English text for e ("unknown error" for a value not in lock_err). */
@@ -248,6 +276,16 @@ lock_result lock_lock(lock_ctx *lk);          /* UNLOCKED -> LOCKED */
 lock_result lock_change_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(change); NO_PIN -> ENROLL */
 lock_result lock_remove_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(remove) */
 lock_result lock_cancel(lock_ctx *lk);        /* VERIFY/ENROLL/CONFIRM -> where they started */
+
+/* The answer to hal->kdf_start: rc 0 and hash = KDF(pin, salt) of exactly
+ * that request, or rc negative (KDF failed, timed out, worker gone; hash may
+ * then be NULL). Finishes the check lock_enter began: a match unlocks
+ * (LOCK_RESULT_UNLOCKED / VERIFIED / PIN_REMOVED) or stores the new PIN
+ * (PIN_SET); a mismatch is LOCK_RESULT_WRONG (or WIPED), an error
+ * LOCK_RESULT_ERROR, both counted. Wipes hash. Without a running check:
+ * LOCK_RESULT_IGNORED, nothing changes. Call it from the port's loop, never
+ * from inside kdf_start. */
+lock_result lock_kdf_done(lock_ctx *lk, uint8_t hash[HAL_KDF_HASH_BYTES], int rc);
 
 void lock_get_view(const lock_ctx *lk, lock_view *v);
 lock_state lock_get_state(const lock_ctx *lk);

@@ -32,7 +32,14 @@ typedef struct test_dev {
     int fail_prog;          /* 1: every prog returns an error */
     int fail_read;          /* 1: every read returns an error */
     int fail_random;        /* 1: hal->random fails */
-    int fail_kdf;           /* 1: hal->kdf fails */
+    int fail_kdf;           /* 1: hal->kdf fails (async: the answer is an error) */
+    int async_kdf;          /* 1: kdf NULL, kdf_start set; tdev_try answers (survives tdev_new) */
+    int fail_kdf_start;     /* 1: hal->kdf_start cannot start */
+    char req_pin[LOCK_PIN_MAX]; /* the request kdf_start copied */
+    size_t req_len;
+    uint8_t req_salt[HAL_KDF_SALT_BYTES];
+    int req_open;           /* 1: kdf_start was called and not answered yet */
+    long kdf_starts;
     int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
     int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
     int door;               /* the door output: -1 not called since boot, 0 off, 1 on */
@@ -113,6 +120,32 @@ static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const ch
                : -1;
 }
 
+/* The asynchronous HAL: copies the request, like a port handing it to a worker. */
+static inline int tdev_kdf_start(void *ctx, const char *pin, size_t pin_len,
+                                 const uint8_t salt[HAL_KDF_SALT_BYTES])
+{
+    test_dev *d = ctx;
+    d->kdf_starts++;
+    if (d->fail_kdf_start || pin_len > sizeof d->req_pin)
+        return -1;
+    memcpy(d->req_pin, pin, pin_len);
+    d->req_len = pin_len;
+    memcpy(d->req_salt, salt, HAL_KDF_SALT_BYTES);
+    d->req_open = 1;
+    return 0;
+}
+
+/* The worker's answer to the open request: hash it (tdev_kdf: fail_kdf and
+ * kdf_ignores_pin apply) and hand it to lock_kdf_done. */
+static inline lock_result tdev_answer(test_dev *d)
+{
+    uint8_t hash[HAL_KDF_HASH_BYTES];
+    int rc = tdev_kdf(d, hash, d->req_pin, d->req_len, d->req_salt);
+    memset(d->req_pin, 0, sizeof d->req_pin);
+    d->req_open = 0;
+    return lock_kdf_done(&d->lk, rc == 0 ? hash : NULL, rc);
+}
+
 static inline int tdev_random(void *ctx, uint8_t *buf, size_t n)
 {
     test_dev *d = ctx;
@@ -144,9 +177,10 @@ static inline void tdev_log(void *ctx, const char *line)
 /* A factory-fresh device (flash all 0xFF). Call tdev_boot next. */
 static inline void tdev_new(test_dev *d, uint64_t seed)
 {
-    int broken_kdf = d->kdf_ignores_pin;
+    int broken_kdf = d->kdf_ignores_pin, async = d->async_kdf;
     memset(d, 0, sizeof *d);
     d->kdf_ignores_pin = broken_kdf; /* a deliberate mutation survives a fresh device */
+    d->async_kdf = async;            /* and so does the HAL's kind of KDF */
     if (sodium_init() < 0)
         abort();
     memset(d->flash, 0xFF, sizeof d->flash);
@@ -162,7 +196,8 @@ static inline void tdev_new(test_dev *d, uint64_t seed)
     d->h.storage.prog = tdev_prog;
     d->h.storage.erase = tdev_erase;
     d->h.storage.sync = tdev_sync;
-    d->h.kdf = tdev_kdf;
+    d->h.kdf = async ? NULL : tdev_kdf;
+    d->h.kdf_start = async ? tdev_kdf_start : NULL;
     d->h.random = tdev_random;
     d->h.log = tdev_log;
     d->h.door = tdev_door;
@@ -184,6 +219,7 @@ static inline int tdev_boot(test_dev *d, const lock_config *cfg)
 {
     d->door = -1; /* the power was off: so was the output; lock_init must say so */
     d->fault.cut = false; /* the power is back */
+    d->req_open = 0;      /* and the worker's job is gone */
     return lock_init(&d->lk, &d->h, cfg);
 }
 
@@ -194,11 +230,15 @@ static inline void tdev_type(test_dev *d, const char *digits)
         lock_digit(&d->lk, *p - '0');
 }
 
-/* Types a PIN and presses Enter; returns the Enter result. */
+/* Types a PIN and presses Enter; returns the Enter result (with an
+ * asynchronous KDF, the result of the answer that finishes the check). */
 static inline lock_result tdev_try(test_dev *d, const char *digits)
 {
     tdev_type(d, digits);
-    return lock_enter(&d->lk);
+    lock_result r = lock_enter(&d->lk);
+    if (d->async_kdf && r == LOCK_RESULT_CHECKING && d->req_open)
+        r = tdev_answer(d);
+    return r;
 }
 
 /* The stored record as the store reads it now (STORE_OK or an error). */
