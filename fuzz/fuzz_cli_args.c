@@ -35,14 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t u = 7;
     double x = 0.5;
     float f = 0.25f;
-    const cli_opt opts[] = {{"--s", CLI_STRING, &str, 0, 0},   {"--f", CLI_FLAG, &flag, 0, 0},
-                            {"--n", CLI_INT, &n, -5, 100},     {"--u", CLI_U64, &u, 0, 1000},
-                            {"--x", CLI_DOUBLE, &x, 0, 1},     {"--g", CLI_FLOAT, &f, 0.5, 2},
+    const cli_opt opts[] = {{"--s", CLI_STRING, &str, 0, 0},      {"--f", CLI_FLAG, &flag, 0, 0},
+                            {"--n", CLI_INT, &n, -5, 100},        {"--u", CLI_U64, &u, 0, 1000},
+                            {"--x", CLI_DOUBLE, &x, 0, 1},        {"--g", CLI_FLOAT, &f, 0.5, 2},
                             {"--w", CLI_WRITERS, &writers, 0, 0}, {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("fuzz", argc, argv, opts, pos, 2, &n_pos, NULL);
     if (rc != CLI_PARSED && rc != CLI_HELP_SHOWN && rc != CLI_BAD_ARGS)
         abort();
-    if (n < -5 || n > 100 || u > 1000 || !(x >= 0 && x <= 1) || !(f == 0.25f || (f >= 0.5f && f <= 2)))
+    if (n < -5 || n > 100 || u > 1000 || !(x >= 0 && x <= 1) ||
+        !(f == 0.25f || (f >= 0.5f && f <= 2)))
         abort();
     if (writers != -1 && writers != STROKES_TUNE && writers != STROKES_REPORT)
         abort();

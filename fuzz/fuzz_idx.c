@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         volatile uint8_t sink = ds.pixels[(size_t)ds.n * DATA_PIXELS - 1];
         (void)sink;
-    } else if (ds.n != 0 || ds.pixels || ds.labels || !d.msg[0] || !memchr(d.msg, 0, sizeof d.msg)) {
+    } else if (ds.n != 0 || ds.pixels || ds.labels || !d.msg[0] ||
+               !memchr(d.msg, 0, sizeof d.msg)) {
         abort();
     }
     data_free(&ds);

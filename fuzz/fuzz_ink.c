@@ -55,7 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ink_err e = INK_OK;
         switch (op) {
         case 0: e = ink_pen_down(&ink, x, y); break;
-        case 1: case 2: case 3: e = ink_pen_move(&ink, x, y); break;
+        case 1:
+        case 2:
+        case 3: e = ink_pen_move(&ink, x, y); break;
         case 4: e = ink_pen_up(&ink); break;
         case 5: {
             ink_style st = {(int16_t)(x % 500), (int16_t)(y % 50)};

@@ -96,8 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (valid[0] || valid[1])
             abort();
         /* Fresh exactly when both slots read back as never written. */
-        bool fresh = all_erased(copy, STORE_RECORD_BYTES) &&
-                     all_erased(copy + SLOT, STORE_RECORD_BYTES);
+        bool fresh =
+            all_erased(copy, STORE_RECORD_BYTES) && all_erased(copy + SLOT, STORE_RECORD_BYTES);
         if ((rc == STORE_ERR_EMPTY) != fresh)
             abort();
     } else {

@@ -15,7 +15,6 @@ typedef struct {
 
 /* printf-style; safe with d == NULL. Always returns -1 so callers can write
  * `return diag_fail(d, "...");`. */
-int diag_fail(inkpin_diag *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int diag_fail(inkpin_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

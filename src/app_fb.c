@@ -12,10 +12,14 @@ void app_fb_fill_rect(uint16_t *fb, int x, int y, int w, int h, uint16_t rgb565)
     if (fb == NULL) {
         return;
     }
-    if (x < 0) x = 0;
-    if (y < 0) y = 0;
-    if (x1 > HAL_SCREEN_W) x1 = HAL_SCREEN_W;
-    if (y1 > HAL_SCREEN_H) y1 = HAL_SCREEN_H;
+    if (x < 0)
+        x = 0;
+    if (y < 0)
+        y = 0;
+    if (x1 > HAL_SCREEN_W)
+        x1 = HAL_SCREEN_W;
+    if (y1 > HAL_SCREEN_H)
+        y1 = HAL_SCREEN_H;
     for (int row = y; row < y1; row++) {
         uint16_t *p = fb + (size_t)row * HAL_SCREEN_W;
         for (int col = x; col < x1; col++) {

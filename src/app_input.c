@@ -5,15 +5,9 @@
 static void press_button(app *a, int id)
 {
     switch (id) {
-    case BTN_TAB_DEMO:
-        app_set_mode(a, APP_MODE_DEMO);
-        break;
-    case BTN_TAB_LOCK:
-        app_set_mode(a, APP_MODE_LOCK);
-        break;
-    case BTN_PREDICT:
-        app_demo_predict(a);
-        break;
+    case BTN_TAB_DEMO: app_set_mode(a, APP_MODE_DEMO); break;
+    case BTN_TAB_LOCK: app_set_mode(a, APP_MODE_LOCK); break;
+    case BTN_PREDICT: app_demo_predict(a); break;
     case BTN_CLEAR:
         if (a->mode == APP_MODE_LOCK) {
             app_lockui_button(a, BTN_CLEAR);
@@ -25,9 +19,7 @@ static void press_button(app *a, int id)
         }
         app_clear_ink(a);
         break;
-    default:
-        app_lockui_button(a, id);
-        break;
+    default: app_lockui_button(a, id); break;
     }
 }
 

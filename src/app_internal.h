@@ -30,14 +30,22 @@ enum {
 
 /* Transient lock-mode messages (status line). */
 enum {
-    MSG_NONE = 0, MSG_DRAW_AGAIN, MSG_WRONG, MSG_MISMATCH, MSG_TOO_SHORT, MSG_SAVED, MSG_REMOVED,
-    MSG_ERROR, MSG_NO_MODEL, MSG_CHECKING
+    MSG_NONE = 0,
+    MSG_DRAW_AGAIN,
+    MSG_WRONG,
+    MSG_MISMATCH,
+    MSG_TOO_SHORT,
+    MSG_SAVED,
+    MSG_REMOVED,
+    MSG_ERROR,
+    MSG_NO_MODEL,
+    MSG_CHECKING
 };
 
 /* Enter runs one tick after it was pressed, so "checking" is on screen during the KDF. */
 enum { ENTER_IDLE = 0, ENTER_REQUESTED, ENTER_SHOWN };
 
-#define BUTTON_Y(i) (APP_TAB_H + 80 + (i) * APP_BUTTON_H) /* i = 0, 1, 2: y 120, 160, 200 */
+#define BUTTON_Y(i) (APP_TAB_H + 80 + (i)*APP_BUTTON_H) /* i = 0, 1, 2: y 120, 160, 200 */
 
 /* app.c: the driver */
 uint32_t app_now(const app *a);

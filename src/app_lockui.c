@@ -29,12 +29,8 @@ static void lockui_result(app *a, lock_result r)
         lockui_message(a, MSG_WRONG);
         app_log_line(a, "lock: wrong PIN");
         break;
-    case LOCK_RESULT_MISMATCH:
-        lockui_message(a, MSG_MISMATCH);
-        break;
-    case LOCK_RESULT_TOO_SHORT:
-        lockui_message(a, MSG_TOO_SHORT);
-        break;
+    case LOCK_RESULT_MISMATCH: lockui_message(a, MSG_MISMATCH); break;
+    case LOCK_RESULT_TOO_SHORT: lockui_message(a, MSG_TOO_SHORT); break;
     case LOCK_RESULT_PIN_SET:
         lockui_message(a, MSG_SAVED);
         app_log_line(a, "lock: PIN set, unlocked");
@@ -43,9 +39,7 @@ static void lockui_result(app *a, lock_result r)
         lockui_message(a, MSG_NONE);
         app_log_line(a, "lock: unlocked");
         break;
-    case LOCK_RESULT_LOCKED:
-        app_log_line(a, "lock: locked");
-        break;
+    case LOCK_RESULT_LOCKED: app_log_line(a, "lock: locked"); break;
     case LOCK_RESULT_PIN_REMOVED:
     case LOCK_RESULT_WIPED:
         lockui_message(a, MSG_REMOVED);
@@ -58,8 +52,7 @@ static void lockui_result(app *a, lock_result r)
     case LOCK_RESULT_STORAGE_FAILED:
         app_clear_ink(a); /* recovery: nothing more to draw */
         break;
-    default:
-        break;
+    default: break;
     }
     a->panel_dirty = true;
 }
@@ -147,17 +140,10 @@ void app_lockui_button(app *a, int id)
         }
         app_clear_ink(a);
         break;
-    case BTN_LOCK_NOW:
-        lockui_result(a, lock_lock(&a->lock));
-        break;
-    case BTN_NEW_PIN:
-        lockui_result(a, lock_change_pin(&a->lock));
-        break;
-    case BTN_REMOVE_PIN:
-        lockui_result(a, lock_remove_pin(&a->lock));
-        break;
-    default:
-        break;
+    case BTN_LOCK_NOW: lockui_result(a, lock_lock(&a->lock)); break;
+    case BTN_NEW_PIN: lockui_result(a, lock_change_pin(&a->lock)); break;
+    case BTN_REMOVE_PIN: lockui_result(a, lock_remove_pin(&a->lock)); break;
+    default: break;
     }
 }
 
@@ -220,8 +206,8 @@ void app_lockui_leave(app *a)
 static const char *lockui_status(const app *a, const lock_view *v, uint16_t *color, char buf[16])
 {
     static const char *const message_text[] = {
-        "", "draw again", "wrong PIN", "mismatch", "too short", "PIN set", "PIN removed",
-        "error", "no model", "checking",
+        "",        "draw again",  "wrong PIN", "mismatch", "too short",
+        "PIN set", "PIN removed", "error",     "no model", "checking",
     };
     if (v->state == LOCK_RECOVERY) {
         *color = APP_COLOR_BAD;
@@ -245,22 +231,13 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
     }
     *color = APP_COLOR_TEXT;
     switch (v->state) {
-    case LOCK_NO_PIN:
-        return "NO PIN";
-    case LOCK_ENROLL:
-        return v->purpose == LOCK_PURPOSE_CHANGE ? "NEW PIN" : "SET PIN";
-    case LOCK_CONFIRM:
-        return "CONFIRM";
-    case LOCK_LOCKED:
-        *color = APP_COLOR_BAD;
-        return "LOCKED";
-    case LOCK_UNLOCKED:
-        *color = APP_COLOR_OK;
-        return "UNLOCKED";
-    case LOCK_VERIFY:
-        return "OLD PIN";
-    default:
-        return "";
+    case LOCK_NO_PIN: return "NO PIN";
+    case LOCK_ENROLL: return v->purpose == LOCK_PURPOSE_CHANGE ? "NEW PIN" : "SET PIN";
+    case LOCK_CONFIRM: return "CONFIRM";
+    case LOCK_LOCKED: *color = APP_COLOR_BAD; return "LOCKED";
+    case LOCK_UNLOCKED: *color = APP_COLOR_OK; return "UNLOCKED";
+    case LOCK_VERIFY: return "OLD PIN";
+    default: return "";
     }
 }
 
@@ -268,8 +245,7 @@ static const char *lockui_status(const app *a, const lock_view *v, uint16_t *col
 static const char *lockui_hint(const lock_view *v, char buf[16])
 {
     switch (v->state) {
-    case LOCK_NO_PIN:
-        return "draw a PIN";
+    case LOCK_NO_PIN: return "draw a PIN";
     case LOCK_ENROLL:
         if (v->digits >= v->min_digits) {
             return "then Enter";
@@ -279,13 +255,10 @@ static const char *lockui_hint(const lock_view *v, char buf[16])
         buf[2] = (char)('0' + v->max_digits % 10);
         memcpy(buf + 3, " digits", 8);
         return buf;
-    case LOCK_CONFIRM:
-        return v->digits >= v->min_digits ? "then Enter" : "once more";
+    case LOCK_CONFIRM: return v->digits >= v->min_digits ? "then Enter" : "once more";
     case LOCK_LOCKED:
-    case LOCK_VERIFY:
-        return v->digits >= v->max_digits ? "then Enter" : "draw PIN";
-    default:
-        return "";
+    case LOCK_VERIFY: return v->digits >= v->max_digits ? "then Enter" : "draw PIN";
+    default: return "";
     }
 }
 
@@ -324,14 +297,16 @@ void app_paint_lock_panel(app *a)
     if (v.state == LOCK_RECOVERY) {
         int y = STATUS_Y + 16;
         if (v.storage_failed) { /* worn-out or missing flash: the reason first */
-            app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "storage", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
+            app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "storage", 1, APP_COLOR_BAD,
+                             APP_COLOR_PANEL);
             app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y + 10, "failing", 1, APP_COLOR_BAD,
-                         APP_COLOR_PANEL);
+                             APP_COLOR_PANEL);
             y += 26;
         }
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "see docs/", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y, "see docs/", 1, APP_COLOR_DIM,
+                         APP_COLOR_PANEL);
         app_text_centred(a, APP_PANEL_X, APP_PANEL_W, y + 10, "security", 1, APP_COLOR_DIM,
-                     APP_COLOR_PANEL);
+                         APP_COLOR_PANEL);
     } else if (v.state != LOCK_UNLOCKED && v.state != LOCK_NO_PIN) {
         paint_dots(a, &v);
     }

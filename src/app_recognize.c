@@ -32,26 +32,33 @@ void app_paint_demo_panel(const app *a)
     if (a->last.kind == VERDICT_DIGIT) {
         line[0] = (char)('0' + a->last.digit % 10);
         line[1] = '\0';
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT,
+                         APP_COLOR_PANEL);
         p = app_put_uint(line, app_permille_of(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM,
+                         APP_COLOR_PANEL);
     } else if (a->last.kind == VERDICT_NO_DIGIT) {
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_BAD, APP_COLOR_PANEL);
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no digit", 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_BAD,
+                         APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no digit", 1, APP_COLOR_DIM,
+                         APP_COLOR_PANEL);
     } else if (a->last.kind == VERDICT_DRAW_AGAIN) {
         /* Unsure: show the guess small, as a question. */
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_WAIT, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, "?", 5, APP_COLOR_WAIT,
+                         APP_COLOR_PANEL);
         line[0] = (char)('0' + a->last.digit % 10);
         line[1] = '?';
         line[2] = ' ';
         p = app_put_uint(line + 3, app_permille_of(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM,
+                         APP_COLOR_PANEL);
     } else {
-        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no model", 1, APP_COLOR_BAD, APP_COLOR_PANEL);
+        app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, "no model", 1, APP_COLOR_BAD,
+                         APP_COLOR_PANEL);
     }
 }
 

@@ -78,7 +78,7 @@ static int text_width(const char *s, int size)
 
 /* Text centred horizontally in [x, x + w). */
 void app_text_centred(const app *a, int x, int w, int y, const char *s, int size, uint16_t fg,
-                         uint16_t bg)
+                      uint16_t bg)
 {
     app_text(a, x + (w - text_width(s, size)) / 2, y, s, size, fg, bg);
 }
@@ -113,10 +113,14 @@ void app_pen_dot(const app *a, int x, int y)
 {
     int r = a->cfg.pen_px / 2;
     int x0 = x - r, y0 = y - r, x1 = x0 + a->cfg.pen_px, y1 = y0 + a->cfg.pen_px;
-    if (x0 < 0) x0 = 0;
-    if (y0 < 0) y0 = 0;
-    if (x1 > APP_CANVAS) x1 = APP_CANVAS;
-    if (y1 > APP_CANVAS) y1 = APP_CANVAS;
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (x1 > APP_CANVAS)
+        x1 = APP_CANVAS;
+    if (y1 > APP_CANVAS)
+        y1 = APP_CANVAS;
     if (x1 > x0 && y1 > y0 && ink_visible(a)) {
         app_fill(a, x0, y0, x1 - x0, y1 - y0, ink_color(a));
     }
@@ -168,7 +172,8 @@ void app_paint_canvas(app *a)
             app_text_centred(a, 0, APP_CANVAS, 104, "UNLOCKED", 3, APP_COLOR_OK, APP_COLOR_CANVAS);
             hint = "Lock, New PIN or Remove";
         }
-        app_text_centred(a, 0, APP_CANVAS, APP_CANVAS - 14, hint, 1, APP_COLOR_DIM, APP_COLOR_CANVAS);
+        app_text_centred(a, 0, APP_CANVAS, APP_CANVAS - 14, hint, 1, APP_COLOR_DIM,
+                         APP_COLOR_CANVAS);
     }
 }
 
@@ -182,7 +187,8 @@ void app_clear_ink(app *a)
 
 void app_paint_tabs(const app *a)
 {
-    draw_button(a, BTN_TAB_DEMO, APP_PANEL_X, 0, APP_PANEL_W / 2, APP_TAB_H, a->mode == APP_MODE_DEMO);
+    draw_button(a, BTN_TAB_DEMO, APP_PANEL_X, 0, APP_PANEL_W / 2, APP_TAB_H,
+                a->mode == APP_MODE_DEMO);
     draw_button(a, BTN_TAB_LOCK, APP_PANEL_X + APP_PANEL_W / 2, 0, APP_PANEL_W / 2, APP_TAB_H,
                 a->mode == APP_MODE_LOCK);
 }
@@ -218,7 +224,7 @@ void app_paint_preview(const app *a)
     uint8_t rows[NET_IMAGE_SIDE * 4];
     if (a->hal->draw_bitmap8 != NULL) {
         app_fill(a, PREVIEW_X - 2, PREVIEW_Y - 2, NET_IMAGE_SIDE * PREVIEW_SCALE + 4,
-             NET_IMAGE_SIDE * PREVIEW_SCALE + 4, APP_COLOR_DIM);
+                 NET_IMAGE_SIDE * PREVIEW_SCALE + 4, APP_COLOR_DIM);
         paint_preview_grey(a);
         return;
     }
@@ -233,7 +239,7 @@ void app_paint_preview(const app *a)
         }
     }
     app_fill(a, PREVIEW_X - 2, PREVIEW_Y - 2, NET_IMAGE_SIDE * PREVIEW_SCALE + 4,
-         NET_IMAGE_SIDE * PREVIEW_SCALE + 4, APP_COLOR_DIM);
+             NET_IMAGE_SIDE * PREVIEW_SCALE + 4, APP_COLOR_DIM);
     a->hal->draw_bitmap1(a->hal->ctx, PREVIEW_X, PREVIEW_Y, NET_IMAGE_SIDE, NET_IMAGE_SIDE, rows,
                          PREVIEW_SCALE, APP_COLOR_INK, APP_COLOR_CANVAS);
 }

@@ -7,7 +7,7 @@
 
 #include "inkpin/ink.h"
 
-#define Q 16            /* Q4: 1/16 px */
+#define Q 16 /* Q4: 1/16 px */
 #define SIDE NET_IMAGE_SIDE
 #define CENTRE_Q (14 * Q) /* where the centre of mass goes */
 /* Pass 1 puts the box centre on a pixel corner, not a pixel centre: a box
@@ -167,13 +167,13 @@ int ink_stroke_count(const ink_buffer *ink)
 /* ---- rendering ------------------------------------------------------------ */
 
 typedef struct {
-    int32_t mul;        /* Q16 scale: area px (doubled, centred) -> Q4 image px */
-    int32_t mid_x2;     /* minx + maxx */
+    int32_t mul;    /* Q16 scale: area px (doubled, centred) -> Q4 image px */
+    int32_t mid_x2; /* minx + maxx */
     int32_t mid_y2;
     int32_t off_col_q4; /* where the bounding-box centre lands */
     int32_t off_row_q4;
-    int16_t r;          /* pen radius, Q4 */
-    int16_t r2;         /* r * r (<= 1600) */
+    int16_t r;  /* pen radius, Q4 */
+    int16_t r2; /* r * r (<= 1600) */
     uint8_t *image;
     /* centre-of-mass accumulators of the pixels set so far */
     int32_t count, sum_row, sum_col;
@@ -238,10 +238,14 @@ static void stamp(raster *rs, int32_t row_q, int32_t col_q)
         c0 = c1 = floor_q(col_q + Q / 2);
     }
     if (r0 < 0 || c0 < 0 || r1 >= SIDE || c1 >= SIDE) {
-        if (r0 < 0) r0 = 0;
-        if (c0 < 0) c0 = 0;
-        if (r1 >= SIDE) r1 = SIDE - 1;
-        if (c1 >= SIDE) c1 = SIDE - 1;
+        if (r0 < 0)
+            r0 = 0;
+        if (c0 < 0)
+            c0 = 0;
+        if (r1 >= SIDE)
+            r1 = SIDE - 1;
+        if (c1 >= SIDE)
+            c1 = SIDE - 1;
         if (r0 > r1 || c0 > c1)
             return;
     }
@@ -366,7 +370,8 @@ static void draw_curve(raster *rs, const pt_q4 *before, const pt_q4 *p1, const p
             int32_t q0 = bend0 ? before->v[a] : 2 * q1 - q2, q3 = bend3 ? after->v[a] : 2 * q2 - q1;
             /* / 16 rounded half up; the bias 2^20 keeps the shifted value
              * positive (positions are within +-2^11) */
-            mid.v[a] = ((9 * (q1 + q2) - q0 - q3 + 8 + ((int32_t)1 << 20)) >> 4) - ((int32_t)1 << 16);
+            mid.v[a] =
+                ((9 * (q1 + q2) - q0 - q3 + 8 + ((int32_t)1 << 20)) >> 4) - ((int32_t)1 << 16);
         }
         draw_segment(rs, p1->v[0], p1->v[1], mid.v[0], mid.v[1]);
     }
@@ -458,8 +463,8 @@ static ink_err draw_centred(const ink_buffer *ink, raster *rs)
 
 /* ink_render_style, and the shape check's measurements into *shape (valid
  * when INK_OK). */
-static ink_err render(const ink_buffer *ink, const ink_style *style,
-                      uint8_t image[NET_IMAGE_BYTES], ink_shape *shape)
+static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t image[NET_IMAGE_BYTES],
+                      ink_shape *shape)
 {
     if (!ink || !style || !image)
         return INK_ERR_ARG;
@@ -474,10 +479,14 @@ static ink_err render(const ink_buffer *ink, const ink_style *style,
     for (int i = 0; i < ink->n; i++) {
         if (is_lift(ink, i))
             continue;
-        if (ink->x[i] < minx) minx = ink->x[i];
-        if (ink->x[i] > maxx) maxx = ink->x[i];
-        if (ink->y[i] < miny) miny = ink->y[i];
-        if (ink->y[i] > maxy) maxy = ink->y[i];
+        if (ink->x[i] < minx)
+            minx = ink->x[i];
+        if (ink->x[i] > maxx)
+            maxx = ink->x[i];
+        if (ink->y[i] < miny)
+            miny = ink->y[i];
+        if (ink->y[i] > maxy)
+            maxy = ink->y[i];
     }
     int32_t extent = (maxx - minx > maxy - miny ? maxx - minx : maxy - miny);
     if (maxx < 0 || extent < INK_MIN_EXTENT)
@@ -540,4 +549,3 @@ uint32_t ink_conf_needed(const ink_shape *shape, uint32_t plain)
         return INK_ODD_CONF;
     return plain;
 }
-

@@ -325,7 +325,8 @@ lock_err lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
     lk->state = lk->rec.has_pin ? LOCK_LOCKED : LOCK_NO_PIN;
     restore_mirror(lk);
     /* A cut between "failure persisted" and "PIN wiped" finishes the wipe now. */
-    if (lk->rec.has_pin && wipe_enabled(lk) && lk->rec.failed_attempts >= lk->cfg.schedule.wipe_after) {
+    if (lk->rec.has_pin && wipe_enabled(lk) &&
+        lk->rec.failed_attempts >= lk->cfg.schedule.wipe_after) {
         log_line(lk, "lock: attempt limit reached, PIN wiped");
         if (save_no_pin(lk))
             lk->state = LOCK_NO_PIN;
@@ -598,13 +599,10 @@ lock_result lock_enter(lock_ctx *lk)
         lk->pending_len = lk->entry_len;
         go(lk, LOCK_CONFIRM, lk->purpose);
         return finish(lk, LOCK_RESULT_CONFIRM);
-    case LOCK_CONFIRM:
-        return finish(lk, enter_confirm(lk));
+    case LOCK_CONFIRM: return finish(lk, enter_confirm(lk));
     case LOCK_LOCKED:
-    case LOCK_VERIFY:
-        return finish(lk, enter_attempt(lk));
-    default:
-        return finish(lk, LOCK_RESULT_IGNORED);
+    case LOCK_VERIFY: return finish(lk, enter_attempt(lk));
+    default: return finish(lk, LOCK_RESULT_IGNORED);
     }
 }
 
@@ -627,8 +625,8 @@ lock_result lock_kdf_done(lock_ctx *lk, uint8_t hash[HAL_KDF_HASH_BYTES], int rc
     }
     lock_check kind = lk->check;
     lk->check = LOCK_CHECK_NONE;
-    lock_result res = kind == LOCK_CHECK_NEW_PIN ? new_pin_hashed(lk, got, rc)
-                                                 : attempt_hashed(lk, got, rc);
+    lock_result res =
+        kind == LOCK_CHECK_NEW_PIN ? new_pin_hashed(lk, got, rc) : attempt_hashed(lk, got, rc);
     util_wipe(got, sizeof got);
     return finish(lk, res);
 }
@@ -705,10 +703,12 @@ static bool checkpoint_due(const lock_ctx *lk)
  * still open or in a PIN change/removal started from there: lock it. */
 static bool relock_due(const lock_ctx *lk)
 {
-    bool from_open = lk->state == LOCK_UNLOCKED ||
-                     (lk->origin == LOCK_UNLOCKED &&
-                      (lk->state == LOCK_VERIFY || lk->state == LOCK_ENROLL || lk->state == LOCK_CONFIRM));
-    return from_open && !checking(lk) && lk->rec.has_pin && lk->cfg.relock_ms != 0 && lk->open_ms >= lk->cfg.relock_ms;
+    bool from_open =
+        lk->state == LOCK_UNLOCKED ||
+        (lk->origin == LOCK_UNLOCKED &&
+         (lk->state == LOCK_VERIFY || lk->state == LOCK_ENROLL || lk->state == LOCK_CONFIRM));
+    return from_open && !checking(lk) && lk->rec.has_pin && lk->cfg.relock_ms != 0 &&
+           lk->open_ms >= lk->cfg.relock_ms;
 }
 
 static lock_result count_down(lock_ctx *lk, uint32_t elapsed);

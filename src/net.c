@@ -40,9 +40,9 @@
 #define NET_NOINLINE
 #endif
 
-#define NET_FAN_IN_MAX 65536L       /* keeps |sum of int8*int8| <= 2^30 */
-#define NET_BIAS_MAX (1L << 30)     /* |bias| <= 2^30: accumulators never overflow */
-#define NET_LOGIT_MAX (1L << 24)    /* logits saturate here (Q10: 16384 nats) */
+#define NET_FAN_IN_MAX 65536L    /* keeps |sum of int8*int8| <= 2^30 */
+#define NET_BIAS_MAX (1L << 30)  /* |bias| <= 2^30: accumulators never overflow */
+#define NET_LOGIT_MAX (1L << 24) /* logits saturate here (Q10: 16384 nats) */
 
 /* ---- little-endian readers ------------------------------------------------ */
 
@@ -80,7 +80,6 @@ static int32_t layer_mult(const net_layer *L, unsigned c)
         return NET_RD_U16(&L->mult16[c]);
     return NET_RD_I32(&L->mult[c]);
 }
-
 
 /* int8 * int8, which always fits int16. avr-gcc turns `(int16_t)(a * b)`
  * added to an int32 into a call to its 16x16->32 multiply helper (~30
@@ -184,11 +183,11 @@ static bool has_tensors(const net_layer *L)
 static net_err check_layer(const net_layer *L, unsigned c, unsigned h, unsigned w, bool last)
 {
     if (L->in_c != c || L->in_h != h || L->in_w != w || L->out_c == 0 ||
-        (L->wbits != 8 && L->wbits != 4) ||
-        L->relu > 1 || L->pool > 1)
+        (L->wbits != 8 && L->wbits != 4) || L->relu > 1 || L->pool > 1)
         return NET_ERR_MODEL;
     if (L->kind == NET_CONV) {
-        if (last || L->k == 0 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || out_h(L) == 0 || out_w(L) == 0)
+        if (last || L->k == 0 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || out_h(L) == 0 ||
+            out_w(L) == 0)
             return NET_ERR_MODEL;
     } else if (L->kind == NET_DENSE) {
         if (L->pool || L->k != 0)
@@ -295,10 +294,10 @@ void net_set_trace(net_trace_fn fn, void *ctx)
     trace_fn = fn;
     trace_ctx = ctx;
 }
-#define TRACE(layer, c, y, row, n)                                                         \
-    do {                                                                                   \
-        if (trace_fn)                                                                      \
-            trace_fn(trace_ctx, (int)(layer), (int)(c), (int)(y), (row), (int)(n));        \
+#define TRACE(layer, c, y, row, n)                                                                 \
+    do {                                                                                           \
+        if (trace_fn)                                                                              \
+            trace_fn(trace_ctx, (int)(layer), (int)(c), (int)(y), (row), (int)(n));                \
     } while (0)
 #else
 #define TRACE(layer, c, y, row, n) ((void)0)
@@ -338,7 +337,8 @@ static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned 
 
 /* acc[x] += w0*row[x] + w1*row[x+1] + w2*row[x+2] for x < n (taps == 3), or
  * w0*row[x] (taps == 1). */
-NET_NOINLINE static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w, unsigned taps)
+NET_NOINLINE static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w,
+                                 unsigned taps)
 {
     const int8_t w0 = w[0];
     int32_t *const end = acc + n;
@@ -382,8 +382,8 @@ NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
 }
 
 /* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w. */
-NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y, unsigned n,
-                     const int8_t *w, unsigned k)
+NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y,
+                                  unsigned n, const int8_t *w, unsigned k)
 {
     unsigned ky, kx, taps;
     for (ky = 0; ky < k; ky++, w += k)
@@ -401,8 +401,8 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
 /* Output row r (after pooling) of a conv layer, all channels, into out: per
  * channel, the conv rows the pool needs accumulate side by side in acc[], so
  * each input channel's weights are unpacked once per output row. */
-static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
-                     unsigned r, unsigned layer_index)
+static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out, unsigned r,
+                     unsigned layer_index)
 {
     const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
     const int32_t lo = L->relu ? 0 : -128;
@@ -429,7 +429,8 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
                 acc[t] = acc[x];
         }
         for (x = 0; x < ow; x++)
-            dst[x] = (int8_t)net_requantize(acc[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
+            dst[x] =
+                (int8_t)net_requantize(acc[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
         TRACE(layer_index, c, r, dst, ow);
     }
 }
@@ -465,9 +466,8 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
 
 /* Computes layer i's output into out (whole tensor or logits). Layer 1 pulls
  * layer-0 rows into the ring just before it needs them. */
-static void run_layer(const net_model *m, unsigned i, const tensor_view *in,
-                      const tensor_view *out, int32_t *logits, const tensor_view *in0,
-                      unsigned *produced)
+static void run_layer(const net_model *m, unsigned i, const tensor_view *in, const tensor_view *out,
+                      int32_t *logits, const tensor_view *in0, unsigned *produced)
 {
     const net_layer *L = &m->layer[i];
     unsigned r;

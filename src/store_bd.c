@@ -97,7 +97,8 @@ static int fault_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32
 
 /* Torn program: the first half of the bytes, then one byte with only its
  * low four bits programmed (NOR programs bit cells, not whole bytes). */
-static void prog_torn(store_fault *f, uint32_t block, uint32_t off, const uint8_t *src, uint32_t size)
+static void prog_torn(store_fault *f, uint32_t block, uint32_t off, const uint8_t *src,
+                      uint32_t size)
 {
     uint32_t half = size / 2u;
     uint8_t partial = (uint8_t)(src[half] | 0xF0u);

@@ -116,10 +116,10 @@ static void test_layout_at_start(void **state)
     assert_int_equal(app_get_mode(&A), APP_MODE_DEMO);
     assert_int_equal(px(10, 10), APP_COLOR_CANVAS);
     assert_int_equal(px(120, 120), APP_COLOR_CANVAS);
-    assert_int_equal(px(260, 20), APP_COLOR_ACCENT);    /* DEMO tab is the active one */
-    assert_int_equal(px(300, 5), APP_COLOR_BUTTON);     /* LOCK tab */
-    assert_int_equal(px(250, 175), APP_COLOR_BUTTON);   /* Predict */
-    assert_int_equal(px(250, 215), APP_COLOR_BUTTON);   /* Clear */
+    assert_int_equal(px(260, 20), APP_COLOR_ACCENT);  /* DEMO tab is the active one */
+    assert_int_equal(px(300, 5), APP_COLOR_BUTTON);   /* LOCK tab */
+    assert_int_equal(px(250, 175), APP_COLOR_BUTTON); /* Predict */
+    assert_int_equal(px(250, 215), APP_COLOR_BUTTON); /* Clear */
     assert_true(on_screen("Predict"));
     assert_true(on_screen("Clear"));
     assert_true(on_screen("draw a digit"));
@@ -528,7 +528,8 @@ static void test_lock_flow(void **state)
     pause_ms(2000);
     assert_true(on_screen("UNLOCKED"));
     assert_true(on_screen("Lock"));
-    assert_true(region_has(0, 100, APP_CANVAS, 30, APP_COLOR_OK)); /* large UNLOCKED in the canvas */
+    assert_true(
+        region_has(0, 100, APP_CANVAS, 30, APP_COLOR_OK)); /* large UNLOCKED in the canvas */
     assert_true(region_has(APP_PANEL_X, 48, APP_PANEL_W, 12, APP_COLOR_OK));
 
     /* Lock, then a wrong PIN (2222) five times: 4 free attempts, then 30 s. */
@@ -626,9 +627,9 @@ static void test_lock_without_kdf_fails_closed(void **state)
     assert_true(on_screen("locked: needs recovery")); /* not an invitation to draw */
     assert_false(on_screen("draw one digit, pause"));
     for (int i = 0; i < 4; i++) {
-        draw_digit(vertical_bar);                  /* ignored, no crash */
+        draw_digit(vertical_bar); /* ignored, no crash */
     }
-    tap(280, 140);                                 /* no Enter button in RECOVERY */
+    tap(280, 140); /* no Enter button in RECOVERY */
     app_tick(&A);
     assert_false(on_screen("Enter"));
     assert_true(on_screen("RECOVERY"));

@@ -59,7 +59,8 @@ static double ink_angle(const uint8_t *img01)
 /* Largest |angle| of a rendered horizontal bar over SEEDS seeds. */
 static double max_bar_angle(const augment_params *p)
 {
-    strokes_sample bar = parse("{\"label\":1,\"strokes\":[[[20,120],[70,120],[120,120],[170,120],[220,120]]]}");
+    strokes_sample bar =
+        parse("{\"label\":1,\"strokes\":[[[20,120],[70,120],[120,120],[170,120],[220,120]]]}");
     double worst = 0;
     for (int k = 0; k < SEEDS; k++) {
         rng_t r = rng_make(1, RNG_TEST, 0, (uint64_t)k);
@@ -89,8 +90,8 @@ static void test_pen_rotate_sets_the_rotation_range(void **state)
  * vertical stroke survived: the spike widens the ink to the aspect of a 7. */
 static double spike_kept(const augment_params *p)
 {
-    strokes_sample s =
-        parse("{\"label\":1,\"strokes\":[[[120,20],[220,40],[120,60],[120,100],[120,140],[120,180],[120,220]]]}");
+    strokes_sample s = parse("{\"label\":1,\"strokes\":[[[120,20],[220,40],[120,60],[120,100],[120,"
+                             "140],[120,180],[120,220]]]}");
     int kept = 0;
     for (int k = 0; k < SEEDS; k++) {
         rng_t r = rng_make(2, RNG_TEST, 0, (uint64_t)k);

@@ -113,8 +113,10 @@ static void test_round_trip(void **state)
         inkpin_diag d = {{0}};
         assert_int_equal(quant_from_net(&back, &bm.model, &d), 0);
         for (int l = 0; l < f.q.n_layers; l++) {
-            assert_memory_equal(back.layer[l].bias, f.q.layer[l].bias, 4 * (size_t)f.q.layer[l].out_c);
-            assert_memory_equal(back.layer[l].mult, f.q.layer[l].mult, 4 * (size_t)f.q.layer[l].out_c);
+            assert_memory_equal(back.layer[l].bias, f.q.layer[l].bias,
+                                4 * (size_t)f.q.layer[l].out_c);
+            assert_memory_equal(back.layer[l].mult, f.q.layer[l].mult,
+                                4 * (size_t)f.q.layer[l].out_c);
         }
         quant_free(&back);
         free(arena);

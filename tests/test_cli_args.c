@@ -20,7 +20,8 @@ static void test_readers_are_strict(void **state)
     long long i = 7;
     assert_int_equal(cli_read_int("42", 0, 100, &i), 0);
     assert_int_equal(i, 42);
-    const char *bad_ints[] = {"", "5x", "x5", "4.0", "101", "-1", "99999999999999999999999", "0x10", " 5"};
+    const char *bad_ints[] = {"",     "5x", "x5", "4.0", "101", "-1", "99999999999999999999999",
+                              "0x10", " 5"};
     for (size_t k = 0; k < sizeof bad_ints / sizeof *bad_ints; k++) {
         i = 7;
         assert_int_equal(cli_read_int(bad_ints[k], 0, 100, &i), -1);
@@ -82,8 +83,8 @@ static void test_parse(void **state)
     parsed p;
     const char *pos[1] = {NULL};
     int n = -1;
-    const char *ok[] = {"test", "f.ndjson", "--json", "--limit", "12", "--writers", "tune",
-                        "--model", "m.inkm", "--conf", "0.75", "--seed", "9"};
+    const char *ok[] = {"test",    "f.ndjson", "--json", "--limit", "12",     "--writers", "tune",
+                        "--model", "m.inkm",   "--conf", "0.75",    "--seed", "9"};
     assert_int_equal(parse(&p, pos, &n, 13, ok), CLI_PARSED);
     assert_int_equal(n, 1);
     assert_string_equal(pos[0], "f.ndjson");
@@ -114,10 +115,10 @@ static void test_parse_errors(void **state)
     const char *pos[1];
     int n;
     const char *cases[][4] = {
-        {"test", "--limit", "5x", NULL},    {"test", "--limit", "0", NULL},
-        {"test", "--limit", NULL, NULL},    {"test", "--bogus", NULL, NULL},
+        {"test", "--limit", "5x", NULL},     {"test", "--limit", "0", NULL},
+        {"test", "--limit", NULL, NULL},     {"test", "--bogus", NULL, NULL},
         {"test", "--writers", "some", NULL}, {"test", "a", "b", NULL},
-        {"test", "--conf", "2", NULL},      {"test", "--seed", "-3", NULL},
+        {"test", "--conf", "2", NULL},       {"test", "--seed", "-3", NULL},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         int argc = 0;

@@ -43,7 +43,8 @@ static uint8_t pix(int i, int k)
 }
 
 /* An IDX image file: header (magic, n, rows, cols) then `have` images' pixels. */
-static uint8_t *make_images(uint32_t magic, uint32_t n, uint32_t rows, uint32_t cols, int have, size_t *len)
+static uint8_t *make_images(uint32_t magic, uint32_t n, uint32_t rows, uint32_t cols, int have,
+                            size_t *len)
 {
     *len = 16 + (size_t)have * rows * cols;
     uint8_t *p = malloc(*len);
@@ -58,7 +59,8 @@ static uint8_t *make_images(uint32_t magic, uint32_t n, uint32_t rows, uint32_t 
     return p;
 }
 
-static uint8_t *make_labels(uint32_t magic, uint32_t n, const uint8_t *labels, int have, size_t *len)
+static uint8_t *make_labels(uint32_t magic, uint32_t n, const uint8_t *labels, int have,
+                            size_t *len)
 {
     *len = 8 + (size_t)have;
     uint8_t *p = malloc(*len);
@@ -141,7 +143,8 @@ static void assert_fails_with(int rc, const dataset *ds, const inkpin_diag *d, c
 }
 
 /* Loads a bad image file (raw bytes) paired with 3 good labels. */
-static void expect_bad_images(const char *fname, const uint8_t *im, size_t il, const char *n1, const char *n2)
+static void expect_bad_images(const char *fname, const uint8_t *im, size_t il, const char *n1,
+                              const char *n2)
 {
     size_t ll;
     uint8_t *lb = make_labels(2049, 3, LABELS3, 3, &ll);
@@ -156,7 +159,8 @@ static void expect_bad_images(const char *fname, const uint8_t *im, size_t il, c
     assert_non_null(strstr(d.msg, fname));
 }
 
-static void expect_bad_labels(const char *fname, const uint8_t *lb, size_t ll, const char *n1, const char *n2)
+static void expect_bad_labels(const char *fname, const uint8_t *lb, size_t ll, const char *n1,
+                              const char *n2)
 {
     size_t il;
     uint8_t *im = make_images(2051, 3, 28, 28, 3, &il);
@@ -279,7 +283,8 @@ static void test_idx_truncated_pixels(void **state)
     size_t il;
     uint8_t *im = make_images(2051, 3, 28, 28, 3, &il);
     /* One byte short: the data ends inside image 2 (0-based). */
-    expect_bad_images("short-pixels", im, il - 1, "byte 2367: truncated pixel data", "inside image 2");
+    expect_bad_images("short-pixels", im, il - 1, "byte 2367: truncated pixel data",
+                      "inside image 2");
     free(im);
 }
 
@@ -293,7 +298,8 @@ static void test_idx_trailing_data(void **state)
     dataset ds;
     inkpin_diag d = {{0}};
     int rc = data_parse_idx_mem(im, il, "long-images", lb, ll, "labels", &ds, &d);
-    assert_fails_with(rc, &ds, &d, "long-images: byte 1584: unexpected data after the last of 2 images", NULL);
+    assert_fails_with(rc, &ds, &d,
+                      "long-images: byte 1584: unexpected data after the last of 2 images", NULL);
     free(im);
     free(lb);
 }
@@ -345,10 +351,12 @@ static void test_idx_huge_count_raw(void **state)
     (void)state;
     size_t il;
     uint8_t *im = make_images(2051, 0xffffffffu, 28, 28, 2, &il);
-    expect_bad_images("huge-raw", im, il, "huge-raw: byte 4: image count 4294967295 is too large", NULL);
+    expect_bad_images("huge-raw", im, il, "huge-raw: byte 4: image count 4294967295 is too large",
+                      NULL);
     free(im);
     im = make_images(2051, 1000000, 28, 28, 2, &il);
-    expect_bad_images("million-raw", im, il, "byte 1584: truncated pixel data: header declares 1000000 images", NULL);
+    expect_bad_images("million-raw", im, il,
+                      "byte 1584: truncated pixel data: header declares 1000000 images", NULL);
     free(im);
 }
 
@@ -392,7 +400,8 @@ static void test_idx_gz_bomb(void **state)
     dataset ds;
     inkpin_diag d = {{0}};
     int rc = data_load_idx(ip, lp, &ds, &d);
-    assert_fails_with(rc, &ds, &d, "bomb.gz: byte 800: unexpected data after the last of 1 images", NULL);
+    assert_fails_with(rc, &ds, &d, "bomb.gz: byte 800: unexpected data after the last of 1 images",
+                      NULL);
     free(im);
     free(lb);
 }
@@ -484,7 +493,8 @@ static void test_load_mnist_layout(void **state)
     assert_good_dataset(&ds);
     data_free(&ds);
     int rc = data_load_mnist(root, "train", &ds, &d);
-    assert_fails_with(rc, &ds, &d, "train-labels-idx1-ubyte.gz nor", "train-labels-idx1-ubyte exists");
+    assert_fails_with(rc, &ds, &d, "train-labels-idx1-ubyte.gz nor",
+                      "train-labels-idx1-ubyte exists");
     snprintf(p, sizeof p, "%s/train-labels-idx1-ubyte", mn);
     test_write_file(p, lb, ll);
     assert_int_equal(data_load_mnist(root, "train", &ds, &d), 0);
@@ -812,11 +822,13 @@ static void test_csv_out_of_range(void **state)
     expect_csv_error(&b, "range.csv", want, NULL);
     free(b.s);
     b = csv_with_field(1, 2, 3, 0, "10");
-    expect_csv_error(&b, "label.csv", "label.csv:3:1: field 1 (label): 10 is out of range 0..9", NULL);
+    expect_csv_error(&b, "label.csv", "label.csv:3:1: field 1 (label): 10 is out of range 0..9",
+                     NULL);
     free(b.s);
     /* Long digit strings neither overflow nor wrap around into range. */
     b = csv_with_field(0, 2, 2, 0, "4294967296");
-    expect_csv_error(&b, "wrap.csv", "wrap.csv:2:1: field 1 (pixel0): 4294967296 is out of range 0..255", NULL);
+    expect_csv_error(&b, "wrap.csv",
+                     "wrap.csv:2:1: field 1 (pixel0): 4294967296 is out of range 0..255", NULL);
     free(b.s);
     b = csv_with_field(0, 2, 2, 0, "000000000000000000000000255");
     dataset ds;
@@ -839,7 +851,8 @@ static void test_csv_column_count(void **state)
         last_comma--;
     memmove(last_comma, eol, strlen(eol) + 1);
     b.n = strlen(b.s);
-    expect_csv_error(&b, "few.csv", "few.csv:2:", "too few fields: line ends after 784, expected 785");
+    expect_csv_error(&b, "few.csv",
+                     "few.csv:2:", "too few fields: line ends after 784, expected 785");
     free(b.s);
     /* Too many: an extra field on line 3. */
     b = csv_with_field(1, 2, 3, 784, "0,0");
@@ -879,7 +892,8 @@ static void test_csv_empty_and_blank(void **state)
     free(b.s);
     /* Header truncated: ends after 3 fields. */
     rc = parse_csv_str("label,pixel0,pixel1\n0,0,0\n", 26, "short-hdr.csv", &ds, &d);
-    assert_fails_with(rc, &ds, &d, "short-hdr.csv:1:20: header ends after 3 fields, expected 785", NULL);
+    assert_fails_with(rc, &ds, &d, "short-hdr.csv:1:20: header ends after 3 fields, expected 785",
+                      NULL);
 }
 
 int main(void)

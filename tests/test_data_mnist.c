@@ -19,10 +19,14 @@ static const char *root;
  * an independent tool: `zcat X-images-idx3-ubyte.gz | tail -c +17 | sha256sum`
  * (labels: `tail -c +9`). The decompressed files' md5 match the published
  * values listed in SOURCE.md. */
-static const char *const TRAIN_PIXELS_SHA256 = "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757";
-static const char *const TRAIN_LABELS_SHA256 = "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13";
-static const char *const TEST_PIXELS_SHA256 = "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161";
-static const char *const TEST_LABELS_SHA256 = "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5";
+static const char *const TRAIN_PIXELS_SHA256 =
+    "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757";
+static const char *const TRAIN_LABELS_SHA256 =
+    "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13";
+static const char *const TEST_PIXELS_SHA256 =
+    "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161";
+static const char *const TEST_LABELS_SHA256 =
+    "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5";
 
 static void assert_sha256(const uint8_t *p, size_t n, const char *want)
 {

@@ -17,11 +17,26 @@
 typedef const char *(*strerror_fn)(int code);
 
 /* Adapters: each module's strerror takes its own enum type. */
-static const char *ink_name(int e) { return ink_strerror((ink_err)e); }
-static const char *net_name(int e) { return net_strerror((net_err)e); }
-static const char *lock_name(int e) { return lock_strerror((lock_err)e); }
-static const char *store_name(int e) { return store_strerror((store_err)e); }
-static const char *app_name(int e) { return app_strerror((app_err)e); }
+static const char *ink_name(int e)
+{
+    return ink_strerror((ink_err)e);
+}
+static const char *net_name(int e)
+{
+    return net_strerror((net_err)e);
+}
+static const char *lock_name(int e)
+{
+    return lock_strerror((lock_err)e);
+}
+static const char *store_name(int e)
+{
+    return store_strerror((store_err)e);
+}
+static const char *app_name(int e)
+{
+    return app_strerror((app_err)e);
+}
 
 /* Codes lowest..0 each have a non-empty text of their own, "ok" for 0, and the
  * values just outside the enum read "unknown error". */

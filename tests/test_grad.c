@@ -58,7 +58,8 @@ static void check_close(double analytic, double numeric, const char *what, int i
     double scale = fmax(fmax(fabs(analytic), fabs(numeric)), g_floor);
     double rel = fabs(analytic - numeric) / scale;
     if (rel > REL_TOL) {
-        fprintf(stderr, "%s[%d]: analytic %.6g numeric %.6g rel %.3g\n", what, i, analytic, numeric, rel);
+        fprintf(stderr, "%s[%d]: analytic %.6g numeric %.6g rel %.3g\n", what, i, analytic, numeric,
+                rel);
         fail();
     }
 }
@@ -95,14 +96,18 @@ static void check_param(double (*loss)(void *), void *ctx, float *p, const float
     }
 }
 
-static double conv_loss_v(void *c) { return conv_loss(c); }
+static double conv_loss_v(void *c)
+{
+    return conv_loss(c);
+}
 
 static void test_conv2d_backward(void **state)
 {
     (void)state;
     int shapes[][5] = {{1, 7, 6, 3, 3}, {2, 6, 6, 3, 3}, {3, 7, 7, 2, 5}, {2, 5, 5, 4, 1}};
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
-        conv_case c = {shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], shapes[s][4], 0, 0, 0, 0, 0};
+        conv_case c = {
+            shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], shapes[s][4], 0, 0, 0, 0, 0};
         int nin = c.C * c.H * c.W, nw = c.OC * c.C * c.K * c.K;
         int nout = c.OC * (c.H - c.K + 1) * (c.W - c.K + 1);
         c.in = malloc(sizeof(float) * (size_t)nin);
@@ -110,7 +115,8 @@ static void test_conv2d_backward(void **state)
         c.b = malloc(sizeof(float) * (size_t)c.OC);
         c.out = malloc(sizeof(float) * (size_t)nout);
         c.r = malloc(sizeof(float) * (size_t)nout);
-        fill(c.in, nin, -1, 1), fill(c.w, nw, -1, 1), fill(c.b, c.OC, -1, 1), fill(c.r, nout, -1, 1);
+        fill(c.in, nin, -1, 1), fill(c.w, nw, -1, 1), fill(c.b, c.OC, -1, 1),
+            fill(c.r, nout, -1, 1);
         float *din = calloc((size_t)nin, sizeof(float)), *dw = calloc((size_t)nw, sizeof(float));
         float *db = calloc((size_t)c.OC, sizeof(float));
         float *din2 = calloc((size_t)nin, sizeof(float)), *dw2 = calloc((size_t)nw, sizeof(float));
@@ -408,9 +414,14 @@ static uint64_t kink_pattern(const net_case *c)
         if (L->pool) /* which window element equals the pooled max */
             for (long i = 0; i < 4L * L->out_size; i++) {
                 long b = i / L->out_size, r = i % L->out_size;
-                long ch = r / (L->out_h * L->out_w), y = (r / L->out_w) % L->out_h, x = r % L->out_w;
-                const float *win = c->w.a[l] + b * L->z_size + (ch * L->z_h + 2 * y) * L->z_w + 2 * x;
-                int k = win[0] == c->w.o[l][i] ? 0 : win[1] == c->w.o[l][i] ? 1 : win[L->z_w] == c->w.o[l][i] ? 2 : 3;
+                long ch = r / (L->out_h * L->out_w), y = (r / L->out_w) % L->out_h,
+                     x = r % L->out_w;
+                const float *win =
+                    c->w.a[l] + b * L->z_size + (ch * L->z_h + 2 * y) * L->z_w + 2 * x;
+                int k = win[0] == c->w.o[l][i]        ? 0
+                        : win[1] == c->w.o[l][i]      ? 1
+                        : win[L->z_w] == c->w.o[l][i] ? 2
+                                                      : 3;
                 hsh = (hsh ^ (uint64_t)(unsigned)k) * 1099511628211ULL;
             }
     }
@@ -576,10 +587,10 @@ static void test_arch_parse_errors(void **state)
     /* 8*9+8 + 8*3 + 16*8*9+16 + 16*3 + 24*16*9+24 + 24*3 + 216*10+10 ... BN adds gamma,beta */
     assert_int_equal(net.layer[2].out_h, 3);
     assert_int_equal(net.layer[3].in_size, 24 * 9);
-    assert_int_not_equal(tnet_parse(&net, "c8p,c16p", &d), 0);     /* no d10 */
-    assert_int_not_equal(tnet_parse(&net, "c8p,x3,d10", &d), 0);   /* bad kind */
-    assert_int_not_equal(tnet_parse(&net, "c8p,d10r", &d), 0);     /* relu logits */
-    assert_int_not_equal(tnet_parse(&net, "c8k40,d10", &d), 0);    /* kernel too big */
+    assert_int_not_equal(tnet_parse(&net, "c8p,c16p", &d), 0);                /* no d10 */
+    assert_int_not_equal(tnet_parse(&net, "c8p,x3,d10", &d), 0);              /* bad kind */
+    assert_int_not_equal(tnet_parse(&net, "c8p,d10r", &d), 0);                /* relu logits */
+    assert_int_not_equal(tnet_parse(&net, "c8k40,d10", &d), 0);               /* kernel too big */
     assert_int_not_equal(tnet_parse(&net, "c8p,c8p,c8p,c8p,c8p,d10", &d), 0); /* nothing left */
     assert_int_not_equal(tnet_parse(&net, "", &d), 0);
     assert_int_equal(tnet_parse(&net, "c8bp,c16k5,d10", &d), 0);
@@ -591,12 +602,11 @@ int main(void)
 {
     g_rng = rng_make(1234, RNG_TEST, 0, 0);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_conv2d_backward),   cmocka_unit_test(test_dense_backward),
-        cmocka_unit_test(test_maxpool_backward),  cmocka_unit_test(test_relu_backward),
+        cmocka_unit_test(test_conv2d_backward),    cmocka_unit_test(test_dense_backward),
+        cmocka_unit_test(test_maxpool_backward),   cmocka_unit_test(test_relu_backward),
         cmocka_unit_test(test_batchnorm_backward), cmocka_unit_test(test_softmax_xent_backward),
-        cmocka_unit_test(test_distill_backward),
-        cmocka_unit_test(test_network_backward),  cmocka_unit_test(test_fold_matches_eval),
-        cmocka_unit_test(test_arch_parse_errors),
+        cmocka_unit_test(test_distill_backward),   cmocka_unit_test(test_network_backward),
+        cmocka_unit_test(test_fold_matches_eval),  cmocka_unit_test(test_arch_parse_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,10 +36,14 @@ static img_info measure(const uint8_t img[NET_IMAGE_BYTES])
                 m.count++;
                 m.com_row += r;
                 m.com_col += c;
-                if (r < m.r0) m.r0 = r;
-                if (r > m.r1) m.r1 = r;
-                if (c < m.c0) m.c0 = c;
-                if (c > m.c1) m.c1 = c;
+                if (r < m.r0)
+                    m.r0 = r;
+                if (r > m.r1)
+                    m.r1 = r;
+                if (c < m.c0)
+                    m.c0 = c;
+                if (c > m.c1)
+                    m.c1 = c;
             }
     if (m.count) {
         m.com_row /= m.count;
@@ -316,7 +320,8 @@ static void test_scribbled_over_is_no_digit(void **state)
     ink_reset(&ink);
     for (int turn = 0; turn <= 2 * 48; turn++) {
         double t = turn * 2 * M_PI / 48;
-        int32_t x = (int32_t)lround(120 + 50 * sin(t)), y = (int32_t)lround(120 + 90 * sin(t / 2) * cos(t / 2) * 2);
+        int32_t x = (int32_t)lround(120 + 50 * sin(t)),
+                y = (int32_t)lround(120 + 90 * sin(t / 2) * cos(t / 2) * 2);
         if (turn == 0)
             ink_pen_down(&ink, x, y);
         else
@@ -353,8 +358,8 @@ static void test_extreme_coordinates_are_clamped(void **state)
     ink_buffer a, b;
     uint8_t ia[NET_IMAGE_BYTES], ib[NET_IMAGE_BYTES];
     /* (-1 ends a stroke in feed(), so -7 stands for "just off the screen") */
-    int absurd[] = {INT32_MIN, INT32_MIN, INT32_MAX, INT32_MIN, INT32_MAX, INT32_MAX, -7,
-                    -7, 240, 120, 100000, -5};
+    int absurd[] = {INT32_MIN, INT32_MIN, INT32_MAX, INT32_MIN, INT32_MAX, INT32_MAX,
+                    -7,        -7,        240,       120,       100000,    -5};
     int border[] = {0, 0, 239, 0, 239, 239, 0, 0, 239, 120, 239, 0};
     feed(&a, absurd, 12);
     feed(&b, border, 12);
@@ -421,33 +426,20 @@ static void test_known_stroke_known_bitmap(void **state)
     (void)state;
     /* An "L": down 200 px, right 100 px. Centre lines 16.5 x 8.25 px, pen 1.75. */
     static const char *expected[28] = {
-        "............................",
-        "............................",
-        "............##..............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
-        "...........####.............",
+        "............................", "............................",
+        "............##..............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
+        "...........####.............", "...........####.............",
         "...........####....#........", /* 1.75 px (the radius) from the line: in when a stamp lands right above it */
-        "...........############.....",
-        "...........############.....",
-        "............##########......",
-        "............................",
-        "............................",
-        "............................",
-        "............................",
-        "............................",
+        "...........############.....", "...........############.....",
+        "............##########......", "............................",
+        "............................", "............................",
+        "............................", "............................",
         "............................",
     };
     ink_buffer ink;
@@ -497,12 +489,16 @@ static void test_matches_float_reference(void **state)
         ink_style styles[] = {{INK_BOX_Q4, INK_PEN_RADIUS_Q4}, {320, 16}, {256, 40}};
         for (int k = 0; k < 3; k++) {
             assert_int_equal(ink_render_style(&ink, &styles[k], img), INK_OK);
-            int n = reference_render(&ink, styles[k].box_q4 / 16.0, styles[k].pen_radius_q4 / 16.0, ref);
+            int n = reference_render(&ink, styles[k].box_q4 / 16.0, styles[k].pen_radius_q4 / 16.0,
+                                     ref);
             int bad = mismatches_aligned(img, ref);
             if (bad) {
                 for (int r = 0; r < 28; r++, fputc('\n', stderr))
                     for (int c = 0; c < 28; c++)
-                        fputc(ink_pixel(img, r, c) ? (ref[r * 28 + c] ? '#' : 'A') : ref[r * 28 + c] ? 'R' : '.', stderr);
+                        fputc(ink_pixel(img, r, c) ? (ref[r * 28 + c] ? '#' : 'A')
+                              : ref[r * 28 + c]    ? 'R'
+                                                   : '.',
+                              stderr);
             }
             /* Only pixels whose centre is within 1/16 px of the pen edge may differ
              * (and the whole image by one pixel when the centre of mass is a hair
@@ -590,9 +586,12 @@ static void test_fast_strokes_leave_no_gaps(void **state)
      * lines: the points left are still less than 2 px apart */
     ink_reset(&ink);
     ink_pen_down(&ink, 20, 20);
-    for (int x = 20; x <= 220; x++) ink_pen_move(&ink, x, 20);
-    for (int t = 0; t <= 200; t++) ink_pen_move(&ink, 220 - t, 20 + t);
-    for (int x = 20; x <= 220; x++) ink_pen_move(&ink, x, 220);
+    for (int x = 20; x <= 220; x++)
+        ink_pen_move(&ink, x, 20);
+    for (int t = 0; t <= 200; t++)
+        ink_pen_move(&ink, 220 - t, 20 + t);
+    for (int x = 20; x <= 220; x++)
+        ink_pen_move(&ink, x, 220);
     ink_pen_up(&ink);
     assert_true(ink.simplified); /* 600 samples > INK_MAX_POINTS */
     assert_int_equal(ink_render(&ink, img), INK_OK);
@@ -631,7 +630,8 @@ static void test_sparse_samples_follow_the_curve(void **state)
         uint8_t dense_px[784];
         unpack(dense, dense_px);
         int chord_err = mismatches_aligned(octagon_bits, dense_px);
-        fprintf(stderr, "radius %d: curve %d, chords %d pixels off the dense drawing\n", rad, curve_err, chord_err);
+        fprintf(stderr, "radius %d: curve %d, chords %d pixels off the dense drawing\n", rad,
+                curve_err, chord_err);
         assert_true(curve_err * 3 <= chord_err * 2);
     }
 }

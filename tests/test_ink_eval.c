@@ -43,8 +43,18 @@ static void make_model(inkeval_model *em)
         mult[c] = 1 << 30;
         shift[c] = 27; /* logit = 8 * acc in Q10 nats */
     }
-    layer = (net_layer){.kind = NET_DENSE, .k = 0, .relu = 0, .pool = 0, .wbits = 8, .in_c = 1,
-                        .in_h = 28, .in_w = 28, .out_c = 10, .w = w, .bias = bias, .mult = mult,
+    layer = (net_layer){.kind = NET_DENSE,
+                        .k = 0,
+                        .relu = 0,
+                        .pool = 0,
+                        .wbits = 8,
+                        .in_c = 1,
+                        .in_h = 28,
+                        .in_w = 28,
+                        .out_c = 10,
+                        .w = w,
+                        .bias = bias,
+                        .mult = mult,
                         .shift = shift};
     assert_int_equal(net_check(&model), NET_OK);
     memset(em, 0, sizeof *em);
@@ -148,7 +158,8 @@ static void test_transforms(void **state)
 {
     (void)state;
     strokes_sample s, t;
-    parse("{\"label\":1,\"strokes\":[[[100,50],[100,150]],[[90,60],[100,50],[110,52],[100,53],[100,54]]]}",
+    parse("{\"label\":1,\"strokes\":[[[100,50],[100,150]],[[90,60],[100,50],[110,52],[100,53],[100,"
+          "54]]]}",
           &s);
     double w_, h_, cx, cy;
     /* size + position */
@@ -311,8 +322,10 @@ static void test_cli_classify_json_counts(void **state)
         "{\"label\":1,\"strokes\":[[[120,20],[120,220]]]}",
         "{\"label\":4,\"strokes\":[[[120,20],[120,220]]]}", /* a 1 labelled 4 */
         "{\"label\":3,\"strokes\":[[[5,5]]]}",              /* a tap: no digit */
-        "{\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,120],[180,60],[120,20]]]}",
-        "{\"label\":0,\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,120],[180,60],[120,20]]]}",
+        "{\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,120],[180,60],["
+        "120,20]]]}",
+        "{\"label\":0,\"strokes\":[[[120,20],[60,60],[50,120],[60,180],[120,220],[180,180],[190,"
+        "120],[180,60],[120,20]]]}",
     };
     enum { N = sizeof lines / sizeof *lines };
     char path[1200], args[1400], text[2048] = "";
@@ -357,13 +370,16 @@ static void test_cli_classify_json_counts(void **state)
     assert_int_equal(cJSON_GetObjectItem(o, "labelled")->valueint, labelled);
     assert_int_equal(cJSON_GetObjectItem(o, "rejected")->valueint, rejected);
     assert_int_equal(cJSON_GetObjectItem(o, "no_digit")->valueint, no_digit);
-    assert_true(fabs(cJSON_GetObjectItem(o, "accuracy")->valuedouble - (double)correct / labelled) < 1e-9);
+    assert_true(fabs(cJSON_GetObjectItem(o, "accuracy")->valuedouble - (double)correct / labelled) <
+                1e-9);
     assert_true(correct < labelled); /* the mislabelled 1 and the tap are wrong */
-    const cJSON *cf = cJSON_GetObjectItem(o, "confusion"), *pc = cJSON_GetObjectItem(o, "per_class");
+    const cJSON *cf = cJSON_GetObjectItem(o, "confusion"),
+                *pc = cJSON_GetObjectItem(o, "per_class");
     for (int t = 0; t < 10; t++) {
         int row = 0;
         for (int p = 0; p < 10; p++) {
-            assert_int_equal(cJSON_GetArrayItem(cJSON_GetArrayItem(cf, t), p)->valueint, conf[t][p]);
+            assert_int_equal(cJSON_GetArrayItem(cJSON_GetArrayItem(cf, t), p)->valueint,
+                             conf[t][p]);
             row += conf[t][p];
         }
         const cJSON *a = cJSON_GetArrayItem(pc, t);
@@ -418,8 +434,8 @@ static void test_cli_demo_shows_the_device_view(void **state)
             assert_int_equal(at[4 + 56], '\n');
         }
         char want[96];
-        snprintf(want, sizeof want, "    drawn: %d   -> predicted %d, confidence %.1f%%", set.samples[k].label,
-                 r.pred, 100 * r.confidence);
+        snprintf(want, sizeof want, "    drawn: %d   -> predicted %d, confidence %.1f%%",
+                 set.samples[k].label, r.pred, 100 * r.confidence);
         assert_memory_equal(at, want, strlen(want));
         right += r.pred == set.samples[k].label && !inkeval_rejected(&r, NET_REJECT_CONF);
     }

@@ -166,7 +166,7 @@ static void test_four_in_three_strokes_accepted(void **state)
     add(&ink, 140, 40, 1);
     line_to(&ink, 140, 210, 15); /* stroke 2: the stem */
     add(&ink, 60, 60, 1);
-    line_to(&ink, 62, 62, 1);    /* stroke 3: a small tick (a pen touch) */
+    line_to(&ink, 62, 62, 1); /* stroke 3: a small tick (a pen touch) */
     judged j = judge(&ink);
     assert_int_equal(j.err, INK_OK);
     assert_int_equal(j.shape.strokes, 3);
@@ -226,11 +226,11 @@ static void test_seven_with_crossbar_accepted(void **state)
     ink_buffer ink;
     ink_reset(&ink);
     add(&ink, 50, 30, 1);
-    line_to(&ink, 190, 30, 10);  /* the top bar */
+    line_to(&ink, 190, 30, 10); /* the top bar */
     add(&ink, 190, 30, 1);
     line_to(&ink, 100, 210, 15); /* the diagonal, from the bar's end */
     add(&ink, 100, 120, 1);
-    line_to(&ink, 180, 120, 8);  /* the crossbar across the diagonal */
+    line_to(&ink, 180, 120, 8); /* the crossbar across the diagonal */
     judged j = judge(&ink);
     assert_int_equal(j.err, INK_OK);
     assert_int_equal(j.shape.strokes, 3);
@@ -244,11 +244,11 @@ static void test_one_with_flag_and_base_accepted(void **state)
     ink_buffer ink;
     ink_reset(&ink);
     add(&ink, 80, 70, 1);
-    line_to(&ink, 125, 30, 6);   /* the flag, up to the top of the stem */
+    line_to(&ink, 125, 30, 6); /* the flag, up to the top of the stem */
     add(&ink, 125, 30, 1);
     line_to(&ink, 125, 205, 15); /* the stem */
     add(&ink, 85, 205, 1);
-    line_to(&ink, 165, 205, 8);  /* the base, through the stem's foot */
+    line_to(&ink, 165, 205, 8); /* the base, through the stem's foot */
     judged j = judge(&ink);
     assert_int_equal(j.err, INK_OK);
     assert_int_equal(j.shape.strokes, 3);
@@ -342,8 +342,10 @@ static void test_jagged_walk_rejected(void **state)
         heading += (lcg >> 30) & 1 ? turn : -turn;
         x += 30 * cos(heading);
         y += 30 * sin(heading);
-        if (x < 30 || x > 210) heading = M_PI - heading, x = x < 30 ? 30 : 210;
-        if (y < 30 || y > 210) heading = -heading, y = y < 30 ? 30 : 210;
+        if (x < 30 || x > 210)
+            heading = M_PI - heading, x = x < 30 ? 30 : 210;
+        if (y < 30 || y > 210)
+            heading = -heading, y = y < 30 ? 30 : 210;
         add(&ink, x, y, 0);
     }
     judged j = judge(&ink);
@@ -388,8 +390,11 @@ static void test_too_many_strokes_rejected(void **state)
     (void)state;
     ink_buffer ink;
     ink_reset(&ink);
-    static const int lines[5][4] = {{20, 30, 200, 210}, {30, 200, 210, 40}, {120, 20, 110, 220},
-                                    {10, 120, 230, 100}, {50, 60, 190, 70}};
+    static const int lines[5][4] = {{20, 30, 200, 210},
+                                    {30, 200, 210, 40},
+                                    {120, 20, 110, 220},
+                                    {10, 120, 230, 100},
+                                    {50, 60, 190, 70}};
     for (int k = 0; k < 5; k++) {
         add(&ink, lines[k][0], lines[k][1], 1);
         line_to(&ink, lines[k][2], lines[k][3], 8);
@@ -413,10 +418,10 @@ static void test_turn_matches_float_reference(void **state)
     (void)state;
     static const int shapes[][10] = {
         /* x0,y0, x1,y1, x2,y2, x3,y3, x4,y4 */
-        {30, 30, 210, 30, 210, 210, 30, 210, 30, 40},     /* square: 3 right angles */
-        {30, 200, 120, 30, 210, 200, 30, 90, 210, 90},    /* star-like zigzag */
-        {40, 120, 200, 120, 60, 130, 200, 140, 40, 150},  /* sharp reversals */
-        {30, 30, 120, 120, 210, 30, 210, 210, 30, 210},   /* mixed */
+        {30, 30, 210, 30, 210, 210, 30, 210, 30, 40},    /* square: 3 right angles */
+        {30, 200, 120, 30, 210, 200, 30, 90, 210, 90},   /* star-like zigzag */
+        {40, 120, 200, 120, 60, 130, 200, 140, 40, 150}, /* sharp reversals */
+        {30, 30, 120, 120, 210, 30, 210, 210, 30, 210},  /* mixed */
     };
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         ink_buffer ink;

@@ -46,7 +46,8 @@ static void test_host_params_vectors(void **state)
     /* The hal-shaped wrapper uses the same parameters. */
     uint8_t want[32], got[32];
     hex(want, "291e5556e815e9fa7643d072eb3e7640b6af5f7528503ab6a40f9f37a6c32755");
-    assert_int_equal(kdf_hal_argon2id(NULL, got, "1234", 4, (const uint8_t *)"inkpin-salt-0001"), 0);
+    assert_int_equal(kdf_hal_argon2id(NULL, got, "1234", 4, (const uint8_t *)"inkpin-salt-0001"),
+                     0);
     assert_memory_equal(got, want, 32);
 }
 
@@ -75,9 +76,11 @@ static void test_bad_arguments(void **state)
     (void)state;
     uint8_t h[32];
     const kdf_params too_small = {1, 1024}; /* below libsodium's minimum memory */
-    assert_int_equal(kdf_argon2id(&too_small, h, "1234", 4, (const uint8_t *)"inkpin-salt-0001"), -1);
+    assert_int_equal(kdf_argon2id(&too_small, h, "1234", 4, (const uint8_t *)"inkpin-salt-0001"),
+                     -1);
     assert_int_equal(kdf_argon2id(NULL, h, "1234", 4, (const uint8_t *)"inkpin-salt-0001"), -1);
-    assert_int_equal(kdf_argon2id(&kdf_host_params, h, NULL, 4, (const uint8_t *)"inkpin-salt-0001"), -1);
+    assert_int_equal(
+        kdf_argon2id(&kdf_host_params, h, NULL, 4, (const uint8_t *)"inkpin-salt-0001"), -1);
 }
 
 static void test_random(void **state)
@@ -117,8 +120,8 @@ static void test_cross_check_with_argon2_cli(void **state)
         salt[16] = 0;
         int real = t < 2; /* two at the shipped parameters, the rest at minimum cost */
         kdf_params p = real ? kdf_host_params : (kdf_params){1, 8192};
-        snprintf(cmd, sizeof cmd, "printf %%s '%s' | argon2 '%s' -id -t %llu -k %zu -p 1 -l 32 -r", pin,
-                 salt, p.opslimit, p.memlimit >> 10);
+        snprintf(cmd, sizeof cmd, "printf %%s '%s' | argon2 '%s' -id -t %llu -k %zu -p 1 -l 32 -r",
+                 pin, salt, p.opslimit, p.memlimit >> 10);
         FILE *f = popen(cmd, "r");
         assert_non_null(f);
         char line[128] = {0};
@@ -140,16 +143,20 @@ static void test_print_host_cost(void **state)
     assert_int_equal(kdf_hal_argon2id(NULL, h, "1234", 4, (const uint8_t *)"inkpin-salt-0001"), 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("Argon2id t=%llu m=%zu MiB: one verification %.3f s; 10,000 offline guesses %.0f s on one core\n",
+    printf("Argon2id t=%llu m=%zu MiB: one verification %.3f s; 10,000 offline guesses %.0f s on "
+           "one core\n",
            KDF_HOST_OPSLIMIT, KDF_HOST_MEMLIMIT >> 20, s, s * 10000.0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_host_params_vectors), cmocka_unit_test(test_min_params_vector),
-        cmocka_unit_test(test_salt_and_pin_matter), cmocka_unit_test(test_bad_arguments),
-        cmocka_unit_test(test_random),              cmocka_unit_test(test_cross_check_with_argon2_cli),
+        cmocka_unit_test(test_host_params_vectors),
+        cmocka_unit_test(test_min_params_vector),
+        cmocka_unit_test(test_salt_and_pin_matter),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_cross_check_with_argon2_cli),
         cmocka_unit_test(test_print_host_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

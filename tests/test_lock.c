@@ -361,9 +361,9 @@ static void test_long_wait_checkpoints(void **state)
         left -= 1000;
         assert_int_equal(view().wait_ms, left);
         assert_int_equal(tdev_record(&dev, &r), STORE_OK);
-        assert_true(r.lockout_ms >= left);                  /* never shorter */
+        assert_true(r.lockout_ms >= left); /* never shorter */
         uint32_t slack = left / 4 > 1000 ? left / 4 : 1000;
-        assert_true(r.lockout_ms - left <= slack);          /* never far behind */
+        assert_true(r.lockout_ms - left <= slack); /* never far behind */
     }
     uint32_t writes = r.sequence - seq0; /* one record write per checkpoint */
     printf("12 h wait: %u checkpoint writes\n", writes);
@@ -509,7 +509,7 @@ static void test_recovery_fails_closed(void **state)
 {
     (void)state;
     set_up_locked("1234", NULL);
-    tdev_try(&dev, "1111"); /* both slots now hold PIN records */
+    tdev_try(&dev, "1111");                 /* both slots now hold PIN records */
     memset(dev.flash, 0, sizeof dev.flash); /* both slots corrupt */
     assert_int_equal(tdev_boot(&dev, NULL), LOCK_ERR_RECOVERY);
     lock_view v = view();
@@ -620,7 +620,8 @@ static void test_random_and_kdf_failures(void **state)
     assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_ERROR); /* cannot store a PIN */
     dev.fail_prog = 0;
     tdev_try(&dev, "1234");
-    assert_int_equal(tdev_try(&dev, "1234"), LOCK_RESULT_PIN_SET); /* provisioned first, then stored */
+    assert_int_equal(tdev_try(&dev, "1234"),
+                     LOCK_RESULT_PIN_SET); /* provisioned first, then stored */
     store s;
     assert_int_equal(store_load(&s, &dev.raw, &r), STORE_OK);
     assert_int_equal(s.slot[0], STORE_SLOT_VALID);

@@ -224,8 +224,8 @@ __attribute__((unused)) static int run_under_valgrind(const char *mode, int quie
     if (n <= 0)
         return -1;
     self[n] = 0;
-    char *argv[] = {"valgrind", "--quiet", "--error-exitcode=99", "--track-origins=yes",
-                    "--leak-check=no", self, (char *)mode, NULL};
+    char *argv[] = {"valgrind",        "--quiet", "--error-exitcode=99", "--track-origins=yes",
+                    "--leak-check=no", self,      (char *)mode,          NULL};
     pid_t pid;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -259,7 +259,8 @@ int main(int argc, char **argv)
         return 77;
     }
     if (ct != 0) {
-        fprintf(stderr, "FAIL: secret-dependent branch or wrong result under valgrind (exit %d)\n", ct);
+        fprintf(stderr, "FAIL: secret-dependent branch or wrong result under valgrind (exit %d)\n",
+                ct);
         return 1;
     }
     int leaky = run_under_valgrind("leaky", 1);
@@ -268,7 +269,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("ctgrind: lock verification has no secret-dependent branch; "
-           "negative control caught (exit %d)\n", leaky);
+           "negative control caught (exit %d)\n",
+           leaky);
     return 0;
 #endif
 }

@@ -115,9 +115,17 @@ static void test_off_after_boot_in_every_state(void **state)
         case 0: break; /* UNLOCKED */
         case 1: lock_lock(&dev.lk); break;
         case 2: lock_change_pin(&dev.lk); break;
-        case 3: lock_change_pin(&dev.lk); tdev_try(&dev, "4711"); tdev_type(&dev, "12"); break;
+        case 3:
+            lock_change_pin(&dev.lk);
+            tdev_try(&dev, "4711");
+            tdev_type(&dev, "12");
+            break;
         case 4: lock_remove_pin(&dev.lk); break;
-        case 5: lock_lock(&dev.lk); for (int i = 0; i < 6; i++) tdev_try(&dev, "1111"); break;
+        case 5:
+            lock_lock(&dev.lk);
+            for (int i = 0; i < 6; i++)
+                tdev_try(&dev, "1111");
+            break;
         }
         long calls = dev.door_calls;
         assert_int_equal(tdev_boot(&dev, NULL), LOCK_OK);

@@ -163,7 +163,8 @@ static const scenario scenarios[] = {
     {"PIN change", setup_unlocked_1111, body_change, "1111", "22222", 0, true, false, false},
     {"PIN removal", setup_unlocked_1111, body_remove, "1111", NULL, 0, true, false, false},
     {"wrong attempt", setup_locked_4_failures, body_wrong, "1111", "1111", 4, false, false, false},
-    {"successful unlock", setup_locked_4_failures, body_right, "1111", "1111", 4, true, false, false},
+    {"successful unlock", setup_locked_4_failures, body_right, "1111", "1111", 4, true, false,
+     false},
     {"wipe at the limit", setup_wipe_next, body_wipe, "1111", NULL, 2, false, false, false},
     {"lockout countdown", setup_waiting, body_countdown, "1111", "1111", 6, false, true, false},
 };
@@ -287,7 +288,8 @@ static long run_scenario(const scenario *sc, long *failures)
             memcpy(at_cut, dev.flash, sizeof at_cut);
             const char *why = check_after_cut(sc, wait_true);
             if (why && (*failures)++ == 0)
-                printf("  %s: cut after op %ld (%s): %s\n", sc->name, n, torn ? "torn" : "whole", why);
+                printf("  %s: cut after op %ld (%s): %s\n", sc->name, n, torn ? "torn" : "whole",
+                       why);
             for (int slot = 0; slot < 2 && flip_too; slot++) {
                 memcpy(dev.flash, at_cut, sizeof at_cut);
                 why = check_after_cut_and_flip(sc, slot, n);
@@ -323,8 +325,9 @@ static void test_power_loss(void **state)
     }
     dev.async_kdf = 0;
     prog_size = 1;
-    printf("power-loss: %ld cut points exercised in %zu scenarios x 2 program sizes x 2 KDF kinds\n",
-           total_cuts, sizeof scenarios / sizeof *scenarios);
+    printf(
+        "power-loss: %ld cut points exercised in %zu scenarios x 2 program sizes x 2 KDF kinds\n",
+        total_cuts, sizeof scenarios / sizeof *scenarios);
 }
 
 /* Negative control: the same harness over a store squeezed into one slot

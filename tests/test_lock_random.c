@@ -36,7 +36,7 @@ typedef struct model {
     char pending[LOCK_PIN_MAX + 1];
     uint32_t failed;
     uint32_t wait_ms;
-    bool proven; /* correct PIN seen (or PIN set) since the last lock/boot */
+    bool proven;      /* correct PIN seen (or PIN set) since the last lock/boot */
     uint32_t open_ms; /* time since the last unlock or PIN set (auto-relock) */
 } model;
 
@@ -158,15 +158,26 @@ static void m_enter(model *m)
             m->origin = LOCK_UNLOCKED;
         }
         return;
-    default:
-        return;
+    default: return;
     }
 }
 
 /* ---- events --------------------------------------------------------------- */
 
-enum ev { EV_DIGIT, EV_BACKSPACE, EV_CLEAR, EV_ENTER, EV_TICK, EV_LOCK, EV_CHANGE, EV_REMOVE,
-          EV_CANCEL, EV_REBOOT, EV_ARM_CUT, EV_N };
+enum ev {
+    EV_DIGIT,
+    EV_BACKSPACE,
+    EV_CLEAR,
+    EV_ENTER,
+    EV_TICK,
+    EV_LOCK,
+    EV_CHANGE,
+    EV_REMOVE,
+    EV_CANCEL,
+    EV_REBOOT,
+    EV_ARM_CUT,
+    EV_N
+};
 
 static uint64_t rng;
 static uint32_t rnd(uint32_t n)
@@ -499,7 +510,8 @@ static void test_random_sequences(void **state)
            "%ld reboots, %ld power cuts mid-write\n",
            runs, st.events, st.pin_sets, st.unlocks, st.wrong, st.reboots, st.cuts);
     /* The sequences really exercise the interesting paths. */
-    assert_true(st.unlocks > runs / 2 && st.wrong > runs && st.pin_sets > runs / 2 && st.cuts > runs);
+    assert_true(st.unlocks > runs / 2 && st.wrong > runs && st.pin_sets > runs / 2 &&
+                st.cuts > runs);
 }
 
 /* Negative control: a KDF that ignores the PIN (every PIN hashes alike) makes
@@ -518,8 +530,9 @@ static void test_model_catches_broken_kdf(void **state)
     }
     dev.kdf_ignores_pin = 0;
     dev.async_kdf = 0;
-    printf("negative control (KDF ignores PIN): caught in %d of 20 runs (%d as a wrongful unlock)\n",
-           caught, opened);
+    printf(
+        "negative control (KDF ignores PIN): caught in %d of 20 runs (%d as a wrongful unlock)\n",
+        caught, opened);
     assert_int_equal(caught, 20);
     assert_true(opened >= 10);
 }

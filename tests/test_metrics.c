@@ -139,7 +139,8 @@ static void test_text_table(void **state)
         assert_int_equal(strcspn(line, "\n"), width);
         line += width + 1;
     }
-    assert_non_null(strstr(mat, "\n        3     0     0     0     7     3     0     0     0     0     0\n"));
+    assert_non_null(
+        strstr(mat, "\n        3     0     0     0     7     3     0     0     0     0     0\n"));
     free(buf);
 }
 

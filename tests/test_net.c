@@ -98,8 +98,8 @@ static void test_engine_matches_integer_simulation(void **state)
                 netref_int_forward(&b.q, img, logits, conf, &digit, &runner, NULL, NULL);
                 run_exact_arena(&b.m, bits, &res);
                 if (memcmp(res.logits, logits, sizeof logits) != 0)
-                    fail_msg("arch %s seed %d image %d: logits differ", TN_ARCHS[a].name,
-                             (int)seed, i);
+                    fail_msg("arch %s seed %d image %d: logits differ", TN_ARCHS[a].name, (int)seed,
+                             i);
                 assert_memory_equal(res.confidence, conf, sizeof conf);
                 assert_int_equal(res.digit, digit);
                 assert_int_equal(res.runner_up, runner);
@@ -141,8 +141,9 @@ static void test_engine_close_to_float(void **state)
         }
         double mean_err = err_sum / (10.0 * N_IMAGES), mean_spread = spread_sum / N_IMAGES;
         printf("  %-40s argmax agreement %5.1f%%, mean |dlogit| %.4f (%.2f%% of spread), "
-               "worst %.3f\n", TN_ARCHS[a].name, 100.0 * agree / N_IMAGES, mean_err,
-               100.0 * mean_err / mean_spread, worst);
+               "worst %.3f\n",
+               TN_ARCHS[a].name, 100.0 * agree / N_IMAGES, mean_err, 100.0 * mean_err / mean_spread,
+               worst);
         /* int8 noise on random (untrained, near-tie) models: most argmaxes agree
          * and the mean logit error is a small fraction of the logit spread */
         assert_true(agree >= N_IMAGES * 95 / 100);
@@ -193,7 +194,8 @@ static void test_pixels_entry_point(void **state)
         net_result r1, r2;
         tn_image(img, &r);
         for (int k = 0; k < 784; k++) /* grey values: ink is > NET_INK_THRESHOLD */
-            px[k] = img[k] ? (uint8_t)(NET_INK_THRESHOLD + 1 + (int)(tn_next(&r) % (254 - NET_INK_THRESHOLD)))
+            px[k] = img[k] ? (uint8_t)(NET_INK_THRESHOLD + 1 +
+                                       (int)(tn_next(&r) % (254 - NET_INK_THRESHOLD)))
                            : (uint8_t)NET_INK_THRESHOLD;
         tn_pack(bits, img);
         net_pack(packed, px);

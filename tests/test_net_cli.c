@@ -36,7 +36,8 @@ static void test_eval_json_matches_engine(void **state)
     cJSON *o = cJSON_Parse(out);
     assert_non_null(o);
     const cJSON *n = cJSON_GetObjectItem(o, "n"), *acc = cJSON_GetObjectItem(o, "accuracy");
-    const cJSON *pc = cJSON_GetObjectItem(o, "per_class"), *cf = cJSON_GetObjectItem(o, "confusion");
+    const cJSON *pc = cJSON_GetObjectItem(o, "per_class"),
+                *cf = cJSON_GetObjectItem(o, "confusion");
     assert_true(cJSON_IsNumber(n) && cJSON_IsNumber(acc) && cJSON_IsArray(pc) && cJSON_IsArray(cf));
     assert_int_equal(cJSON_GetArraySize(pc), 10);
     assert_int_equal(cJSON_GetArraySize(cf), 10);
@@ -85,8 +86,7 @@ static void test_bench_json(void **state)
 {
     (void)state;
     char cmd[4096], out[4096];
-    snprintf(cmd, sizeof cmd, "bench --model %s --data %s --seconds 0.2 --json", blob_path,
-             root);
+    snprintf(cmd, sizeof cmd, "bench --model %s --data %s --seconds 0.2 --json", blob_path, root);
     assert_int_equal(test_run_cli_capture(cmd, out, sizeof out), 0);
     cJSON *o = cJSON_Parse(out);
     assert_non_null(o);

@@ -31,7 +31,8 @@ static void test_default_bit_exact(void **state)
     net_blob_model bm;
     quant_model sim;
     dataset ds = {0};
-    assert_int_equal(data_read_file(INKPIN_SOURCE_DIR "/models/default/model.inkm", &blob, &n, &d), 0);
+    assert_int_equal(data_read_file(INKPIN_SOURCE_DIR "/models/default/model.inkm", &blob, &n, &d),
+                     0);
     assert_int_equal(net_model_from_blob(&bm, blob, n), NET_OK);
     assert_int_equal(quant_from_net(&sim, c_model, &d), 0);
     assert_int_equal(data_load_mnist(test_data_root_or_skip(), "test", &ds, &d), 0);

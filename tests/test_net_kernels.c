@@ -49,7 +49,8 @@ static int32_t ref_requantize(int64_t acc, int64_t mult, unsigned shift, int32_t
 }
 
 /* Conv accumulator of output channel c at (y, x), no pooling. */
-static int64_t ref_conv_at(const net_layer *L, const int32_t *in, unsigned c, unsigned y, unsigned x)
+static int64_t ref_conv_at(const net_layer *L, const int32_t *in, unsigned c, unsigned y,
+                           unsigned x)
 {
     int64_t acc = L->bias[c];
     for (unsigned ci = 0; ci < L->in_c; ci++)
@@ -138,8 +139,9 @@ static void rand_from_default(rand_model *r, const net_model *shape, int mode)
         uint16_t *mu = malloc(sizeof(uint16_t) * S->out_c);
         uint8_t *sh = malloc(S->out_c);
         for (size_t j = 0; j < nb; j++)
-            w[j] = mode == 0 ? (uint8_t)rnd() : mode == 1 ? (S->wbits == 4 ? 0x88 : 0x80)
-                                                          : (S->wbits == 4 ? 0x77 : 0x7f);
+            w[j] = mode == 0   ? (uint8_t)rnd()
+                   : mode == 1 ? (S->wbits == 4 ? 0x88 : 0x80)
+                               : (S->wbits == 4 ? 0x77 : 0x7f);
         for (unsigned c = 0; c < S->out_c; c++) {
             b[c] = (int32_t)(rnd() % 8001) - 4000;
             mu[c] = mode == 0 ? (uint16_t)(1 + rnd() % 65535) : 65535;
@@ -172,7 +174,8 @@ static void random_image(uint8_t bits[NET_IMAGE_BYTES], int mode)
     bits[NET_IMAGE_BYTES - 1] &= mode == 1 ? 0xff : 0x7f;
 }
 
-static void expect_same(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], const char *what, int i)
+static void expect_same(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], const char *what,
+                        int i)
 {
     size_t need = net_arena_bytes(m);
     void *arena = malloc(need);
@@ -181,8 +184,8 @@ static void expect_same(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES],
     assert_int_equal(net_run(m, bits, arena, need, &res), NET_OK);
     ref_forward(m, bits, want);
     if (memcmp(res.logits, want, sizeof want) != 0)
-        fail_msg("%s %d: engine logits differ from the plain reference (class 0: %d vs %d)", what, i,
-                 (int)res.logits[0], (int)want[0]);
+        fail_msg("%s %d: engine logits differ from the plain reference (class 0: %d vs %d)", what,
+                 i, (int)res.logits[0], (int)want[0]);
     free(arena);
 }
 

@@ -44,7 +44,7 @@ static void test_requantize_edges(void **state)
     assert_int_equal(net_requantize(-1, 1, 1, -128, 127), -1); /* -0.5 */
     assert_int_equal(net_requantize(5, 1, 2, -128, 127), 1);   /* 1.25 */
     assert_int_equal(net_requantize(-5, 1, 2, -128, 127), -1);
-    assert_int_equal(net_requantize(7, 1, 2, -128, 127), 2);   /* 1.75 */
+    assert_int_equal(net_requantize(7, 1, 2, -128, 127), 2); /* 1.75 */
     /* saturation */
     assert_int_equal(net_requantize(1000, 1, 0, -128, 127), 127);
     assert_int_equal(net_requantize(-1000, 1, 0, -128, 127), -128);
@@ -217,9 +217,12 @@ static void test_bad_float_models(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_requantize_edges),   cmocka_unit_test(test_requantize_random),
-        cmocka_unit_test(test_round),              cmocka_unit_test(test_multiplier),
-        cmocka_unit_test(test_zero_range_channel), cmocka_unit_test(test_bad_float_models),
+        cmocka_unit_test(test_requantize_edges),
+        cmocka_unit_test(test_requantize_random),
+        cmocka_unit_test(test_round),
+        cmocka_unit_test(test_multiplier),
+        cmocka_unit_test(test_zero_range_channel),
+        cmocka_unit_test(test_bad_float_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,15 +95,21 @@ static void test_text(void **state)
         assert_int_equal(g.px[(1 + 2 * r) * 40 + 1 + 4], 255);
         assert_int_equal(g.px[(1 + 2 * r + 1) * 40 + 1 + 5], 255);
     }
-    assert_int_equal(g.px[(1 + 2) * 40 + 1], 0); /* row 1 of "1" is 01100: column 0 clear */
+    assert_int_equal(g.px[(1 + 2) * 40 + 1], 0);   /* row 1 of "1" is 01100: column 0 clear */
     assert_int_equal(g.px[(1 + 2) * 40 + 3], 255); /* ... column 1 set */
     image_free(&g);
 }
 
 /* ---- confusion heatmap ----------------------------------------------------- */
 
-static int cell_x(int p) { return REPORT_GRID_X + p * REPORT_CELL_W; }
-static int cell_y(int t) { return REPORT_GRID_Y + t * REPORT_CELL_H; }
+static int cell_x(int p)
+{
+    return REPORT_GRID_X + p * REPORT_CELL_W;
+}
+static int cell_y(int t)
+{
+    return REPORT_GRID_Y + t * REPORT_CELL_H;
+}
 
 static int expected_channel(double share, int full)
 {
@@ -132,10 +138,10 @@ static void test_confusion_png(void **state)
     test_assert_rgb(&p, cell_x(2) + 3, cell_y(2) + 3, 8, 48, 107);
     /* (3,3) share 100/107 blue; (3,5) share 7/107 red. */
     double s33 = 100.0 / 107.0, s35 = 7.0 / 107.0;
-    test_assert_rgb(&p, cell_x(3) + 3, cell_y(3) + 3, expected_channel(s33, 8), expected_channel(s33, 48),
-               expected_channel(s33, 107));
-    test_assert_rgb(&p, cell_x(5) + 3, cell_y(3) + 3, expected_channel(s35, 165), expected_channel(s35, 15),
-               expected_channel(s35, 21));
+    test_assert_rgb(&p, cell_x(3) + 3, cell_y(3) + 3, expected_channel(s33, 8),
+                    expected_channel(s33, 48), expected_channel(s33, 107));
+    test_assert_rgb(&p, cell_x(5) + 3, cell_y(3) + 3, expected_channel(s35, 165),
+                    expected_channel(s35, 15), expected_channel(s35, 21));
     /* (0,1) is zero: white, and no digits anywhere in it. */
     for (int y = cell_y(0) + 1; y < cell_y(1); y++)
         for (int x = cell_x(1) + 1; x < cell_x(2); x++)
@@ -230,15 +236,15 @@ static void test_write_all(void **state)
     assert_int_equal(report_write_all(&ds, pred, dir, 4, &m, &d), 0);
     assert_int_equal(m.n, N);
     assert_int_equal(metrics_correct(&m), N - 8); /* 1,5,...,29: 8 errors */
-    assert_int_equal(m.confusion[1][2], 2); /* images 1 and 21 */
+    assert_int_equal(m.confusion[1][2], 2);       /* images 1 and 21 */
     test_png c = test_read_png_rgb(tmp("confusion.png"));
     assert_int_equal(c.w, REPORT_GRID_X + 10 * REPORT_CELL_W + 16);
     free(c.rgb);
     test_png e = test_read_png_rgb(tmp("errors.png"));
     assert_int_equal(e.h, REPORT_GALLERY_TOP + REPORT_TILE_H + 4); /* 4 shown: one row */
     int ox = (REPORT_TILE_W - 28 * REPORT_TILE_SCALE) / 2, oy = REPORT_GALLERY_TOP + 4;
-    test_assert_rgb(&e, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0);   /* tile 0 = image 1, the bar */
-    int tx = REPORT_TILE_W + ox;                                  /* tile 1 = image 5, blank */
+    test_assert_rgb(&e, ox + 12 * 3 + 1, oy + 10 * 3 + 1, 0, 0, 0); /* tile 0 = image 1, the bar */
+    int tx = REPORT_TILE_W + ox;                                    /* tile 1 = image 5, blank */
     test_assert_rgb(&e, tx + 12 * 3 + 1, oy + 10 * 3 + 1, 255, 255, 255);
     free(e.rgb);
     dataset unlabelled = {N, pixels, NULL};

@@ -44,8 +44,8 @@ static void test_encode_layout(void **state)
     r.sequence = 0x11223344u;
     uint8_t b[STORE_RECORD_BYTES];
     assert_int_equal(store_encode(b, &r), STORE_OK);
-    static const uint8_t head[20] = {'I', 'N', 'K', 'P', 1, 1, 6, 0, 0x44, 0x33, 0x22, 0x11,
-                                     0x04, 0x03, 0x02, 0x01, 0xC0, 0xB0, 0xA0, 0x90};
+    static const uint8_t head[20] = {'I',  'N',  'K',  'P',  1,    1,    6,    0,    0x44, 0x33,
+                                     0x22, 0x11, 0x04, 0x03, 0x02, 0x01, 0xC0, 0xB0, 0xA0, 0x90};
     assert_memory_equal(b, head, sizeof head);
     assert_memory_equal(b + 20, r.salt, 16);
     assert_memory_equal(b + 36, r.hash, 32);
@@ -98,29 +98,38 @@ static void test_decode_checks_fields_under_good_crc(void **state)
     store_record d;
     uint8_t b[STORE_RECORD_BYTES];
     store_record r = sample();
-    struct { int off; uint8_t val; } bad[] = {{4, 2}, {5, 3}, {5, 0x80}, {6, 3}, {6, 9}, {7, 1}};
+    struct {
+        int off;
+        uint8_t val;
+    } bad[] = {{4, 2}, {5, 3}, {5, 0x80}, {6, 3}, {6, 9}, {7, 1}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         store_encode(b, &r);
         b[bad[i].off] = bad[i].val;
         uint32_t crc = util_crc32(0, b, 68);
-        b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
-        b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
+        b[68] = (uint8_t)crc;
+        b[69] = (uint8_t)(crc >> 8);
+        b[70] = (uint8_t)(crc >> 16);
+        b[71] = (uint8_t)(crc >> 24);
         assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
     }
     /* has_pin = 0 with a length: bad. */
     store_encode(b, &r);
     b[5] = 0;
     uint32_t crc = util_crc32(0, b, 68);
-    b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
-    b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
+    b[68] = (uint8_t)crc;
+    b[69] = (uint8_t)(crc >> 8);
+    b[70] = (uint8_t)(crc >> 16);
+    b[71] = (uint8_t)(crc >> 24);
     assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
 }
 
 static void put_crc(uint8_t b[STORE_RECORD_BYTES])
 {
     uint32_t crc = util_crc32(0, b, 68);
-    b[68] = (uint8_t)crc; b[69] = (uint8_t)(crc >> 8);
-    b[70] = (uint8_t)(crc >> 16); b[71] = (uint8_t)(crc >> 24);
+    b[68] = (uint8_t)crc;
+    b[69] = (uint8_t)(crc >> 8);
+    b[70] = (uint8_t)(crc >> 16);
+    b[71] = (uint8_t)(crc >> 24);
 }
 
 /* Under a good CRC: a wait above the 30-day cap and a no-PIN record that
@@ -133,8 +142,10 @@ static void test_decode_rejects_wait_above_cap_and_stray_hash(void **state)
     r.lockout_ms = STORE_MAX_LOCKOUT_MS;
     assert_int_equal(store_encode(b, &r), STORE_OK);
     assert_int_equal(store_decode(&d, b), STORE_OK);
-    b[16] = (uint8_t)(STORE_MAX_LOCKOUT_MS + 1u); b[17] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 8);
-    b[18] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 16); b[19] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 24);
+    b[16] = (uint8_t)(STORE_MAX_LOCKOUT_MS + 1u);
+    b[17] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 8);
+    b[18] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 16);
+    b[19] = (uint8_t)((STORE_MAX_LOCKOUT_MS + 1u) >> 24);
     put_crc(b);
     assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
     r.lockout_ms = STORE_MAX_LOCKOUT_MS + 1u;
@@ -253,7 +264,11 @@ static void test_load_cases(void **state)
 
 static int failing_read(void *ctx, uint32_t b, uint32_t o, void *buf, uint32_t n)
 {
-    (void)ctx; (void)b; (void)o; (void)buf; (void)n;
+    (void)ctx;
+    (void)b;
+    (void)o;
+    (void)buf;
+    (void)n;
     return -1;
 }
 
@@ -390,7 +405,10 @@ static void test_file_backend(void **state)
 static int dummy_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t n,
                      const uint8_t salt[HAL_KDF_SALT_BYTES])
 {
-    (void)ctx; (void)pin; (void)n; (void)salt;
+    (void)ctx;
+    (void)pin;
+    (void)n;
+    (void)salt;
     memset(hash, 0x42, HAL_KDF_HASH_BYTES);
     return 0;
 }

@@ -331,14 +331,16 @@ static void test_render_cli(void **state)
         return;
     }
     char args[3000];
-    const char *bad = write_tmp("cli_bad.ndjson", "{\"strokes\":[[[1,2]]]}\n{\"strokes\":[[[nan,1]]]}\n");
+    const char *bad =
+        write_tmp("cli_bad.ndjson", "{\"strokes\":[[[1,2]]]}\n{\"strokes\":[[[nan,1]]]}\n");
     snprintf(args, sizeof args, "render '%s' --out '%s/x.png'", bad, test_tmpdir());
     assert_int_equal(test_run_cli(args), 2);
     assert_int_equal(test_run_cli("render"), 2);
     assert_int_equal(test_run_cli("render --bogus x"), 2);
     assert_int_equal(test_run_cli("render --help"), 0);
-    const char *good = write_tmp("cli_good.ndjson", "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n"
-                                                    "{\"strokes\":[[[5,5]]]}\n");
+    const char *good =
+        write_tmp("cli_good.ndjson", "{\"label\":7,\"strokes\":[[[20,20],[200,20],[90,220]]]}\n"
+                                     "{\"strokes\":[[[5,5]]]}\n");
     snprintf(args, sizeof args, "render '%s' --out '%s/ok.png'", good, test_tmpdir());
     assert_int_equal(test_run_cli(args), 0);
     char png[1200];

@@ -33,8 +33,10 @@ static strokes_set g_pen;
 static const char *pen_lines[] = {
     "{\"label\":1,\"strokes\":[[[120,40],[121,120],[122,200]]],\"group\":\"t\",\"writer\":\"a\"}",
     "{\"label\":7,\"strokes\":[[[60,50],[180,50],[100,210]]],\"group\":\"t\",\"writer\":\"b\"}",
-    "{\"label\":0,\"strokes\":[[[120,30],[60,120],[120,210],[180,120],[120,30]]],\"group\":\"t\",\"writer\":\"c\"}",
-    "{\"label\":4,\"strokes\":[[[80,40],[60,140],[180,140]],[[150,60],[150,220]]],\"group\":\"t\",\"writer\":\"d\"}",
+    "{\"label\":0,\"strokes\":[[[120,30],[60,120],[120,210],[180,120],[120,30]]],\"group\":\"t\","
+    "\"writer\":\"c\"}",
+    "{\"label\":4,\"strokes\":[[[80,40],[60,140],[180,140]],[[150,60],[150,220]]],\"group\":\"t\","
+    "\"writer\":\"d\"}",
     "{\"label\":1,\"strokes\":[[[100,40],[110,200]]],\"group\":\"t\",\"writer\":\"e\"}",
     "{\"label\":7,\"strokes\":[[[50,60],[190,60],[90,220]]],\"group\":\"t\",\"writer\":\"f\"}",
 };
@@ -50,16 +52,20 @@ static int setup(void **state)
         int label = (int)rng_below(&r, 10);
         g_train.labels[i] = (uint8_t)label;
         /* a blob whose position depends on the label: learnable */
-        int cy = 6 + 2 * (label / 2) + (int)rng_below(&r, 3), cx = 6 + 3 * (label % 4) + (int)rng_below(&r, 3);
+        int cy = 6 + 2 * (label / 2) + (int)rng_below(&r, 3),
+            cx = 6 + 3 * (label % 4) + (int)rng_below(&r, 3);
         for (int y = cy - 3; y <= cy + 3; y++)
             for (int x = cx - 2; x <= cx + 2; x++)
-                g_train.pixels[(size_t)i * DATA_PIXELS + (size_t)(y * 28 + x)] = (uint8_t)(1 + rng_below(&r, 255));
+                g_train.pixels[(size_t)i * DATA_PIXELS + (size_t)(y * 28 + x)] =
+                    (uint8_t)(1 + rng_below(&r, 255));
     }
     size_t n = sizeof pen_lines / sizeof *pen_lines;
     g_pen.n = (int)n;
     g_pen.samples = calloc(n, sizeof *g_pen.samples);
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(strokes_parse_line(pen_lines[i], strlen(pen_lines[i]), "test", &g_pen.samples[i], NULL), 0);
+        assert_int_equal(
+            strokes_parse_line(pen_lines[i], strlen(pen_lines[i]), "test", &g_pen.samples[i], NULL),
+            0);
     return 0;
 }
 
@@ -82,9 +88,9 @@ static void config(train_config *c, const char *out, int threads)
     c->limit = 180;
     c->val_limit = 200;
     c->pen_repeat = 2;
-    c->scribbles = 12;   /* outlier exposure samples (uniform target) */
-    c->pen_rotate = 20;  /* pen rotation beyond the image range */
-    c->pen_thin = 4;     /* the k-of-n thinning pen rule */
+    c->scribbles = 12;  /* outlier exposure samples (uniform target) */
+    c->pen_rotate = 20; /* pen rotation beyond the image range */
+    c->pen_thin = 4;    /* the k-of-n thinning pen rule */
     c->out_dir = out;
 }
 

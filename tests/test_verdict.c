@@ -39,12 +39,12 @@ static net_result result_with(uint8_t digit, uint8_t runner_up, uint16_t conf)
     return r;
 }
 
-static const ink_shape ORDINARY = {1, 1024, 0, 0};             /* a "0" */
-static const ink_shape ODD = {1, INK_ODD_TURN + 1, 0, 0};        /* turns too much for plain */
+static const ink_shape ORDINARY = {1, 1024, 0, 0};        /* a "0" */
+static const ink_shape ODD = {1, INK_ODD_TURN + 1, 0, 0}; /* turns too much for plain */
 static const ink_shape NO_DIGIT_SHAPE = {INK_MAX_STROKES + 1, 512, 0, INK_MAX_STROKES};
 
-static void expect(const net_result *r, const ink_shape *shape, uint32_t plain,
-                   verdict_kind kind, uint32_t need)
+static void expect(const net_result *r, const ink_shape *shape, uint32_t plain, verdict_kind kind,
+                   uint32_t need)
 {
     verdict v;
     memset(&v, 0xA5, sizeof v);
@@ -157,7 +157,8 @@ static void test_from_ink_order_of_causes(void **state)
     assert_int_equal(v.shape.strokes, 0);
     /* a digit-like drawing without a model: rendered (the app previews it), then "no model" */
     draw_bar(&ink);
-    assert_int_equal(verdict_from_ink(NULL, &ink, 0, image, arena, sizeof arena, &v), VERDICT_ERROR);
+    assert_int_equal(verdict_from_ink(NULL, &ink, 0, image, arena, sizeof arena, &v),
+                     VERDICT_ERROR);
     assert_int_equal(v.error, NET_ERR_ARG);
     assert_true(memcmp(image, zero, sizeof image) != 0);
     assert_int_equal(v.shape.strokes, 1);
@@ -180,8 +181,8 @@ static void test_from_ink_order_of_causes(void **state)
 /* ---- real strokes against the decision assembled by hand ----------------------- */
 
 /* The decision as the app (recognize), ink_eval.c and cmd_classify.c wrote it. */
-static verdict_kind old_rule(const net_model *m, const ink_buffer *ink, uint32_t plain,
-                             void *arena, size_t arena_size, int *digit)
+static verdict_kind old_rule(const net_model *m, const ink_buffer *ink, uint32_t plain, void *arena,
+                             size_t arena_size, int *digit)
 {
     uint8_t image[NET_IMAGE_BYTES];
     ink_shape shape;
@@ -225,8 +226,7 @@ static void test_dev_strokes_match_the_old_rule(void **state)
             verdict_kind want = old_rule(m, &ink, plains[k], arena, sizeof arena, &digit);
             uint8_t image[NET_IMAGE_BYTES];
             verdict v;
-            verdict_kind got =
-                verdict_from_ink(m, &ink, plains[k], image, arena, sizeof arena, &v);
+            verdict_kind got = verdict_from_ink(m, &ink, plains[k], image, arena, sizeof arena, &v);
             if (got != want)
                 fail_msg("line %d, plain %u: verdict %d, old rule %d", set.samples[i].line,
                          (unsigned)plains[k], (int)got, (int)want);
@@ -236,11 +236,13 @@ static void test_dev_strokes_match_the_old_rule(void **state)
                 count[got]++;
         }
     }
-    fprintf(stderr, "dev strokes at NET_REJECT_CONF: %d digit, %d no digit, %d draw again, %d error\n",
+    fprintf(stderr,
+            "dev strokes at NET_REJECT_CONF: %d digit, %d no digit, %d draw again, %d error\n",
             count[VERDICT_DIGIT], count[VERDICT_NO_DIGIT], count[VERDICT_DRAW_AGAIN],
             count[VERDICT_ERROR]);
     /* the file has all three outcomes, so each branch was compared */
-    assert_true(count[VERDICT_DIGIT] > 0 && count[VERDICT_NO_DIGIT] + count[VERDICT_DRAW_AGAIN] > 0);
+    assert_true(count[VERDICT_DIGIT] > 0 &&
+                count[VERDICT_NO_DIGIT] + count[VERDICT_DRAW_AGAIN] > 0);
     assert_int_equal(count[VERDICT_ERROR], 0);
     strokes_free(&set);
 #endif
@@ -259,7 +261,8 @@ int main(void)
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     if (rc == 0 && g_data_missing) {
-        fprintf(stderr, "test_verdict: no ../shared/data/unipen/dev.ndjson: real strokes not checked\n");
+        fprintf(stderr,
+                "test_verdict: no ../shared/data/unipen/dev.ndjson: real strokes not checked\n");
         return TEST_SKIP;
     }
     return rc;

@@ -32,11 +32,11 @@
 #include <stdint.h>
 
 /* Provided by the port. */
-void mcu_puts(const char *s);        /* text, no newline added */
-void mcu_measure_begin(void);        /* start the instruction/cycle counter */
-uint32_t mcu_measure_end(void);      /* counts since mcu_measure_begin */
-uintptr_t mcu_sp(void);              /* current stack pointer (0: not measured) */
-void mcu_stack_paint(void);          /* paint the free stack below the caller */
+void mcu_puts(const char *s);            /* text, no newline added */
+void mcu_measure_begin(void);            /* start the instruction/cycle counter */
+uint32_t mcu_measure_end(void);          /* counts since mcu_measure_begin */
+uintptr_t mcu_sp(void);                  /* current stack pointer (0: not measured) */
+void mcu_stack_paint(void);              /* paint the free stack below the caller */
 uint32_t mcu_stack_used(uintptr_t mark); /* bytes used below mark since the paint */
 
 /* Runs the benchmark; returns 0 if every step succeeded (predictions may be

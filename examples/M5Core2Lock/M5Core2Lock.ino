@@ -124,7 +124,8 @@ static uint32_t core2_now(void *ctx)
 static int core2_sync(void *ctx)
 {
     (void)ctx;
-    if (nvs_set_blob(nvs, NVS_KEY, region, sizeof region) != ESP_OK) return -1;
+    if (nvs_set_blob(nvs, NVS_KEY, region, sizeof region) != ESP_OK)
+        return -1;
     return nvs_commit(nvs) == ESP_OK ? 0 : -1;
 }
 
@@ -136,10 +137,13 @@ static bool load_region(void)
 {
     size_t len = 0;
     memset(region, 0xFF, sizeof region);
-    if (nvs_open(NVS_NAMESPACE, NVS_READWRITE, &nvs) != ESP_OK) return false;
+    if (nvs_open(NVS_NAMESPACE, NVS_READWRITE, &nvs) != ESP_OK)
+        return false;
     esp_err_t e = nvs_get_blob(nvs, NVS_KEY, NULL, &len);
-    if (e == ESP_ERR_NVS_NOT_FOUND) return true; /* never written: factory-fresh */
-    if (e != ESP_OK || len != sizeof region) return false;
+    if (e == ESP_ERR_NVS_NOT_FOUND)
+        return true; /* never written: factory-fresh */
+    if (e != ESP_OK || len != sizeof region)
+        return false;
     len = sizeof region;
     return nvs_get_blob(nvs, NVS_KEY, region, &len) == ESP_OK && len == sizeof region;
 }

@@ -23,8 +23,8 @@
 // The drawing is not needed once it is rendered, and the engine's working
 // memory only while it runs, so the two share their RAM (an Uno has 2 KB).
 static union {
-    ink_buffer ink;                  // the drawing, 260 bytes
-    uint8_t arena[NET_ARENA_BYTES];  // the engine's working memory
+    ink_buffer ink;                 // the drawing, 260 bytes
+    uint8_t arena[NET_ARENA_BYTES]; // the engine's working memory
 } work;
 static digit_line parser;              // where in the line we are
 static uint8_t image[NET_IMAGE_BYTES]; // what the engine sees, 28x28 bits
@@ -64,12 +64,8 @@ static void recognize()
         printConfidence(v.confidence);
         Serial.println(')');
         break;
-    case VERDICT_NO_DIGIT:
-        Serial.println(F("no digit"));
-        break;
-    default:
-        Serial.println(F("error: the model did not run"));
-        break;
+    case VERDICT_NO_DIGIT: Serial.println(F("no digit")); break;
+    default: Serial.println(F("error: the model did not run")); break;
     }
 }
 
@@ -77,21 +73,11 @@ static void printError(digit_line_status status)
 {
     Serial.print(F("error: "));
     switch (status) {
-    case DIGIT_LINE_E_EMPTY:
-        Serial.println(F("empty line: send points as x,y x,y;x,y"));
-        break;
-    case DIGIT_LINE_E_RANGE:
-        Serial.println(F("coordinate out of range 0..239"));
-        break;
-    case DIGIT_LINE_E_LONG:
-        Serial.println(F("line too long"));
-        break;
-    case DIGIT_LINE_E_FULL:
-        Serial.println(F("too many strokes"));
-        break;
-    default:
-        Serial.println(F("bad character: send points as x,y x,y;x,y"));
-        break;
+    case DIGIT_LINE_E_EMPTY: Serial.println(F("empty line: send points as x,y x,y;x,y")); break;
+    case DIGIT_LINE_E_RANGE: Serial.println(F("coordinate out of range 0..239")); break;
+    case DIGIT_LINE_E_LONG: Serial.println(F("line too long")); break;
+    case DIGIT_LINE_E_FULL: Serial.println(F("too many strokes")); break;
+    default: Serial.println(F("bad character: send points as x,y x,y;x,y")); break;
     }
 }
 

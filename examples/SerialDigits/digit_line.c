@@ -47,8 +47,8 @@ static bool add_digit(digit_line *p, int c)
 /* The point (p->x, p->value) ends: pen down or move. */
 static digit_line_status emit_point(digit_line *p, ink_buffer *ink)
 {
-    ink_err e = p->stroke_open ? ink_pen_move(ink, p->x, p->value)
-                               : ink_pen_down(ink, p->x, p->value);
+    ink_err e =
+        p->stroke_open ? ink_pen_move(ink, p->x, p->value) : ink_pen_down(ink, p->x, p->value);
     p->stroke_open = true;
     p->any_point = true;
     return e == INK_OK ? DIGIT_LINE_MORE : DIGIT_LINE_E_FULL;
@@ -123,8 +123,7 @@ digit_line_status digit_line_feed(digit_line *p, ink_buffer *ink, int c)
             return end_stroke(p, ink, newline);
         }
         break;
-    default:
-        break;
+    default: break;
     }
     return line_error(p, DIGIT_LINE_E_SYNTAX, newline);
 }

@@ -82,26 +82,32 @@ static bool in_range(uint32_t block, uint32_t off, uint32_t size)
 static int ee_read(void *ctx, uint32_t block, uint32_t off, void *buf, uint32_t size)
 {
     (void)ctx;
-    if (!in_range(block, off, size)) return -1;
+    if (!in_range(block, off, size))
+        return -1;
     uint8_t *p = (uint8_t *)buf;
-    for (uint32_t i = 0; i < size; i++) p[i] = EEPROM.read(INKPIN_EEPROM_BASE + block * SLOT_BYTES + off + i);
+    for (uint32_t i = 0; i < size; i++)
+        p[i] = EEPROM.read(INKPIN_EEPROM_BASE + block * SLOT_BYTES + off + i);
     return 0;
 }
 
 static int ee_prog(void *ctx, uint32_t block, uint32_t off, const void *buf, uint32_t size)
 {
     (void)ctx;
-    if (!in_range(block, off, size)) return -1;
+    if (!in_range(block, off, size))
+        return -1;
     const uint8_t *p = (const uint8_t *)buf;
-    for (uint32_t i = 0; i < size; i++) EEPROM.update(INKPIN_EEPROM_BASE + block * SLOT_BYTES + off + i, p[i]);
+    for (uint32_t i = 0; i < size; i++)
+        EEPROM.update(INKPIN_EEPROM_BASE + block * SLOT_BYTES + off + i, p[i]);
     return 0;
 }
 
 static int ee_erase(void *ctx, uint32_t block)
 {
     (void)ctx;
-    if (block >= 2u) return -1;
-    for (uint32_t i = 0; i < SLOT_BYTES; i++) EEPROM.update(INKPIN_EEPROM_BASE + block * SLOT_BYTES + i, 0xFF);
+    if (block >= 2u)
+        return -1;
+    for (uint32_t i = 0; i < SLOT_BYTES; i++)
+        EEPROM.update(INKPIN_EEPROM_BASE + block * SLOT_BYTES + i, 0xFF);
     return 0;
 }
 
@@ -123,7 +129,8 @@ static int uno_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin,
         sha.resetHMAC(pin, pin_len);
         sha.update(u, sizeof u);
         sha.finalizeHMAC(pin, pin_len, u, sizeof u);
-        for (int k = 0; k < 32; k++) hash[k] ^= u[k];
+        for (int k = 0; k < 32; k++)
+            hash[k] ^= u[k];
     }
     util_wipe(u, sizeof u);
     sha.clear();
@@ -193,10 +200,13 @@ static void show(void)
         shown = v.state;
         Serial.println(state_name(v.state));
     }
-    if (v.last_result == last_result) return;
+    if (v.last_result == last_result)
+        return;
     last_result = v.last_result;
-    if (v.last_result == LOCK_RESULT_WRONG) Serial.println("wrong PIN");
-    if (v.wait_ms > 0 && (v.last_result == LOCK_RESULT_WRONG || v.last_result == LOCK_RESULT_WAIT)) {
+    if (v.last_result == LOCK_RESULT_WRONG)
+        Serial.println("wrong PIN");
+    if (v.wait_ms > 0 &&
+        (v.last_result == LOCK_RESULT_WRONG || v.last_result == LOCK_RESULT_WAIT)) {
         Serial.print("wait s: ");
         Serial.println((unsigned long)((v.wait_ms + 999u) / 1000u));
     }
@@ -212,17 +222,21 @@ static char read_key(void)
 static void on_key(char c)
 {
     if (c >= '0' && c <= '9') {
-        if (lock_digit(&lk, c - '0') == LOCK_RESULT_DIGIT) Serial.print('*'); /* never the digit */
-    }
-    else if (c == '#') {
+        if (lock_digit(&lk, c - '0') == LOCK_RESULT_DIGIT)
+            Serial.print('*'); /* never the digit */
+    } else if (c == '#') {
         Serial.println();
         lock_enter(&lk);
-    }
-    else if (c == '*') lock_clear(&lk);
-    else if (c == 'L' || c == 'l') lock_lock(&lk);
-    else if (c == 'C' || c == 'c') lock_change_pin(&lk);
-    else if (c == 'R' || c == 'r') lock_remove_pin(&lk);
-    else if (c == 'X' || c == 'x') lock_cancel(&lk);
+    } else if (c == '*')
+        lock_clear(&lk);
+    else if (c == 'L' || c == 'l')
+        lock_lock(&lk);
+    else if (c == 'C' || c == 'c')
+        lock_change_pin(&lk);
+    else if (c == 'R' || c == 'r')
+        lock_remove_pin(&lk);
+    else if (c == 'X' || c == 'x')
+        lock_cancel(&lk);
 }
 
 void setup()
@@ -252,7 +266,8 @@ void setup()
     cfg.enroll_preview_ms = 0; /* no screen to preview on */
     shown = (lock_state)-1;
     last_result = LOCK_RESULT_NONE;
-    if (lock_init(&lk, &board, &cfg) != LOCK_OK) Serial.println("inkpin: lock storage unusable");
+    if (lock_init(&lk, &board, &cfg) != LOCK_OK)
+        Serial.println("inkpin: lock storage unusable");
     lock_tick(&lk, millis());
     show();
 }
@@ -260,7 +275,8 @@ void setup()
 void loop()
 {
     char c = read_key();
-    if (c) on_key(c);
+    if (c)
+        on_key(c);
     lock_tick(&lk, millis());
     show();
 }

@@ -83,16 +83,14 @@ static int store(const char *cmd, const cli_opt *o, const char *v)
     float f;
     int w;
     switch (o->kind) {
-    case CLI_STRING:
-        *(const char **)o->out = v;
-        return 0;
+    case CLI_STRING: *(const char **)o->out = v; return 0;
     case CLI_INT:
         if (cli_read_int(v, (long long)o->lo, (long long)o->hi, &i) == 0) {
             *(int *)o->out = (int)i;
             return 0;
         }
-        fprintf(stderr, "inkpin %s: %s '%s': expected a whole number %.0f..%.0f\n", cmd, o->name,
-                v, o->lo, o->hi);
+        fprintf(stderr, "inkpin %s: %s '%s': expected a whole number %.0f..%.0f\n", cmd, o->name, v,
+                o->lo, o->hi);
         return -1;
     case CLI_U64:
         if (cli_read_u64(v, (uint64_t)o->hi, &u) == 0) {
@@ -125,8 +123,7 @@ static int store(const char *cmd, const cli_opt *o, const char *v)
         }
         fprintf(stderr, "inkpin %s: %s '%s': expected tune, report or all\n", cmd, o->name, v);
         return -1;
-    default:
-        return -1;
+    default: return -1;
     }
     fprintf(stderr, "inkpin %s: %s '%s': expected a number %g..%g\n", cmd, o->name, v, o->lo,
             o->hi);
@@ -140,9 +137,8 @@ static int bad(void (*usage)(FILE *f))
     return CLI_BAD_ARGS;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts,
-              const char **positional, int max_positional, int *n_positional,
-              void (*usage)(FILE *f))
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, const char **positional,
+              int max_positional, int *n_positional, void (*usage)(FILE *f))
 {
     int n_pos = 0;
     if (n_positional)

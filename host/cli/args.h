@@ -48,9 +48,8 @@ enum { CLI_PARSED = 0, CLI_HELP_SHOWN = 1, CLI_BAD_ARGS = -1 };
  * to positional[], counted in *n_positional. Returns CLI_PARSED,
  * CLI_HELP_SHOWN (usage printed on stdout: exit CLI_OK) or CLI_BAD_ARGS (the
  * reason and the usage printed on stderr: exit CLI_USAGE). */
-int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts,
-              const char **positional, int max_positional, int *n_positional,
-              void (*usage)(FILE *f));
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, const char **positional,
+              int max_positional, int *n_positional, void (*usage)(FILE *f));
 
 /* The exit code of a cli_parse result that is not CLI_PARSED: CLI_OK after
  * --help, CLI_USAGE after bad arguments. */

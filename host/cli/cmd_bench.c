@@ -56,12 +56,11 @@ int cmd_bench(int argc, char **argv)
     const char *model = NULL, *data = NULL;
     double secs = 2;
     int json = 0;
-    const cli_opt opts[] = {
-        {"--json", CLI_FLAG, &json, 0, 0},
-        {"--model", CLI_STRING, &model, 0, 0},
-        {"--data", CLI_STRING, &data, 0, 0},
-        {"--seconds", CLI_DOUBLE, &secs, 0.001, 600},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--json", CLI_FLAG, &json, 0, 0},
+                            {"--model", CLI_STRING, &model, 0, 0},
+                            {"--data", CLI_STRING, &data, 0, 0},
+                            {"--seconds", CLI_DOUBLE, &secs, 0.001, 600},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("bench", argc, argv, opts, NULL, 0, NULL, bench_usage);
     if (rc != CLI_PARSED)
         return cli_parse_exit(rc);

@@ -51,14 +51,13 @@ static int parse_args(int argc, char **argv, classify_opts *o)
     o->writers = -1;
     o->threshold = (double)NET_REJECT_CONF / NET_CONF_ONE;
     o->min_accuracy = -1;
-    const cli_opt opts[] = {
-        {"--model", CLI_STRING, &o->model, 0, 0},
-        {"--writers", CLI_WRITERS, &o->writers, 0, 0},
-        {"--reject-below", CLI_DOUBLE, &o->threshold, 0, 1},
-        {"--min-accuracy", CLI_DOUBLE, &o->min_accuracy, 0, 1},
-        {"--json", CLI_FLAG, &o->json, 0, 0},
-        {"--predictions", CLI_FLAG, &o->predictions, 0, 0},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--model", CLI_STRING, &o->model, 0, 0},
+                            {"--writers", CLI_WRITERS, &o->writers, 0, 0},
+                            {"--reject-below", CLI_DOUBLE, &o->threshold, 0, 1},
+                            {"--min-accuracy", CLI_DOUBLE, &o->min_accuracy, 0, 1},
+                            {"--json", CLI_FLAG, &o->json, 0, 0},
+                            {"--predictions", CLI_FLAG, &o->predictions, 0, 0},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int n_files = 0;
     int rc = cli_parse("classify", argc, argv, opts, &o->path, 1, &n_files, classify_usage);
     if (rc != CLI_PARSED)
@@ -157,13 +156,15 @@ static int run_classify(const classify_opts *o, const strokes_set *set, const in
         free(text);
         cJSON_Delete(root);
     } else {
-        printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n, em->model.name);
+        printf("%s (writers: %s): %d samples, model %s\n", o->path, o->writers_name, n,
+               em->model.name);
         int rej = no_digit + shape_no + low_conf;
-        printf("rejected: %d (%.2f%%): %d no digit, %d not shaped like a digit, %d with confidence\n"
-               "  below what the shape needs (%.4f; %.4f for odd shapes)\n",
-               rej, n ? 100.0 * rej / n : 0.0, no_digit, shape_no, low_conf,
-               (double)o->plain / NET_CONF_ONE,
-               (double)(o->plain > INK_ODD_CONF ? o->plain : INK_ODD_CONF) / NET_CONF_ONE);
+        printf(
+            "rejected: %d (%.2f%%): %d no digit, %d not shaped like a digit, %d with confidence\n"
+            "  below what the shape needs (%.4f; %.4f for odd shapes)\n",
+            rej, n ? 100.0 * rej / n : 0.0, no_digit, shape_no, low_conf,
+            (double)o->plain / NET_CONF_ONE,
+            (double)(o->plain > INK_ODD_CONF ? o->plain : INK_ODD_CONF) / NET_CONF_ONE);
         if (labelled) {
             printf("accuracy: %.2f%% (%d of %d labelled; no digit counts as wrong)\n",
                    100 * accuracy, correct, labelled);

@@ -15,15 +15,14 @@
 
 static void demo_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: inkpin demo [options]\n"
-            "  Draws a few digits from the UNIPEN dev strokes (writers never trained on),\n"
-            "  feeds them as pen events through the ink module and the int8 engine, and\n"
-            "  prints what the engine sees with its answer.\n"
-            "  --model FILE.inkm   model blob (default: the compiled-in default model)\n"
-            "  --data DIR          data root holding unipen/dev.ndjson (default lookup)\n"
-            "  --file F.ndjson     take the digits from this strokes file instead\n"
-            "  --digits D          which digits to show, e.g. 2026 (default 1379)\n");
+    fprintf(f, "usage: inkpin demo [options]\n"
+               "  Draws a few digits from the UNIPEN dev strokes (writers never trained on),\n"
+               "  feeds them as pen events through the ink module and the int8 engine, and\n"
+               "  prints what the engine sees with its answer.\n"
+               "  --model FILE.inkm   model blob (default: the compiled-in default model)\n"
+               "  --data DIR          data root holding unipen/dev.ndjson (default lookup)\n"
+               "  --file F.ndjson     take the digits from this strokes file instead\n"
+               "  --digits D          which digits to show, e.g. 2026 (default 1379)\n");
 }
 
 /* Strokes used when no dev data is found: a hand-drawn 1, 3, 7 and 9. */
@@ -31,7 +30,8 @@ static const char *const builtin[] = {
     "{\"label\":1,\"strokes\":[[[100,60],[120,40],[122,90],[121,140],[120,200]]]}",
     "{\"label\":3,\"strokes\":[[[70,50],[110,35],[150,45],[160,75],[140,105],[105,115],[145,125],"
     "[165,160],[150,195],[110,205],[70,190]]]}",
-    "{\"label\":7,\"strokes\":[[[60,45],[180,45],[150,100],[120,160],[105,210]],[[90,125],[160,125]]]}",
+    "{\"label\":7,\"strokes\":[[[60,45],[180,45],[150,100],[120,160],[105,210]],[[90,125],[160,125]"
+    "]]}",
     "{\"label\":9,\"strokes\":[[[160,70],[120,45],[80,60],[75,100],[110,120],[160,95],[160,70],"
     "[162,130],[155,210]]]}",
 };
@@ -50,19 +50,17 @@ static void show(const strokes_sample *s, const inkeval_result *r, int rejected)
     else
         printf("    drawn: %d   -> predicted %d, confidence %.1f%%%s (runner-up %d)\n\n", s->label,
                r->pred, 100 * r->confidence,
-               rejected ? " - below what its shape needs, rejected" : "",
-               r->v.runner_up);
+               rejected ? " - below what its shape needs, rejected" : "", r->v.runner_up);
 }
 
 int cmd_demo(int argc, char **argv)
 {
     const char *model = NULL, *data_dir = NULL, *file = NULL, *digits = "1379";
-    const cli_opt opts[] = {
-        {"--model", CLI_STRING, &model, 0, 0},
-        {"--data", CLI_STRING, &data_dir, 0, 0},
-        {"--file", CLI_STRING, &file, 0, 0},
-        {"--digits", CLI_STRING, &digits, 0, 0},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--model", CLI_STRING, &model, 0, 0},
+                            {"--data", CLI_STRING, &data_dir, 0, 0},
+                            {"--file", CLI_STRING, &file, 0, 0},
+                            {"--digits", CLI_STRING, &digits, 0, 0},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int parsed = cli_parse("demo", argc, argv, opts, NULL, 0, NULL, demo_usage);
     if (parsed != CLI_PARSED)
         return cli_parse_exit(parsed);
@@ -106,8 +104,8 @@ int cmd_demo(int argc, char **argv)
             for (size_t j = 0; j < k; j++)
                 seen += digits[j] == digits[k];
             for (int i = 0; i < set.n && !s; i++)
-                if (set.samples[i].label == want && strokes_part(&set.samples[i]) == STROKES_REPORT &&
-                    seen-- == 0)
+                if (set.samples[i].label == want &&
+                    strokes_part(&set.samples[i]) == STROKES_REPORT && seen-- == 0)
                     s = &set.samples[i];
             if (!s) {
                 printf("    (no drawing of %d in %s)\n\n", want, file);

@@ -36,8 +36,10 @@ static void eval_usage(FILE *f)
             "usage: inkpin eval [options]\n"
             "  Accuracy of the int8 engine, as deployed, on binarized MNIST (pixel > %d is ink).\n"
             "  --model FILE.inkm    model blob (default: the compiled-in default model)\n"
-            "  --data DIR           data root holding mnist/ (default: $INKPIN_DATA, ./data, ../shared/data)\n"
-            "  --set test|val       MNIST test (default) or the validation split (last %d training images)\n"
+            "  --data DIR           data root holding mnist/ (default: $INKPIN_DATA, ./data, "
+            "../shared/data)\n"
+            "  --set test|val       MNIST test (default) or the validation split (last %d training "
+            "images)\n"
             "  --float CKPT         also evaluate the float model of a trainer checkpoint\n"
             "  --min-accuracy X     exit 1 when the int8 accuracy (0..1) is below X\n"
             "  --json               one JSON object: n, accuracy, per_class, confusion, ...\n",
@@ -86,14 +88,13 @@ int cmd_eval(int argc, char **argv)
     const char *model = NULL, *data = NULL, *set = "test", *fckpt = NULL;
     double min_acc = -1;
     int json = 0, rc, first, count;
-    const cli_opt opts[] = {
-        {"--json", CLI_FLAG, &json, 0, 0},
-        {"--model", CLI_STRING, &model, 0, 0},
-        {"--data", CLI_STRING, &data, 0, 0},
-        {"--set", CLI_STRING, &set, 0, 0},
-        {"--float", CLI_STRING, &fckpt, 0, 0},
-        {"--min-accuracy", CLI_DOUBLE, &min_acc, 0, 1},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--json", CLI_FLAG, &json, 0, 0},
+                            {"--model", CLI_STRING, &model, 0, 0},
+                            {"--data", CLI_STRING, &data, 0, 0},
+                            {"--set", CLI_STRING, &set, 0, 0},
+                            {"--float", CLI_STRING, &fckpt, 0, 0},
+                            {"--min-accuracy", CLI_DOUBLE, &min_acc, 0, 1},
+                            {NULL, CLI_END, NULL, 0, 0}};
     rc = cli_parse("eval", argc, argv, opts, NULL, 0, NULL, eval_usage);
     if (rc != CLI_PARSED)
         return cli_parse_exit(rc);

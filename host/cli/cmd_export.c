@@ -18,7 +18,8 @@ static void usage(FILE *f)
             "usage: inkpin export CKPT --out DIR [options]\n"
             "  Quantizes the best parameters of a trainer checkpoint to int8 (calibration on the\n"
             "  first %d MNIST training images) and writes DIR/{default_model.c,\n"
-            "  inkpin/default_model.h, model.inkm, MODEL.md}. The card reports int8 accuracy on MNIST test (never used\n"
+            "  inkpin/default_model.h, model.inkm, MODEL.md}. The card reports int8 accuracy on "
+            "MNIST test (never used\n"
             "  for any choice).\n"
             "  --out DIR             output directory (created if missing)\n"
             "  --c-out DIR           write the C source there instead (the shipped model: src)\n"
@@ -53,16 +54,15 @@ int cmd_export(int argc, char **argv)
 {
     const char *ckpt = NULL, *out = NULL, *data = NULL, *notes = NULL;
     export_info info = {"(unknown)", 0, -1, -1, NULL, NULL, NULL};
-    const cli_opt opts[] = {
-        {"--out", CLI_STRING, &out, 0, 0},
-        {"--c-out", CLI_STRING, &info.c_dir, 0, 0},
-        {"--data", CLI_STRING, &data, 0, 0},
-        {"--command", CLI_STRING, &info.command, 0, 0},
-        {"--notes", CLI_STRING, &notes, 0, 0},
-        {"--seed", CLI_U64, &info.seed, 0, 0},
-        {"--val-accuracy", CLI_DOUBLE, &info.val_accuracy, -1, 1},
-        {"--train-seconds", CLI_DOUBLE, &info.train_seconds, -1, 1e9},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--out", CLI_STRING, &out, 0, 0},
+                            {"--c-out", CLI_STRING, &info.c_dir, 0, 0},
+                            {"--data", CLI_STRING, &data, 0, 0},
+                            {"--command", CLI_STRING, &info.command, 0, 0},
+                            {"--notes", CLI_STRING, &notes, 0, 0},
+                            {"--seed", CLI_U64, &info.seed, 0, 0},
+                            {"--val-accuracy", CLI_DOUBLE, &info.val_accuracy, -1, 1},
+                            {"--train-seconds", CLI_DOUBLE, &info.train_seconds, -1, 1e9},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("export", argc, argv, opts, &ckpt, 1, NULL, usage);
     if (rc != CLI_PARSED)
         return cli_parse_exit(rc);
@@ -92,8 +92,10 @@ int cmd_export(int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, "export: %s\n", d.msg);
     else
-        fprintf(stderr, "export: wrote %s/{model.inkm, MODEL.md} and %s/{default_model.c, "
-                        "inkpin/default_model.h}\n", out, info.c_dir ? info.c_dir : out);
+        fprintf(stderr,
+                "export: wrote %s/{model.inkm, MODEL.md} and %s/{default_model.c, "
+                "inkpin/default_model.h}\n",
+                out, info.c_dir ? info.c_dir : out);
     free(note_text);
     train_float_model_free(&fm);
     data_free(&train), data_free(&test);

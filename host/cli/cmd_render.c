@@ -29,17 +29,17 @@ static void draw_cell(image *im, int x0, int y0, const strokes_sample *s, const 
                       int have_model)
 {
     int rejected = r->ink != INK_OK || (have_model && r->v.kind != VERDICT_DIGIT);
-    const uint8_t *frame = rejected                                  ? YELLOW
-                           : !have_model || s->label < 0              ? GREY
-                           : r->pred == s->label                      ? GREEN
-                                                                      : RED;
+    const uint8_t *frame = rejected                      ? YELLOW
+                           : !have_model || s->label < 0 ? GREY
+                           : r->pred == s->label         ? GREEN
+                                                         : RED;
     image_fill_rect(im, x0, y0, CELL, CELL + CAPTION, frame);
     image_fill_rect(im, x0 + BORDER, y0 + BORDER, 28 * SCALE, 28 * SCALE, BLACK);
     for (int row = 0; row < 28; row++)
         for (int c = 0; c < 28; c++)
             if (ink_pixel(r->image, row, c))
-                image_fill_rect(im, x0 + BORDER + c * SCALE, y0 + BORDER + row * SCALE, SCALE, SCALE,
-                                WHITE);
+                image_fill_rect(im, x0 + BORDER + c * SCALE, y0 + BORDER + row * SCALE, SCALE,
+                                SCALE, WHITE);
     char cap[32], lab[4];
     snprintf(lab, sizeof lab, s->label >= 0 ? "%d" : "?", s->label);
     if (r->ink != INK_OK)
@@ -95,18 +95,26 @@ static void stats_add(ink_stats *s, const uint8_t *b)
             if (!b[i * 28 + j])
                 continue;
             count++;
-            if (i < r0) r0 = i;
-            if (i > r1) r1 = i;
-            if (j < c0) c0 = j;
-            if (j > c1) c1 = j;
+            if (i < r0)
+                r0 = i;
+            if (i > r1)
+                r1 = i;
+            if (j < c0)
+                c0 = j;
+            if (j > c1)
+                c1 = j;
             if (i > 0 && i < 27 && j > 0 && j < 27 && b[i * 28 + j - 1] && b[i * 28 + j + 1] &&
                 b[(i - 1) * 28 + j] && b[(i + 1) * 28 + j])
                 eroded++;
             int h = 1, v = 1;
-            for (int k = j - 1; k >= 0 && b[i * 28 + k]; k--) h++;
-            for (int k = j + 1; k < 28 && b[i * 28 + k]; k++) h++;
-            for (int k = i - 1; k >= 0 && b[k * 28 + j]; k--) v++;
-            for (int k = i + 1; k < 28 && b[k * 28 + j]; k++) v++;
+            for (int k = j - 1; k >= 0 && b[i * 28 + k]; k--)
+                h++;
+            for (int k = j + 1; k < 28 && b[i * 28 + k]; k++)
+                h++;
+            for (int k = i - 1; k >= 0 && b[k * 28 + j]; k--)
+                v++;
+            for (int k = i + 1; k < 28 && b[k * 28 + j]; k++)
+                v++;
             runs += h < v ? h : v;
         }
     if (!count)
@@ -199,16 +207,11 @@ int cmd_render(int argc, char **argv)
     const char *in = NULL, *out = NULL, *data_dir = NULL, *model = NULL;
     int writers = -1, limit = 400, cols = 20, scan = 0, no_model = 0, errors_only = 0;
     const cli_opt opts[] = {
-        {"--out", CLI_STRING, &out, 0, 0},
-        {"--data", CLI_STRING, &data_dir, 0, 0},
-        {"--model", CLI_STRING, &model, 0, 0},
-        {"--no-model", CLI_FLAG, &no_model, 0, 0},
-        {"--errors", CLI_FLAG, &errors_only, 0, 0},
-        {"--writers", CLI_WRITERS, &writers, 0, 0},
-        {"--limit", CLI_INT, &limit, 1, 100000},
-        {"--cols", CLI_INT, &cols, 1, 200},
-        {"--width-scan", CLI_FLAG, &scan, 0, 0},
-        {NULL, CLI_END, NULL, 0, 0}};
+        {"--out", CLI_STRING, &out, 0, 0},          {"--data", CLI_STRING, &data_dir, 0, 0},
+        {"--model", CLI_STRING, &model, 0, 0},      {"--no-model", CLI_FLAG, &no_model, 0, 0},
+        {"--errors", CLI_FLAG, &errors_only, 0, 0}, {"--writers", CLI_WRITERS, &writers, 0, 0},
+        {"--limit", CLI_INT, &limit, 1, 100000},    {"--cols", CLI_INT, &cols, 1, 200},
+        {"--width-scan", CLI_FLAG, &scan, 0, 0},    {NULL, CLI_END, NULL, 0, 0}};
     int n_in = 0;
     int rc = cli_parse("render", argc, argv, opts, &in, 1, &n_in, render_usage);
     if (rc != CLI_PARSED)

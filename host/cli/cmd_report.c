@@ -29,7 +29,8 @@ static void usage(FILE *f)
             "digits as the net saw them, labelled true->pred).\n"
             "  --png DIR          output directory, created if missing (required)\n"
             "  --model M          .inkm model blob (default: the bundled model)\n"
-            "  --data DIR         data root holding mnist/ (default: $INKPIN_DATA, ./data, ../shared/data)\n"
+            "  --data DIR         data root holding mnist/ (default: $INKPIN_DATA, ./data, "
+            "../shared/data)\n"
             "  --set test|train   MNIST split (default test)\n"
             "  --max-errors N     digits in the gallery (default %d)\n",
             NET_INK_THRESHOLD, REPORT_DEFAULT_MAX_ERRORS);
@@ -51,7 +52,8 @@ static int predict(const net_model *m, const dataset *ds, uint8_t *pred, inkpin_
 #pragma omp for schedule(static)
         for (int i = 0; i < ds->n; i++) {
             net_result r;
-            if (!arena || net_run_pixels(m, ds->pixels + (size_t)i * DATA_PIXELS, arena, arena_bytes, &r) != NET_OK) {
+            if (!arena || net_run_pixels(m, ds->pixels + (size_t)i * DATA_PIXELS, arena,
+                                         arena_bytes, &r) != NET_OK) {
                 failed = 1;
                 pred[i] = 0;
                 continue;
@@ -67,7 +69,8 @@ static int ensure_dir(const char *dir, inkpin_diag *d)
 {
     struct stat st;
     if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : diag_fail(d, "--png %s: exists and is not a directory", dir);
+        return S_ISDIR(st.st_mode) ? 0
+                                   : diag_fail(d, "--png %s: exists and is not a directory", dir);
     if (mkdir(dir, 0777) != 0)
         return diag_fail(d, "--png %s: cannot create: %s", dir, strerror(errno));
     return 0;
@@ -77,13 +80,12 @@ int cmd_report(int argc, char **argv)
 {
     const char *png_dir = NULL, *model_path = NULL, *data_dir = NULL, *set = "test";
     int max_errors = REPORT_DEFAULT_MAX_ERRORS;
-    const cli_opt opts[] = {
-        {"--png", CLI_STRING, &png_dir, 0, 0},
-        {"--model", CLI_STRING, &model_path, 0, 0},
-        {"--data", CLI_STRING, &data_dir, 0, 0},
-        {"--set", CLI_STRING, &set, 0, 0},
-        {"--max-errors", CLI_INT, &max_errors, 0, 100000},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--png", CLI_STRING, &png_dir, 0, 0},
+                            {"--model", CLI_STRING, &model_path, 0, 0},
+                            {"--data", CLI_STRING, &data_dir, 0, 0},
+                            {"--set", CLI_STRING, &set, 0, 0},
+                            {"--max-errors", CLI_INT, &max_errors, 0, 100000},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int rc = cli_parse("report", argc, argv, opts, NULL, 0, NULL, usage);
     if (rc != CLI_PARSED)
         return cli_parse_exit(rc);
@@ -123,7 +125,8 @@ int cmd_report(int argc, char **argv)
         printf("MNIST %s, int8 engine: accuracy %.2f%% (%llu errors of %llu)\n", set,
                100.0 * metrics_accuracy(&mt), (unsigned long long)errors, (unsigned long long)mt.n);
         printf("wrote %s/confusion.png and %s/errors.png (%llu of %llu errors shown)\n", png_dir,
-               png_dir, (unsigned long long)(errors < (uint64_t)max_errors ? errors : (uint64_t)max_errors),
+               png_dir,
+               (unsigned long long)(errors < (uint64_t)max_errors ? errors : (uint64_t)max_errors),
                (unsigned long long)errors);
     }
     free(pred);

@@ -44,13 +44,12 @@ static int parse_args(int argc, char **argv, robustness_opts *o)
     memset(o, 0, sizeof *o);
     o->writers = STROKES_REPORT;
     o->scribbles = 500;
-    const cli_opt opts[] = {
-        {"--model", CLI_STRING, &o->model, 0, 0},
-        {"--writers", CLI_WRITERS, &o->writers, 0, 0},
-        {"--scribbles", CLI_INT, &o->scribbles, 1, 100000},
-        {"--scribble-seed", CLI_U64, &seed, 0, 4000000000.0},
-        {"--rejection-only", CLI_FLAG, &o->rejection_only, 0, 0},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--model", CLI_STRING, &o->model, 0, 0},
+                            {"--writers", CLI_WRITERS, &o->writers, 0, 0},
+                            {"--scribbles", CLI_INT, &o->scribbles, 1, 100000},
+                            {"--scribble-seed", CLI_U64, &seed, 0, 4000000000.0},
+                            {"--rejection-only", CLI_FLAG, &o->rejection_only, 0, 0},
+                            {NULL, CLI_END, NULL, 0, 0}};
     int n_files = 0;
     int rc = cli_parse("robustness", argc, argv, opts, &o->path, 1, &n_files, robustness_usage);
     if (rc != CLI_PARSED)
@@ -198,8 +197,10 @@ static void calibration(const judged *d, int n)
     for (int i = 0; i < n; i++) {
         double c = (double)d[i].conf / NET_CONF_ONE;
         int b = (int)(c * BINS);
-        if (b >= BINS) b = BINS - 1;
-        if (b < 0) b = 0;
+        if (b >= BINS)
+            b = BINS - 1;
+        if (b < 0)
+            b = 0;
         cnt[b]++;
         good[b] += d[i].ok;
         sum[b] += c;
@@ -242,8 +243,10 @@ static double choose_threshold(const judged *t, int nt, int shape)
     }
     qsort(free_conf, (size_t)m, sizeof *free_conf, cmp_u32);
     int budget = nt / 100 - fixed; /* the digits the threshold may still reject */
-    double chosen = budget < 0 || m == 0 ? 0
-                    : floor((double)free_conf[budget < m ? budget : m - 1] / NET_CONF_ONE * 1000) / 1000;
+    double chosen =
+        budget < 0 || m == 0
+            ? 0
+            : floor((double)free_conf[budget < m ? budget : m - 1] / NET_CONF_ONE * 1000) / 1000;
     free(free_conf);
     return chosen;
 }
@@ -357,11 +360,11 @@ static void rejection_report(const robustness_opts *o, const judged *r, int nr, 
            "gives %.3f.\n"
            "Scribbles: %d of each kind, generated (inkeval_scribble, seeds %u..%u).\n\n",
            (double)INK_ODD_CONF / NET_CONF_ONE, INK_SHARP_TURN / 1024.0, INK_ODD_TURN / 1024.0,
-           INK_APART_STROKES, INK_MAX_STROKES, INK_MAX_TURN / 1024.0, nt, chosen, chosen_q, (unsigned)NET_REJECT_CONF,
+           INK_APART_STROKES, INK_MAX_STROKES, INK_MAX_TURN / 1024.0, nt, chosen, chosen_q,
+           (unsigned)NET_REJECT_CONF,
            chosen_q == NET_REJECT_CONF ? ", the same" : ", DIFFERENT: update it", before, ns,
            o->scribble_seed, o->scribble_seed + (uint32_t)ns - 1u);
-    printf("| rule | real digits rejected (%s) | accepted accuracy |",
-           cli_writers_name(part_r));
+    printf("| rule | real digits rejected (%s) | accepted accuracy |", cli_writers_name(part_r));
     for (int k = 0; k < SCRIBBLE_KINDS; k++)
         printf(" %s rejected |", inkeval_scribble_names[k]);
     printf(" all scribbles rejected |\n|---|---:|---:|");
@@ -404,7 +407,8 @@ static void rejection_report(const robustness_opts *o, const judged *r, int nr, 
 }
 
 /* The accuracy tables: as drawn, size, position, rotation, sampling rate. */
-static void transform_tables(const robustness_opts *o, const strokes_set *set, const inkeval_model *em)
+static void transform_tables(const robustness_opts *o, const strokes_set *set,
+                             const inkeval_model *em)
 {
     tally t[2];
     char label[96];

@@ -27,50 +27,52 @@ static void on_sigint(int sig)
 
 static void usage(FILE *f, const train_config *def)
 {
-    fprintf(f,
-            "usage: inkpin train --out DIR [options]\n"
-            "Trains the digit recognizer from scratch (pure C, deterministic by seed).\n\n"
-            "  --data DIR        data root holding mnist/ (default: $INKPIN_DATA, ./data, ../shared/data)\n"
-            "  --out DIR         where the exported model goes: default_model.c/.h, model.inkm,\n"
-            "                    MODEL.md (required)\n"
-            "  --c-out DIR       write the model's C source there instead of --out (the\n"
-            "                    shipped model: --out models/default --c-out src)\n"
-            "  --ckpt-dir DIR    checkpoints last.ckpt (each epoch, on Ctrl-C) and best.ckpt\n"
-            "                    (default: the --out directory)\n"
-            "  --no-export       stop after training (checkpoints only)\n"
-            "  --epochs N        epochs (default %d)\n"
-            "  --seed S          random seed (default %llu)\n"
-            "  --threads T       OpenMP threads (default: all cores); results do not depend on it\n"
-            "  --arch SPEC       layers, e.g. c8p,c16p,c24,d10 (default %s; see docs/training.md)\n"
-            "  --batch N         batch size (default %d)\n"
-            "  --lr X            peak learning rate, AdamW (default %g)\n"
-            "  --wd X            weight decay (default %g)\n"
-            "  --limit N         train on the first N MNIST images only (default: all 55,000)\n"
-            "  --val-limit N     validate on the first N of the 5,000 held-out images (default: all)\n"
-            "  --augment X       augmentation strength, 1 = augment_defaults() (default %.1f)\n"
-            "  --no-augment      no augmentation (same as --augment 0)\n"
-            "  --pen FILE        pen-stroke NDJSON whose TUNE writers are trained on\n"
-            "                    (default: <data>/unipen/dev.ndjson if present)\n"
-            "  --pen-repeat N    uses of each pen sample per epoch (default %d; 0 = no pen data)\n"
-            "  --pen-rotate DEG  pen strokes: rotation +-DEG (default 0: as MNIST images)\n"
-            "  --pen-thin K      pen strokes: every k-th point kept, k in 1..K (default 0:\n"
-            "                    1 sample in 4 thinned to every 2nd..4th point)\n"
-            "  --scribbles N     non-digit scribbles per epoch trained toward the uniform\n"
-            "                    target (outlier exposure, for rejection; default %d)\n"
-            "  --pen-fold K/N    hold the TUNE writers of fold K of N out of training and\n"
-            "                    report accuracy on them (writer-disjoint cross-validation for\n"
-            "                    choosing a recipe; default: train on every TUNE writer)\n"
-            "  --teacher CKPT    distill from a larger trained network's checkpoint (its best\n"
-            "                    epoch): soft targets on the same augmented inputs (default: none)\n"
-            "  --kd-alpha X      weight of the teacher's soft targets, 0..1 (default %.2f)\n"
-            "  --kd-temp T       distillation temperature (default %.1f)\n"
-            "  --patience N      stop after N epochs without better validation (default: off)\n"
-            "  --resume CKPT     continue a run from its checkpoint (keeps its settings)\n"
-            "  --json            print one JSON object with the results on stdout\n"
-            "Ctrl-C saves the state to last.ckpt and exits; --resume .../last.ckpt continues.\n",
-            def->epochs, (unsigned long long)def->seed, def->arch, def->batch, (double)def->lr,
-            (double)def->wd, (double)def->augment / 1000.0, def->pen_repeat, def->scribbles,
-            (double)def->kd_alpha, (double)def->kd_temp);
+    fprintf(
+        f,
+        "usage: inkpin train --out DIR [options]\n"
+        "Trains the digit recognizer from scratch (pure C, deterministic by seed).\n\n"
+        "  --data DIR        data root holding mnist/ (default: $INKPIN_DATA, ./data, "
+        "../shared/data)\n"
+        "  --out DIR         where the exported model goes: default_model.c/.h, model.inkm,\n"
+        "                    MODEL.md (required)\n"
+        "  --c-out DIR       write the model's C source there instead of --out (the\n"
+        "                    shipped model: --out models/default --c-out src)\n"
+        "  --ckpt-dir DIR    checkpoints last.ckpt (each epoch, on Ctrl-C) and best.ckpt\n"
+        "                    (default: the --out directory)\n"
+        "  --no-export       stop after training (checkpoints only)\n"
+        "  --epochs N        epochs (default %d)\n"
+        "  --seed S          random seed (default %llu)\n"
+        "  --threads T       OpenMP threads (default: all cores); results do not depend on it\n"
+        "  --arch SPEC       layers, e.g. c8p,c16p,c24,d10 (default %s; see docs/training.md)\n"
+        "  --batch N         batch size (default %d)\n"
+        "  --lr X            peak learning rate, AdamW (default %g)\n"
+        "  --wd X            weight decay (default %g)\n"
+        "  --limit N         train on the first N MNIST images only (default: all 55,000)\n"
+        "  --val-limit N     validate on the first N of the 5,000 held-out images (default: all)\n"
+        "  --augment X       augmentation strength, 1 = augment_defaults() (default %.1f)\n"
+        "  --no-augment      no augmentation (same as --augment 0)\n"
+        "  --pen FILE        pen-stroke NDJSON whose TUNE writers are trained on\n"
+        "                    (default: <data>/unipen/dev.ndjson if present)\n"
+        "  --pen-repeat N    uses of each pen sample per epoch (default %d; 0 = no pen data)\n"
+        "  --pen-rotate DEG  pen strokes: rotation +-DEG (default 0: as MNIST images)\n"
+        "  --pen-thin K      pen strokes: every k-th point kept, k in 1..K (default 0:\n"
+        "                    1 sample in 4 thinned to every 2nd..4th point)\n"
+        "  --scribbles N     non-digit scribbles per epoch trained toward the uniform\n"
+        "                    target (outlier exposure, for rejection; default %d)\n"
+        "  --pen-fold K/N    hold the TUNE writers of fold K of N out of training and\n"
+        "                    report accuracy on them (writer-disjoint cross-validation for\n"
+        "                    choosing a recipe; default: train on every TUNE writer)\n"
+        "  --teacher CKPT    distill from a larger trained network's checkpoint (its best\n"
+        "                    epoch): soft targets on the same augmented inputs (default: none)\n"
+        "  --kd-alpha X      weight of the teacher's soft targets, 0..1 (default %.2f)\n"
+        "  --kd-temp T       distillation temperature (default %.1f)\n"
+        "  --patience N      stop after N epochs without better validation (default: off)\n"
+        "  --resume CKPT     continue a run from its checkpoint (keeps its settings)\n"
+        "  --json            print one JSON object with the results on stdout\n"
+        "Ctrl-C saves the state to last.ckpt and exits; --resume .../last.ckpt continues.\n",
+        def->epochs, (unsigned long long)def->seed, def->arch, def->batch, (double)def->lr,
+        (double)def->wd, (double)def->augment / 1000.0, def->pen_repeat, def->scribbles,
+        (double)def->kd_alpha, (double)def->kd_temp);
 }
 
 static int make_dir(const char *path)
@@ -90,8 +92,7 @@ static int make_dir(const char *path)
 /* Quantizes and writes the best checkpoint through the engine's exporter,
  * recording the command line that made it. */
 static int export_best(const train_result *res, int argc, char **argv, const dataset *train,
-                       const dataset *test, const char *out_dir, const char *c_dir,
-                       inkpin_diag *d)
+                       const dataset *test, const char *out_dir, const char *c_dir, inkpin_diag *d)
 {
     char command[2048] = "inkpin";
     for (int i = 0; i < argc; i++) {
@@ -131,46 +132,40 @@ int cmd_train(int argc, char **argv)
     const char *pen_fold = NULL;
     int json = 0, no_export = 0, no_augment = 0;
     float augment = -1.0f;
-    const cli_opt opts[] = {
-        {"--json", CLI_FLAG, &json, 0, 0},
-        {"--no-export", CLI_FLAG, &no_export, 0, 0},
-        {"--no-augment", CLI_FLAG, &no_augment, 0, 0},
-        {"--data", CLI_STRING, &data_dir, 0, 0},
-        {"--out", CLI_STRING, &cfg.out_dir, 0, 0},
-        {"--ckpt-dir", CLI_STRING, &ckpt_dir, 0, 0},
-        {"--c-out", CLI_STRING, &c_dir, 0, 0},
-        {"--arch", CLI_STRING, &cfg.arch, 0, 0},
-        {"--resume", CLI_STRING, &cfg.resume, 0, 0},
-        {"--pen", CLI_STRING, &pen_path, 0, 0},
-        {"--epochs", CLI_INT, &cfg.epochs, 1, 10000},
-        {"--threads", CLI_INT, &cfg.threads, 1, 1024},
-        {"--batch", CLI_INT, &cfg.batch, 1, 4096},
-        {"--limit", CLI_INT, &cfg.limit, 1, INT_MAX},
-        {"--val-limit", CLI_INT, &cfg.val_limit, 1, TRAIN_VAL_IMAGES},
-        {"--pen-repeat", CLI_INT, &cfg.pen_repeat, 0, 100},
-        {"--pen-rotate", CLI_FLOAT, &cfg.pen_rotate, 0, 90},
-        {"--pen-thin", CLI_INT, &cfg.pen_thin, 0, 16},
-        {"--scribbles", CLI_INT, &cfg.scribbles, 0, 1000000},
-        {"--pen-fold", CLI_STRING, &pen_fold, 0, 0},
-        {"--teacher", CLI_STRING, &cfg.teacher, 0, 0},
-        {"--kd-alpha", CLI_FLOAT, &cfg.kd_alpha, 0, 1},
-        {"--kd-temp", CLI_FLOAT, &cfg.kd_temp, 0.1, 100},
-        {"--patience", CLI_INT, &cfg.patience, 0, 10000},
-        {"--lr", CLI_FLOAT, &cfg.lr, 1e-6, 1},
-        {"--wd", CLI_FLOAT, &cfg.wd, 0, 1},
-        {"--augment", CLI_FLOAT, &augment, 0, 4},
-        {"--seed", CLI_U64, &cfg.seed, 0, 0},
-        {NULL, CLI_END, NULL, 0, 0}};
+    const cli_opt opts[] = {{"--json", CLI_FLAG, &json, 0, 0},
+                            {"--no-export", CLI_FLAG, &no_export, 0, 0},
+                            {"--no-augment", CLI_FLAG, &no_augment, 0, 0},
+                            {"--data", CLI_STRING, &data_dir, 0, 0},
+                            {"--out", CLI_STRING, &cfg.out_dir, 0, 0},
+                            {"--ckpt-dir", CLI_STRING, &ckpt_dir, 0, 0},
+                            {"--c-out", CLI_STRING, &c_dir, 0, 0},
+                            {"--arch", CLI_STRING, &cfg.arch, 0, 0},
+                            {"--resume", CLI_STRING, &cfg.resume, 0, 0},
+                            {"--pen", CLI_STRING, &pen_path, 0, 0},
+                            {"--epochs", CLI_INT, &cfg.epochs, 1, 10000},
+                            {"--threads", CLI_INT, &cfg.threads, 1, 1024},
+                            {"--batch", CLI_INT, &cfg.batch, 1, 4096},
+                            {"--limit", CLI_INT, &cfg.limit, 1, INT_MAX},
+                            {"--val-limit", CLI_INT, &cfg.val_limit, 1, TRAIN_VAL_IMAGES},
+                            {"--pen-repeat", CLI_INT, &cfg.pen_repeat, 0, 100},
+                            {"--pen-rotate", CLI_FLOAT, &cfg.pen_rotate, 0, 90},
+                            {"--pen-thin", CLI_INT, &cfg.pen_thin, 0, 16},
+                            {"--scribbles", CLI_INT, &cfg.scribbles, 0, 1000000},
+                            {"--pen-fold", CLI_STRING, &pen_fold, 0, 0},
+                            {"--teacher", CLI_STRING, &cfg.teacher, 0, 0},
+                            {"--kd-alpha", CLI_FLOAT, &cfg.kd_alpha, 0, 1},
+                            {"--kd-temp", CLI_FLOAT, &cfg.kd_temp, 0.1, 100},
+                            {"--patience", CLI_INT, &cfg.patience, 0, 10000},
+                            {"--lr", CLI_FLOAT, &cfg.lr, 1e-6, 1},
+                            {"--wd", CLI_FLOAT, &cfg.wd, 0, 1},
+                            {"--augment", CLI_FLOAT, &augment, 0, 4},
+                            {"--seed", CLI_U64, &cfg.seed, 0, 0},
+                            {NULL, CLI_END, NULL, 0, 0}};
     train_config defaults = cfg;
     switch (cli_parse("train", argc, argv, opts, NULL, 0, NULL, NULL)) {
-    case CLI_HELP_SHOWN:
-        usage(stdout, &defaults);
-        return CLI_OK;
-    case CLI_BAD_ARGS:
-        fprintf(stderr, "(see inkpin train --help)\n");
-        return CLI_USAGE;
-    default:
-        break;
+    case CLI_HELP_SHOWN: usage(stdout, &defaults); return CLI_OK;
+    case CLI_BAD_ARGS: fprintf(stderr, "(see inkpin train --help)\n"); return CLI_USAGE;
+    default: break;
     }
     if (pen_fold) {
         int k = -1, nf = 0, used = 0;
@@ -244,26 +239,33 @@ int cmd_train(int argc, char **argv)
     }
     int export_rc = 0;
     if (do_export && !res.interrupted)
-        export_rc = export_best(&res, argc, argv, &train, have_test ? &test : NULL, out_dir, c_dir, &d);
+        export_rc =
+            export_best(&res, argc, argv, &train, have_test ? &test : NULL, out_dir, c_dir, &d);
     data_free(&train), data_free(&test);
     if (export_rc) {
         fprintf(stderr, "train: export: %s\n", d.msg);
         return CLI_FAILED;
     }
     if (!res.interrupted) {
-        fprintf(stderr, "train: best val %.2f%% (epoch %d), %ld params, %.1f s; best checkpoint %s\n",
+        fprintf(stderr,
+                "train: best val %.2f%% (epoch %d), %ld params, %.1f s; best checkpoint %s\n",
                 100.0 * res.val_accuracy, res.best_epoch, res.params, res.seconds, res.best_path);
         if (res.test_accuracy >= 0)
-            fprintf(stderr, "train: MNIST test (report only, float): %.2f%%\n", 100.0 * res.test_accuracy);
+            fprintf(stderr, "train: MNIST test (report only, float): %.2f%%\n",
+                    100.0 * res.test_accuracy);
         if (res.pen_report_accuracy >= 0)
-            fprintf(stderr, "train: pen strokes, REPORT writers (report only, float): %.2f%% of %d\n",
+            fprintf(stderr,
+                    "train: pen strokes, REPORT writers (report only, float): %.2f%% of %d\n",
                     100.0 * res.pen_report_accuracy, res.pen_report_n);
         if (res.pen_tune_accuracy >= 0)
-            fprintf(stderr, "train: pen strokes, TUNE writers (trained on, plain renders, float): %.2f%%\n",
+            fprintf(stderr,
+                    "train: pen strokes, TUNE writers (trained on, plain renders, float): %.2f%%\n",
                     100.0 * res.pen_tune_accuracy);
         if (res.pen_holdout_accuracy >= 0)
-            fprintf(stderr, "train: pen strokes, held-out TUNE fold %d/%d (selection, float): %.2f%% of %d\n",
-                    cfg.pen_fold, cfg.pen_folds, 100.0 * res.pen_holdout_accuracy, res.pen_holdout_n);
+            fprintf(
+                stderr,
+                "train: pen strokes, held-out TUNE fold %d/%d (selection, float): %.2f%% of %d\n",
+                cfg.pen_fold, cfg.pen_folds, 100.0 * res.pen_holdout_accuracy, res.pen_holdout_n);
     }
     if (json) {
         cJSON *o = cJSON_CreateObject();

@@ -23,8 +23,8 @@ typedef struct {
     size_t line_start; /* offset of the current line's first byte */
     int line;          /* 1-based */
     const char *name;
-    int labelled;      /* first column is `label` */
-    int cols;          /* 785 or 784 */
+    int labelled; /* first column is `label` */
+    int cols;     /* 785 or 784 */
 } csv;
 
 static int at_eol(const csv *c)
@@ -97,8 +97,10 @@ static int parse_header(csv *c, inkpin_diag *d)
     else if (!header_field_is(c, c->pos, n, "pixel0")) {
         show(c, c->pos, n, got, sizeof got);
         int numeric = n > 0 && c->p[c->pos] >= '0' && c->p[c->pos] <= '9';
-        return diag_fail(d, "%s:1:1: %s: first field is '%s', expected 'label' (train.csv) or 'pixel0' (test.csv)",
-                         c->name, numeric ? "missing header" : "bad header", got);
+        return diag_fail(
+            d,
+            "%s:1:1: %s: first field is '%s', expected 'label' (train.csv) or 'pixel0' (test.csv)",
+            c->name, numeric ? "missing header" : "bad header", got);
     }
     c->cols = DATA_PIXELS + c->labelled;
     for (int f = 0; f < c->cols; f++) {
@@ -118,7 +120,8 @@ static int parse_header(csv *c, inkpin_diag *d)
         c->pos += n;
     }
     if (!at_eol(c))
-        return diag_fail(d, "%s:1:%d: header has more than %d fields", c->name, column(c, c->pos), c->cols);
+        return diag_fail(d, "%s:1:%d: header has more than %d fields", c->name, column(c, c->pos),
+                         c->cols);
     skip_eol(c);
     return 0;
 }
@@ -154,14 +157,15 @@ static int parse_field(csv *c, int f, uint8_t *value, inkpin_diag *d)
     int max = (c->labelled && f == 0) ? DATA_CLASSES - 1 : 255;
     field_name(c, f, name, sizeof name);
     if (n == 0)
-        return diag_fail(d, "%s:%d:%d: field %d (%s) is empty", c->name, c->line, column(c, at), f + 1, name);
+        return diag_fail(d, "%s:%d:%d: field %d (%s) is empty", c->name, c->line, column(c, at),
+                         f + 1, name);
     unsigned v = 0;
     for (size_t k = 0; k < n; k++) {
         uint8_t ch = c->p[at + k];
         if (ch < '0' || ch > '9') {
             show(c, at, n, got, sizeof got);
-            return diag_fail(d, "%s:%d:%d: field %d (%s): '%s' is not a whole number", c->name, c->line,
-                             column(c, at + k), f + 1, name, got);
+            return diag_fail(d, "%s:%d:%d: field %d (%s): '%s' is not a whole number", c->name,
+                             c->line, column(c, at + k), f + 1, name, got);
         }
         if (v <= 255)
             v = v * 10 + (unsigned)(ch - '0'); /* stops growing once out of range */
@@ -183,8 +187,8 @@ static int parse_row(csv *c, uint8_t *pixels, uint8_t *label, inkpin_diag *d)
     for (int f = 0; f < c->cols; f++) {
         if (f > 0) {
             if (at_eol(c))
-                return diag_fail(d, "%s:%d:%d: too few fields: line ends after %d, expected %d", c->name,
-                                 c->line, column(c, c->pos), f, c->cols);
+                return diag_fail(d, "%s:%d:%d: too few fields: line ends after %d, expected %d",
+                                 c->name, c->line, column(c, c->pos), f, c->cols);
             c->pos++; /* the comma */
         }
         uint8_t *dst = (c->labelled && f == 0) ? label : &pixels[f - c->labelled];
@@ -206,7 +210,8 @@ static int parse_text(csv *c, dataset *out, inkpin_diag *d)
     if (c->len >= 3 && memcmp(c->p, bom, 3) == 0)
         c->pos = c->line_start = 3;
     if (c->pos >= c->len)
-        return diag_fail(d, "%s: empty file (expected a header 'label,pixel0,...' or 'pixel0,...')", c->name);
+        return diag_fail(d, "%s: empty file (expected a header 'label,pixel0,...' or 'pixel0,...')",
+                         c->name);
     if (parse_header(c, d) != 0)
         return -1;
     if (only_blank_lines_left(c))
@@ -225,7 +230,8 @@ static int parse_text(csv *c, dataset *out, inkpin_diag *d)
         uint8_t label = 0;
         if (rows >= cap || parse_row(c, pixels + rows * DATA_PIXELS, &label, d) != 0) {
             if (rows >= cap) /* cannot happen: count_rows bounds the lines */
-                diag_fail(d, "%s:%d:1: internal error: more rows than line breaks", c->name, c->line);
+                diag_fail(d, "%s:%d:1: internal error: more rows than line breaks", c->name,
+                          c->line);
             free(pixels);
             free(labels);
             return -1;
@@ -251,7 +257,8 @@ int data_parse_csv_mem(const uint8_t *text, size_t len, const char *name, datase
         return -1;
     int rc;
     if (n > CSV_MAX_BYTES) {
-        rc = diag_fail(d, "%s: more than %zu bytes: too large for a digit CSV", name, CSV_MAX_BYTES);
+        rc =
+            diag_fail(d, "%s: more than %zu bytes: too large for a digit CSV", name, CSV_MAX_BYTES);
     } else {
         csv c = {.p = p, .len = n, .line = 1, .name = name};
         rc = parse_text(&c, out, d);

@@ -36,9 +36,9 @@
 #define DATA_CLASSES 10
 
 typedef struct {
-    int n;            /* number of images */
-    uint8_t *pixels;  /* n * DATA_PIXELS bytes, 0..255 */
-    uint8_t *labels;  /* n labels 0..9, or NULL (unlabelled CSV) */
+    int n;           /* number of images */
+    uint8_t *pixels; /* n * DATA_PIXELS bytes, 0..255 */
+    uint8_t *labels; /* n labels 0..9, or NULL (unlabelled CSV) */
 } dataset;
 
 /* Finds the data root: `cli_dir` (--data) if non-NULL, else $INKPIN_DATA (if

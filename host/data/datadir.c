@@ -61,10 +61,9 @@ const char *data_find_root(const char *cli_dir, char *buf, size_t bufsize, inkpi
     for (size_t i = 0; i < sizeof fallbacks / sizeof *fallbacks; i++)
         if (looks_like_root(fallbacks[i]))
             return choose(fallbacks[i], buf, bufsize, d);
-    diag_fail(d,
-              "no data directory: tried --data (not given), $INKPIN_DATA (not set), "
-              "./data and ../shared/data (neither holds mnist/ or unipen/); "
-              "pass --data DIR or set INKPIN_DATA");
+    diag_fail(d, "no data directory: tried --data (not given), $INKPIN_DATA (not set), "
+                 "./data and ../shared/data (neither holds mnist/ or unipen/); "
+                 "pass --data DIR or set INKPIN_DATA");
     return NULL;
 }
 
@@ -177,13 +176,15 @@ int data_decode(const uint8_t *in, size_t len, const char *name, data_length_fn 
                 break;
             if (is_gzip(in + consumed, len - consumed) && inflateReset(&z) == Z_OK)
                 continue; /* another gzip member follows (concatenated .gz) */
-            rc = diag_fail(d, "%s: compressed byte %zu: %zu bytes of trailing garbage after the gzip stream",
-                           name, consumed, len - consumed);
+            rc = diag_fail(
+                d, "%s: compressed byte %zu: %zu bytes of trailing garbage after the gzip stream",
+                name, consumed, len - consumed);
             break;
         }
         if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT) {
-            rc = diag_fail(d, "%s: compressed byte %zu: corrupt gzip data (%s) after %zu decompressed bytes",
-                           name, consumed, z.msg ? z.msg : "bad data", have);
+            rc = diag_fail(
+                d, "%s: compressed byte %zu: corrupt gzip data (%s) after %zu decompressed bytes",
+                name, consumed, z.msg ? z.msg : "bad data", have);
             break;
         }
         if (zr == Z_MEM_ERROR) {
@@ -191,7 +192,9 @@ int data_decode(const uint8_t *in, size_t len, const char *name, data_length_fn 
             break;
         }
         if (consumed == len && (zr == Z_BUF_ERROR || (zr == Z_OK && z.avail_out != 0))) {
-            rc = diag_fail(d, "%s: compressed byte %zu: gzip stream truncated (ends after %zu decompressed bytes)",
+            rc = diag_fail(d,
+                           "%s: compressed byte %zu: gzip stream truncated (ends after %zu "
+                           "decompressed bytes)",
                            name, consumed, have);
             break;
         }

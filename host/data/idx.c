@@ -70,7 +70,9 @@ static int check_images(const uint8_t *p, size_t len, const char *name, int gz, 
                         inkpin_diag *d)
 {
     if (len < 4)
-        return diag_fail(d, "%s: byte %zu: truncated header (file ends inside the magic number; an IDX image header is 16 bytes)%s",
+        return diag_fail(d,
+                         "%s: byte %zu: truncated header (file ends inside the magic number; an "
+                         "IDX image header is 16 bytes)%s",
                          name, len, where(gz));
     uint32_t magic = be32(p);
     if (magic != IDX_IMAGES_MAGIC)
@@ -81,20 +83,25 @@ static int check_images(const uint8_t *p, size_t len, const char *name, int gz, 
                          name, len, where(gz));
     uint32_t n = be32(p + 4), rows = be32(p + 8), cols = be32(p + 12);
     if (rows != DATA_SIDE)
-        return diag_fail(d, "%s: byte 8: images have %u rows, expected 28%s", name, (unsigned)rows, where(gz));
+        return diag_fail(d, "%s: byte 8: images have %u rows, expected 28%s", name, (unsigned)rows,
+                         where(gz));
     if (cols != DATA_SIDE)
-        return diag_fail(d, "%s: byte 12: images have %u columns, expected 28%s", name, (unsigned)cols, where(gz));
+        return diag_fail(d, "%s: byte 12: images have %u columns, expected 28%s", name,
+                         (unsigned)cols, where(gz));
     if (n == 0)
         return diag_fail(d, "%s: byte 4: image count is 0%s", name, where(gz));
     uint64_t need = IDX_IMAGES_HEADER + (uint64_t)n * DATA_PIXELS;
     if (n > INT_MAX || need > IDX_MAX_BYTES)
-        return diag_fail(d, "%s: byte 4: image count %u is too large (limit %zu bytes of data)%s", name,
-                         (unsigned)n, IDX_MAX_BYTES, where(gz));
+        return diag_fail(d, "%s: byte 4: image count %u is too large (limit %zu bytes of data)%s",
+                         name, (unsigned)n, IDX_MAX_BYTES, where(gz));
     if ((uint64_t)len < need) {
         uint64_t complete = (len - IDX_IMAGES_HEADER) / DATA_PIXELS;
-        return diag_fail(d, "%s: byte %zu: truncated pixel data: header declares %u images (%llu bytes), "
-                            "data ends inside image %llu%s",
-                         name, len, (unsigned)n, (unsigned long long)need, (unsigned long long)complete, where(gz));
+        return diag_fail(
+            d,
+            "%s: byte %zu: truncated pixel data: header declares %u images (%llu bytes), "
+            "data ends inside image %llu%s",
+            name, len, (unsigned)n, (unsigned long long)need, (unsigned long long)complete,
+            where(gz));
     }
     if ((uint64_t)len > need)
         return diag_fail(d, "%s: byte %llu: unexpected data after the last of %u images%s", name,
@@ -108,24 +115,27 @@ static int check_labels(const uint8_t *p, size_t len, const char *name, int gz, 
                         inkpin_diag *d)
 {
     if (len < 4)
-        return diag_fail(d, "%s: byte %zu: truncated header (file ends inside the magic number; an IDX label header is 8 bytes)%s",
+        return diag_fail(d,
+                         "%s: byte %zu: truncated header (file ends inside the magic number; an "
+                         "IDX label header is 8 bytes)%s",
                          name, len, where(gz));
     uint32_t magic = be32(p);
     if (magic != IDX_LABELS_MAGIC)
         return diag_fail(d, "%s: byte 0: bad magic 0x%08x, expected 0x%08x (IDX labels)%s%s", name,
                          (unsigned)magic, IDX_LABELS_MAGIC, magic_hint(magic), where(gz));
     if (len < IDX_LABELS_HEADER)
-        return diag_fail(d, "%s: byte %zu: truncated header (an IDX label header is 8 bytes)%s", name,
-                         len, where(gz));
+        return diag_fail(d, "%s: byte %zu: truncated header (an IDX label header is 8 bytes)%s",
+                         name, len, where(gz));
     uint32_t n = be32(p + 4);
     if (n == 0)
         return diag_fail(d, "%s: byte 4: label count is 0%s", name, where(gz));
     uint64_t need = IDX_LABELS_HEADER + (uint64_t)n;
     if (need > IDX_MAX_BYTES)
-        return diag_fail(d, "%s: byte 4: label count %u is too large (limit %zu bytes of data)%s", name,
-                         (unsigned)n, IDX_MAX_BYTES, where(gz));
+        return diag_fail(d, "%s: byte 4: label count %u is too large (limit %zu bytes of data)%s",
+                         name, (unsigned)n, IDX_MAX_BYTES, where(gz));
     if ((uint64_t)len < need)
-        return diag_fail(d, "%s: byte %zu: truncated labels: header declares %u labels (%llu bytes)%s",
+        return diag_fail(d,
+                         "%s: byte %zu: truncated labels: header declares %u labels (%llu bytes)%s",
                          name, len, (unsigned)n, (unsigned long long)need, where(gz));
     if ((uint64_t)len > need)
         return diag_fail(d, "%s: byte %llu: unexpected data after the last of %u labels%s", name,

@@ -65,7 +65,8 @@ static int parse_coord(const cJSON *v, const char *where, int stroke, int point,
                        float *dst, inkpin_diag *d)
 {
     if (!cJSON_IsNumber(v))
-        return diag_fail(d, "%s: stroke %d point %d: %s is not a number", where, stroke, point, axis);
+        return diag_fail(d, "%s: stroke %d point %d: %s is not a number", where, stroke, point,
+                         axis);
     double x = v->valuedouble;
     if (!isfinite(x) || fabs(x) > STROKES_MAX_COORD)
         return diag_fail(d, "%s: stroke %d point %d: %s = %g is not finite or beyond +-%g", where,

@@ -32,21 +32,21 @@
 #include "diag.h"
 #include "inkpin/ink.h"
 
-#define STROKES_MAX_POINTS 100000       /* points per line */
-#define STROKES_MAX_COORD 1.0e6         /* |x|, |y| */
-#define STROKES_MAX_LINE (16u << 20)    /* bytes per line */
+#define STROKES_MAX_POINTS 100000    /* points per line */
+#define STROKES_MAX_COORD 1.0e6      /* |x|, |y| */
+#define STROKES_MAX_LINE (16u << 20) /* bytes per line */
 
 typedef struct {
     float x, y;
 } strokes_point;
 
 typedef struct {
-    int label;             /* 0..9, or -1 when absent */
-    int line;              /* 1-based line number in the file */
-    char *group;           /* NULL when absent */
-    char *writer;          /* NULL when absent */
+    int label;    /* 0..9, or -1 when absent */
+    int line;     /* 1-based line number in the file */
+    char *group;  /* NULL when absent */
+    char *writer; /* NULL when absent */
     int n_strokes;
-    int *stroke_len;       /* points in each stroke */
+    int *stroke_len; /* points in each stroke */
     int n_points;
     strokes_point *points; /* all points, stroke after stroke */
 } strokes_sample;

@@ -160,7 +160,8 @@ int image_write_png(const image *im, const char *path, inkpin_diag *d)
     png.height = (png_uint_32)im->h;
     png.format = im->channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
     if (!png_image_write_to_file(&png, path, 0, im->px, 0, NULL)) {
-        diag_fail(d, "%s: cannot write PNG: %s", path, png.message[0] ? png.message : "libpng error");
+        diag_fail(d, "%s: cannot write PNG: %s", path,
+                  png.message[0] ? png.message : "libpng error");
         png_image_free(&png);
         return -1;
     }

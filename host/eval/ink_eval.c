@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -145,8 +144,8 @@ void inkeval_box(const strokes_sample *s, double *side, double *cx, double *cy)
     *cy = (miny + maxy) / 2;
 }
 
-int inkeval_transform(const strokes_sample *s, double side, double cx, double cy,
-                      double degrees, strokes_sample *out)
+int inkeval_transform(const strokes_sample *s, double side, double cx, double cy, double degrees,
+                      strokes_sample *out)
 {
     if (copy_shape(s, s->n_points, out))
         return -1;
@@ -256,8 +255,10 @@ static int scribble_walk(builder *b, rng32 *r)
         double len = rng_uniform(r, 8, 30);
         x += len * cos(heading);
         y += len * sin(heading);
-        if (x < 10 || x > 230) heading = M_PI - heading;
-        if (y < 10 || y > 230) heading = -heading;
+        if (x < 10 || x > 230)
+            heading = M_PI - heading;
+        if (y < 10 || y > 230)
+            heading = -heading;
         if (b_point(b, x, y))
             return -1;
     }

@@ -38,10 +38,10 @@ int inkeval_open(const char *strokes_path, const char *model_path, strokes_set *
 void inkeval_close(strokes_set *set, inkeval_model *em);
 
 typedef struct {
-    int ink;               /* INK_OK or INK_NO_DIGIT */
-    int pred;              /* v.digit, or -1 when the engine did not run (no digit) */
-    double confidence;     /* v.confidence / NET_CONF_ONE (0..1); 0 for no digit */
-    verdict v;             /* the device's verdict at NET_REJECT_CONF (shape all zero for
+    int ink;           /* INK_OK or INK_NO_DIGIT */
+    int pred;          /* v.digit, or -1 when the engine did not run (no digit) */
+    double confidence; /* v.confidence / NET_CONF_ONE (0..1); 0 for no digit */
+    verdict v;         /* the device's verdict at NET_REJECT_CONF (shape all zero for
                               inkeval_classify_image: no strokes, plain threshold only) */
     uint8_t image[NET_IMAGE_BYTES];
 } inkeval_result;
@@ -75,8 +75,8 @@ void inkeval_box(const strokes_sample *s, double *side, double *cx, double *cy);
 
 /* Scales the ink so its longer side is `side` px and puts its bounding-box
  * centre at (cx, cy); then rotates by `degrees` about that centre. */
-int inkeval_transform(const strokes_sample *s, double side, double cx, double cy,
-                      double degrees, strokes_sample *out);
+int inkeval_transform(const strokes_sample *s, double side, double cx, double cy, double degrees,
+                      strokes_sample *out);
 
 /* Keeps the first sample of each stroke and every `keep_every`-th after it,
  * as a touch controller sampling keep_every times slower would. */

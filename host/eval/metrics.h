@@ -21,7 +21,7 @@
 #define METRICS_CLASSES 10
 
 typedef struct {
-    uint64_t n;                                          /* samples added */
+    uint64_t n;                                           /* samples added */
     uint64_t confusion[METRICS_CLASSES][METRICS_CLASSES]; /* [true][predicted] */
 } metrics;
 

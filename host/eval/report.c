@@ -13,8 +13,8 @@ static const uint8_t WHITE[3] = {255, 255, 255};
 static const uint8_t BLACK[3] = {0, 0, 0};
 static const uint8_t GREY[3] = {110, 110, 110};
 static const uint8_t GRID[3] = {200, 200, 200};
-static const uint8_t BLUE[3] = {8, 48, 107};  /* full share on the diagonal */
-static const uint8_t RED[3] = {165, 15, 21};  /* full share off the diagonal */
+static const uint8_t BLUE[3] = {8, 48, 107}; /* full share on the diagonal */
+static const uint8_t RED[3] = {165, 15, 21}; /* full share off the diagonal */
 
 /* White -> full colour, by share 0..1 on a square-root scale. */
 static void shade(double share, const uint8_t full[3], uint8_t out[3])
@@ -33,7 +33,8 @@ static const uint8_t *ink_on(const uint8_t bg[3])
 
 static void draw_centered(image *im, int cx, int cy, const char *s, int scale, const uint8_t *c)
 {
-    image_text(im, cx - image_text_width(s, scale) / 2, cy - IMAGE_GLYPH_H * scale / 2, s, scale, c);
+    image_text(im, cx - image_text_width(s, scale) / 2, cy - IMAGE_GLYPH_H * scale / 2, s, scale,
+               c);
 }
 
 static void draw_cell(image *im, const metrics *m, int t, int p)
@@ -64,8 +65,10 @@ int report_confusion_png(const metrics *m, const char *path, inkpin_diag *d)
     for (int c = 0; c < METRICS_CLASSES; c++) {
         char s[12];
         snprintf(s, sizeof s, "%d", c);
-        draw_centered(&im, REPORT_GRID_X + c * REPORT_CELL_W + REPORT_CELL_W / 2, REPORT_GRID_Y - 14, s, 2, BLACK);
-        draw_centered(&im, REPORT_GRID_X - 16, REPORT_GRID_Y + c * REPORT_CELL_H + REPORT_CELL_H / 2, s, 2, BLACK);
+        draw_centered(&im, REPORT_GRID_X + c * REPORT_CELL_W + REPORT_CELL_W / 2,
+                      REPORT_GRID_Y - 14, s, 2, BLACK);
+        draw_centered(&im, REPORT_GRID_X - 16,
+                      REPORT_GRID_Y + c * REPORT_CELL_H + REPORT_CELL_H / 2, s, 2, BLACK);
     }
     /* "TRUE" written down the left edge, one letter per line. */
     static const char *const vertical[] = {"T", "R", "U", "E"};
@@ -92,7 +95,8 @@ static void draw_tile(image *im, int x, int y, const report_error *e)
     for (int i = 0; i < DATA_PIXELS; i++)
         bits[i] = bits[i] ? 255 : 0;
     int ix = x + (REPORT_TILE_W - DATA_SIDE * REPORT_TILE_SCALE) / 2, iy = y + 4;
-    image_fill_rect(im, ix - 1, iy - 1, DATA_SIDE * REPORT_TILE_SCALE + 2, DATA_SIDE * REPORT_TILE_SCALE + 2, GRID);
+    image_fill_rect(im, ix - 1, iy - 1, DATA_SIDE * REPORT_TILE_SCALE + 2,
+                    DATA_SIDE * REPORT_TILE_SCALE + 2, GRID);
     image_blit_grey(im, ix, iy, bits, DATA_SIDE, DATA_SIDE, REPORT_TILE_SCALE, BLACK, WHITE);
     char s[16];
     snprintf(s, sizeof s, "%d->%d", e->truth, e->pred);
@@ -113,11 +117,13 @@ int report_errors_png(const report_error *errs, int n, int max, const char *path
         snprintf(title, sizeof title, "ERRORS: %d OF %d (TRUE->PRED)", shown, n);
     int w = cols * REPORT_TILE_W, tw = image_text_width(title, 2) + 16;
     image im;
-    if (image_init(&im, w > tw ? w : tw, REPORT_GALLERY_TOP + rows * REPORT_TILE_H + 4, 3, WHITE, d) != 0)
+    if (image_init(&im, w > tw ? w : tw, REPORT_GALLERY_TOP + rows * REPORT_TILE_H + 4, 3, WHITE,
+                   d) != 0)
         return -1;
     image_text(&im, 8, 9, title, 2, BLACK);
     for (int i = 0; i < shown; i++)
-        draw_tile(&im, (i % cols) * REPORT_TILE_W, REPORT_GALLERY_TOP + (i / cols) * REPORT_TILE_H, &errs[i]);
+        draw_tile(&im, (i % cols) * REPORT_TILE_W, REPORT_GALLERY_TOP + (i / cols) * REPORT_TILE_H,
+                  &errs[i]);
     int rc = image_write_png(&im, path, d);
     image_free(&im);
     return rc;
@@ -141,7 +147,8 @@ int report_write_all(const dataset *ds, const uint8_t *pred, const char *dir, in
     int k = 0;
     for (int i = 0; i < ds->n && k < keep; i++)
         if (ds->labels[i] != pred[i])
-            errs[k++] = (report_error){ds->pixels + (size_t)i * DATA_PIXELS, ds->labels[i], pred[i]};
+            errs[k++] =
+                (report_error){ds->pixels + (size_t)i * DATA_PIXELS, ds->labels[i], pred[i]};
     char path[4096];
     snprintf(path, sizeof path, "%s/confusion.png", dir);
     int rc = report_confusion_png(m, path, d);

@@ -27,8 +27,8 @@
 /* Heatmap geometry, exported so tests can sample known cells. */
 #define REPORT_CELL_W 56
 #define REPORT_CELL_H 36
-#define REPORT_GRID_X 64  /* left edge of column 0 */
-#define REPORT_GRID_Y 64  /* top edge of row 0 */
+#define REPORT_GRID_X 64 /* left edge of column 0 */
+#define REPORT_GRID_Y 64 /* top edge of row 0 */
 
 /* Gallery geometry. */
 #define REPORT_TILE_SCALE 3

@@ -28,13 +28,13 @@
 #define EXPORT_FORMAT_VERSION 1
 
 typedef struct {
-    const char *command;   /* the exact command line that made the model */
+    const char *command; /* the exact command line that made the model */
     uint64_t seed;
-    double val_accuracy;   /* float model on the validation split; < 0: unknown */
-    double train_seconds;  /* < 0: unknown */
-    const dataset *test;   /* optional: MNIST test for the card (report only) */
-    const char *notes;     /* optional Markdown appended to MODEL.md */
-    const char *c_dir;     /* where the C source goes (NULL: out_dir); the shipped
+    double val_accuracy;  /* float model on the validation split; < 0: unknown */
+    double train_seconds; /* < 0: unknown */
+    const dataset *test;  /* optional: MNIST test for the card (report only) */
+    const char *notes;    /* optional Markdown appended to MODEL.md */
+    const char *c_dir;    /* where the C source goes (NULL: out_dir); the shipped
                               model's is the library's src/ */
 } export_info;
 

@@ -15,7 +15,7 @@ typedef struct {
     net_blob_model bm; /* filled from the blob (points into `blob`) */
     uint8_t *blob;     /* the file's bytes, owned; NULL for the default model */
     const net_model *m;
-    const char *name;  /* the path, or "default (compiled in)" */
+    const char *name; /* the path, or "default (compiled in)" */
 } host_model;
 
 /* path NULL -> net_default_model(). 0, or -1 with d naming the file and the

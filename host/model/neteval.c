@@ -50,11 +50,11 @@ void neteval_float(const float_model *fm, const dataset *ds, int first, int coun
 void neteval_confusion_md(const neteval_counts *c, char *buf, size_t n)
 {
     size_t off = 0;
-#define PUT(...)                                                                           \
-    do {                                                                                   \
-        int w_ = snprintf(buf + off, off < n ? n - off : 0, __VA_ARGS__);                  \
-        if (w_ > 0)                                                                        \
-            off += (size_t)w_;                                                             \
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        int w_ = snprintf(buf + off, off < n ? n - off : 0, __VA_ARGS__);                          \
+        if (w_ > 0)                                                                                \
+            off += (size_t)w_;                                                                     \
     } while (0)
     PUT("| true \\ pred |");
     for (int p = 0; p < 10; p++)

@@ -135,9 +135,12 @@ static void conv_int(int32_t *out, const int32_t *in, const quant_layer *Q)
                 for (int x = 0; x < pw; x++) {
                     const int32_t *f = full + (o * ch + 2 * y) * cw + 2 * x;
                     int32_t m = f[0];
-                    if (f[1] > m) m = f[1];
-                    if (f[cw] > m) m = f[cw];
-                    if (f[cw + 1] > m) m = f[cw + 1];
+                    if (f[1] > m)
+                        m = f[1];
+                    if (f[cw] > m)
+                        m = f[cw];
+                    if (f[cw + 1] > m)
+                        m = f[cw + 1];
                     out[(o * ph + y) * pw + x] = m;
                 }
     }
@@ -213,8 +216,8 @@ void netref_softmax(const int32_t logits[10], uint16_t conf[10], int *digit, int
 }
 
 void netref_int_forward(const quant_model *q, const uint8_t img01[784], int32_t logits[10],
-                        uint16_t conf[10], int *digit, int *runner_up,
-                        netref_trace_fn trace, void *ctx)
+                        uint16_t conf[10], int *digit, int *runner_up, netref_trace_fn trace,
+                        void *ctx)
 {
     int32_t *cur = malloc(sizeof(int32_t) * 784);
     int8_t *t8 = NULL;

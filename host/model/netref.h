@@ -25,8 +25,8 @@ void netref_float_forward(const float_model *m, const uint8_t img01[784], float 
  * trace, if non-NULL, receives each hidden layer's whole int8 output (C,H,W). */
 typedef void (*netref_trace_fn)(void *ctx, int layer, const int8_t *t, int c, int h, int w);
 void netref_int_forward(const quant_model *q, const uint8_t img01[784], int32_t logits[10],
-                        uint16_t conf[10], int *digit, int *runner_up,
-                        netref_trace_fn trace, void *ctx);
+                        uint16_t conf[10], int *digit, int *runner_up, netref_trace_fn trace,
+                        void *ctx);
 
 /* The integer softmax alone (independent re-implementation of the engine's). */
 void netref_softmax(const int32_t logits[10], uint16_t conf[10], int *digit, int *runner_up);

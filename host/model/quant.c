@@ -104,8 +104,8 @@ int quant_check_float(const float_model *fm, inkpin_diag *d)
         if (L->wbits != 0 && L->wbits != 8 && L->wbits != 4)
             return diag_fail(d, "model: layer %d: weight bits %d (4 or 8)", i, L->wbits);
         if (L->kind == MODEL_CONV) {
-            if (last || L->k < 1 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w || conv_out(h, L->k, L->pool) < 1 ||
-                conv_out(w, L->k, L->pool) < 1)
+            if (last || L->k < 1 || L->k > NET_MAX_KERNEL || L->k > h || L->k > w ||
+                conv_out(h, L->k, L->pool) < 1 || conv_out(w, L->k, L->pool) < 1)
                 return diag_fail(d, "model: layer %d: bad conv (k=%d on %dx%d%s)", i, L->k, h, w,
                                  last ? ", last layer must be dense" : "");
             if ((long)L->in_c * L->k * L->k > 65536)
@@ -193,10 +193,13 @@ static int build_layer(quant_layer *Q, const model_layer *L, float s_in, float s
         double bq = L->b[c] / acc_scale;
         Q->s_w[c] = sw;
         for (int i = 0; i < per; i++)
-            Q->w[(size_t)c * (size_t)per + (size_t)i] = (int8_t)quant_round(wc[i] / sw, -qmax, qmax);
+            Q->w[(size_t)c * (size_t)per + (size_t)i] =
+                (int8_t)quant_round(wc[i] / sw, -qmax, qmax);
         if (fabs(bq) > (double)(1L << 30))
-            return diag_fail(d, "quant: layer %d channel %d: bias %g does not fit the int32 "
-                                "accumulator (|b/(s_in*s_w)| > 2^30)", idx, c, (double)L->b[c]);
+            return diag_fail(d,
+                             "quant: layer %d channel %d: bias %g does not fit the int32 "
+                             "accumulator (|b/(s_in*s_w)| > 2^30)",
+                             idx, c, (double)L->b[c]);
         Q->bias[c] = quant_round(bq, -(1L << 30), 1L << 30);
         if (quant_multiplier(acc_scale / s_out, &Q->mult16[c], &Q->shift[c]) != 0)
             return diag_fail(d, "quant: layer %d channel %d: multiplier %g out of range", idx, c,
@@ -339,8 +342,8 @@ long quant_params(const quant_model *q)
     long n = 0;
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
-        long per = Q->kind == MODEL_CONV ? (long)Q->in_c * Q->k * Q->k
-                                         : (long)Q->in_c * Q->in_h * Q->in_w;
+        long per =
+            Q->kind == MODEL_CONV ? (long)Q->in_c * Q->k * Q->k : (long)Q->in_c * Q->in_h * Q->in_w;
         n += per * Q->out_c + Q->out_c;
     }
     return n;

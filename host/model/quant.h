@@ -27,17 +27,17 @@
 typedef struct {
     int kind; /* MODEL_CONV / MODEL_DENSE (same values as NET_CONV / NET_DENSE) */
     int in_c, in_h, in_w, out_c, k, relu, pool;
-    int wbits;      /* 8 or 4 */
-    int8_t *w;      /* one value per weight, layout as the float model */
-    int8_t *wq;     /* the engine's bytes: == w for 8 bits, packed for 4 */
+    int wbits;  /* 8 or 4 */
+    int8_t *w;  /* one value per weight, layout as the float model */
+    int8_t *wq; /* the engine's bytes: == w for 8 bits, packed for 4 */
     size_t wq_bytes;
-    int32_t *bias;  /* accumulator scale */
+    int32_t *bias;    /* accumulator scale */
     int32_t *mult;    /* requantization multiplier */
     uint16_t *mult16; /* the same in 16 bits (what the exporter writes), or NULL
                        * when a value does not fit (hand-made engine models) */
-    uint8_t *shift; /* requantization shift */
+    uint8_t *shift;   /* requantization shift */
     float s_in, s_out;
-    float *s_w;     /* per out channel */
+    float *s_w; /* per out channel */
 } quant_layer;
 
 typedef struct {

@@ -46,7 +46,8 @@ static int morph(uint8_t *out, const uint8_t *in, int dilate)
     for (int y = 0; y < SIDE; y++)
         for (int x = 0; x < SIDE; x++) {
             int c = in[y * SIDE + x];
-            int u = y > 0 ? in[(y - 1) * SIDE + x] : 0, d = y < SIDE - 1 ? in[(y + 1) * SIDE + x] : 0;
+            int u = y > 0 ? in[(y - 1) * SIDE + x] : 0,
+                d = y < SIDE - 1 ? in[(y + 1) * SIDE + x] : 0;
             int l = x > 0 ? in[y * SIDE + x - 1] : 0, r = x < SIDE - 1 ? in[y * SIDE + x + 1] : 0;
             int v = dilate ? (c | u | d | l | r) : (c & u & d & l & r);
             out[y * SIDE + x] = (uint8_t)v;
@@ -100,7 +101,8 @@ void augment_image(uint8_t *out01, const uint8_t *in01, const augment_params *p,
         for (int x = 0; x < SIDE; x++) {
             /* elastic displacement: bilinear in the control grid spanning the image */
             float u = (float)x * (GRID - 1) / (SIDE - 1), v = (float)y * (GRID - 1) / (SIDE - 1);
-            int j0 = (int)u < GRID - 1 ? (int)u : GRID - 2, i0 = (int)v < GRID - 1 ? (int)v : GRID - 2;
+            int j0 = (int)u < GRID - 1 ? (int)u : GRID - 2,
+                i0 = (int)v < GRID - 1 ? (int)v : GRID - 2;
             float fu = u - (float)j0, fv = v - (float)i0;
             float ex = (1 - fv) * ((1 - fu) * gx[i0][j0] + fu * gx[i0][j0 + 1]) +
                        fv * ((1 - fu) * gx[i0 + 1][j0] + fu * gx[i0 + 1][j0 + 1]);
@@ -196,7 +198,8 @@ int augment_strokes(uint8_t *out01, const strokes_sample *s, const augment_param
             ink_pen_up(&ink);
     }
     free(px);
-    st.pen_radius_q4 = (int16_t)lrintf((float)INK_PEN_RADIUS_Q4 + 16.0f * rng_range(r, -p->pen_radius, p->pen_radius));
+    st.pen_radius_q4 = (int16_t)lrintf((float)INK_PEN_RADIUS_Q4 +
+                                       16.0f * rng_range(r, -p->pen_radius, p->pen_radius));
     st.box_q4 = (int16_t)lrintf((float)INK_BOX_Q4 * (1.0f + rng_range(r, -p->pen_box, p->pen_box)));
     if (st.pen_radius_q4 < 0)
         st.pen_radius_q4 = 0;

@@ -140,7 +140,8 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
     size_t hb = version == 1 ? HEADER_BYTES - 4 : HEADER_BYTES;
     if (version != CKPT_VERSION && version != 1) {
         fclose(f);
-        return diag_fail(d, "%s: offset 8: unsupported checkpoint version %u", path, util_get_le32(head + 8));
+        return diag_fail(d, "%s: offset 8: unsupported checkpoint version %u", path,
+                         util_get_le32(head + 8));
     }
     if (got < hb) {
         fclose(f);
@@ -154,7 +155,8 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
         fclose(f);
         return diag_fail(d, "%s: offset 12: %s", path, inner.msg);
     }
-    if (util_get_le32(head + 200) != (uint32_t)s->net.n_params || util_get_le32(head + 204) != (uint32_t)s->net.n_stats) {
+    if (util_get_le32(head + 200) != (uint32_t)s->net.n_params ||
+        util_get_le32(head + 204) != (uint32_t)s->net.n_stats) {
         fclose(f);
         train_state_free(s);
         return diag_fail(d, "%s: offset 200: tensor sizes do not match the architecture", path);
@@ -178,8 +180,8 @@ int train_checkpoint_load(const char *path, train_state *s, inkpin_diag *d)
     if (hb + rest != n) {
         free(buf);
         train_state_free(s);
-        return diag_fail(d, "%s: offset %zu: file is %s (expected %zu bytes)", path,
-                         hb + rest, hb + rest < n ? "truncated" : "too long", n);
+        return diag_fail(d, "%s: offset %zu: file is %s (expected %zu bytes)", path, hb + rest,
+                         hb + rest < n ? "truncated" : "too long", n);
     }
     if (util_crc32(0, buf, n - 4) != util_get_le32(buf + n - 4)) {
         free(buf);

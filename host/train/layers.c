@@ -6,8 +6,8 @@
 
 /* ---- conv2d: reference ------------------------------------------------------ */
 
-void conv2d_forward_ref(float *out, const float *in, const float *w, const float *b,
-                        int C, int H, int W, int OC, int K)
+void conv2d_forward_ref(float *out, const float *in, const float *w, const float *b, int C, int H,
+                        int W, int OC, int K)
 {
     /* in (C,H,W), w (OC,C,K,K), b (OC) -> out (OC,OH,OW) */
     int OH = H - K + 1, OW = W - K + 1;
@@ -23,8 +23,8 @@ void conv2d_forward_ref(float *out, const float *in, const float *w, const float
             }
 }
 
-void conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
-                         const float *in, const float *w, int C, int H, int W, int OC, int K)
+void conv2d_backward_ref(float *din, float *dw, float *db, const float *dout, const float *in,
+                         const float *w, int C, int H, int W, int OC, int K)
 {
     /* dout (OC,OH,OW) -> din (C,H,W) +=, dw (OC,C,K,K) +=, db (OC) += */
     int OH = H - K + 1, OW = W - K + 1;
@@ -79,8 +79,8 @@ static void im2col(float *col, float *colT, const float *in, int C, int H, int W
                 colT[(long)q * R + r] = col[(long)r * P + q];
 }
 
-void conv2d_forward(float *out, const float *in, const float *w, const float *b,
-                    int C, int H, int W, int OC, int K)
+void conv2d_forward(float *out, const float *in, const float *w, const float *b, int C, int H,
+                    int W, int OC, int K)
 {
     /* in (C,H,W), w (OC,C,K,K), b (OC) -> out (OC,OH,OW) */
     int OH = H - K + 1, OW = W - K + 1, P = OH * OW, R = C * K * K;
@@ -102,8 +102,8 @@ void conv2d_forward(float *out, const float *in, const float *w, const float *b,
     }
 }
 
-void conv2d_backward(float *din, float *dw, float *db, const float *dout,
-                     const float *in, const float *w, int C, int H, int W, int OC, int K)
+void conv2d_backward(float *din, float *dw, float *db, const float *dout, const float *in,
+                     const float *w, int C, int H, int W, int OC, int K)
 {
     /* dout (OC,OH,OW) -> din (C,H,W) +=, dw (OC,C,K,K) +=, db (OC) += */
     int OH = H - K + 1, OW = W - K + 1, P = OH * OW, R = C * K * K;
@@ -164,9 +164,12 @@ void maxpool2x2_forward(float *out, const float *in, int C, int H, int W)
             for (int x = 0; x < OW; x++) {
                 const float *p = in + (c * H + 2 * y) * W + 2 * x;
                 float m = p[0];
-                if (p[1] > m) m = p[1];
-                if (p[W] > m) m = p[W];
-                if (p[W + 1] > m) m = p[W + 1];
+                if (p[1] > m)
+                    m = p[1];
+                if (p[W] > m)
+                    m = p[W];
+                if (p[W + 1] > m)
+                    m = p[W + 1];
                 out[(c * OH + y) * OW + x] = m;
             }
 }
@@ -217,8 +220,8 @@ void dense_forward(float *out, const float *in, const float *w, const float *b, 
     }
 }
 
-void dense_backward(float *din, float *dw, float *db, const float *dout,
-                    const float *in, const float *w, int IN, int OUT)
+void dense_backward(float *din, float *dw, float *db, const float *dout, const float *in,
+                    const float *w, int IN, int OUT)
 {
     /* dout (OUT) -> din (IN) +=, dw (OUT,IN) +=, db (OUT) += */
     for (int o = 0; o < OUT; o++) {

@@ -17,14 +17,14 @@
 #define INKPIN_TRAIN_LAYERS_H
 
 /* conv2d: valid padding, stride 1. out (OC,H-K+1,W-K+1). */
-void conv2d_forward(float *out, const float *in, const float *w, const float *b,
-                    int C, int H, int W, int OC, int K);
-void conv2d_backward(float *din, float *dw, float *db, const float *dout,
-                     const float *in, const float *w, int C, int H, int W, int OC, int K);
-void conv2d_forward_ref(float *out, const float *in, const float *w, const float *b,
-                        int C, int H, int W, int OC, int K);
-void conv2d_backward_ref(float *din, float *dw, float *db, const float *dout,
-                         const float *in, const float *w, int C, int H, int W, int OC, int K);
+void conv2d_forward(float *out, const float *in, const float *w, const float *b, int C, int H,
+                    int W, int OC, int K);
+void conv2d_backward(float *din, float *dw, float *db, const float *dout, const float *in,
+                     const float *w, int C, int H, int W, int OC, int K);
+void conv2d_forward_ref(float *out, const float *in, const float *w, const float *b, int C, int H,
+                        int W, int OC, int K);
+void conv2d_backward_ref(float *din, float *dw, float *db, const float *dout, const float *in,
+                         const float *w, int C, int H, int W, int OC, int K);
 
 /* maxpool 2x2 stride 2, floor: out (C,H/2,W/2). The backward recomputes the
  * arg-max from the input (first maximum in row-major order wins a tie). */
@@ -37,15 +37,16 @@ void relu_backward(float *din, const float *dout, const float *out, int n);
 
 /* dense: out (OUT) = w (OUT,IN) . in (IN) + b. */
 void dense_forward(float *out, const float *in, const float *w, const float *b, int IN, int OUT);
-void dense_backward(float *din, float *dw, float *db, const float *dout,
-                    const float *in, const float *w, int IN, int OUT);
+void dense_backward(float *din, float *dw, float *db, const float *dout, const float *in,
+                    const float *w, int IN, int OUT);
 
 /* Batch normalization over a batch, per channel, training mode (batch
  * statistics, biased variance). in/out (B,C,HW). mean/rstd (C) are outputs
  * kept for the backward. Channels are independent, and each channel sums its
  * B*HW values in one fixed order, so the result does not depend on threads. */
 void batchnorm_forward_batch(float *out, float *mean, float *rstd, const float *in,
-                             const float *gamma, const float *beta, int B, int C, int HW, float eps);
+                             const float *gamma, const float *beta, int B, int C, int HW,
+                             float eps);
 void batchnorm_backward_batch(float *din, float *dgamma, float *dbeta, const float *dout,
                               const float *in, const float *mean, const float *rstd,
                               const float *gamma, int B, int C, int HW);

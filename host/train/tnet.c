@@ -51,8 +51,9 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
         L->g_off = L->beta_off = L->mean_off = L->var_off = -1;
         L->out_c = parse_int(&p);
         if ((kind != 'c' && kind != 'd') || L->out_c < 1 || L->out_c > 512)
-            return diag_fail(d, "--arch '%s': bad layer at offset %d (want cN[kK][b][p][q] or dN[r][q])",
-                             spec, (int)(tok - spec));
+            return diag_fail(
+                d, "--arch '%s': bad layer at offset %d (want cN[kK][b][p][q] or dN[r][q])", spec,
+                (int)(tok - spec));
         L->k = 3, L->wbits = 8;
         /* flags in any order: k<K> b p q (conv), r q (dense) */
         while (*p && *p != ',') {
@@ -75,7 +76,8 @@ int tnet_parse(tnet *net, const char *spec, inkpin_diag *d)
             L->kind = MODEL_CONV;
             L->relu = 1;
             if (L->k < 1 || L->k > h || L->k > wd || (L->in_c > 1 && L->k > 7))
-                return diag_fail(d, "--arch '%s': bad kernel at offset %d", spec, (int)(tok - spec));
+                return diag_fail(d, "--arch '%s': bad kernel at offset %d", spec,
+                                 (int)(tok - spec));
             L->z_h = h - L->k + 1, L->z_w = wd - L->k + 1;
             L->out_h = L->pool ? L->z_h / 2 : L->z_h;
             L->out_w = L->pool ? L->z_w / 2 : L->z_w;
@@ -157,11 +159,11 @@ int tnet_work_alloc(tnet_work *w, const tnet *net, int max_batch)
     for (int pass = 0; pass < 2; pass++) {
         float *base = w->block;
         n = 0;
-#define TAKE(ptr, count)                          \
-    do {                                          \
-        if (pass)                                 \
-            (ptr) = base + n;                     \
-        n += (long)(count);                       \
+#define TAKE(ptr, count)                                                                           \
+    do {                                                                                           \
+        if (pass)                                                                                  \
+            (ptr) = base + n;                                                                      \
+        n += (long)(count);                                                                        \
     } while (0)
         for (int l = 0; l < net->n_layers; l++) {
             const tnet_layer *L = &net->layer[l];
@@ -276,8 +278,8 @@ static const float *layer_input(const tnet *net, const tnet_work *w, const float
     return (l ? w->o[l - 1] : x) + (long)b * net->layer[l].in_size;
 }
 
-float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w,
-                   const float *x, const uint8_t *labels, int B, int training)
+float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w, const float *x,
+                   const uint8_t *labels, int B, int training)
 {
     if (!training || !tnet_has_bn(net)) {
         /* every layer is per sample: one parallel region for the whole pass */
@@ -299,7 +301,8 @@ float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work
             if (L->bn) {
                 float *rm = stats + L->mean_off, *rv = stats + L->var_off;
                 batchnorm_forward_batch(w->y[l], w->mean[l], w->rstd[l], w->z[l], params + L->g_off,
-                                        params + L->beta_off, B, L->out_c, L->z_h * L->z_w, TNET_BN_EPS);
+                                        params + L->beta_off, B, L->out_c, L->z_h * L->z_w,
+                                        TNET_BN_EPS);
                 for (int c = 0; c < L->out_c; c++) {
                     float r = w->rstd[l][c];
                     float var = 1.0f / (r * r) - TNET_BN_EPS;
@@ -366,8 +369,8 @@ static void zero_sample_grads(const tnet *net, tnet_work *w, int b)
     }
 }
 
-void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
-                   const float *x, const uint8_t *labels, int B)
+void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w, const float *x,
+                   const uint8_t *labels, int B)
 {
     long nchunks = chunks_for(B), np = net->n_params;
     if (!tnet_has_bn(net)) {
@@ -400,8 +403,9 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
                 post_backward(L, w, l, b);
             if (L->bn)
                 batchnorm_backward_batch(w->dz[l], w->chunk_grads + L->g_off,
-                                         w->chunk_grads + L->beta_off, w->dy[l], w->z[l], w->mean[l],
-                                         w->rstd[l], params + L->g_off, B, L->out_c, L->z_h * L->z_w);
+                                         w->chunk_grads + L->beta_off, w->dy[l], w->z[l],
+                                         w->mean[l], w->rstd[l], params + L->g_off, B, L->out_c,
+                                         L->z_h * L->z_w);
 #pragma omp parallel for schedule(static)
             for (long ch = 0; ch < nchunks; ch++) {
                 int end = (int)((ch + 1) * TNET_CHUNK < B ? (ch + 1) * TNET_CHUNK : B);
@@ -420,8 +424,8 @@ void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work
     }
 }
 
-void tnet_to_float_model(const tnet *net, const float *params, const float *stats,
-                         float *storage, float_model *m)
+void tnet_to_float_model(const tnet *net, const float *params, const float *stats, float *storage,
+                         float_model *m)
 {
     memcpy(storage, params, (size_t)net->n_params * sizeof(float));
     memset(m, 0, sizeof *m);

@@ -48,12 +48,12 @@ typedef struct {
     model_layer_kind kind;
     int in_c, in_h, in_w, in_size;
     int out_c, k, relu, pool, bn;
-    int wbits;                  /* 8, or 4 ('q': fake-quantized in training) */
-    int z_h, z_w, z_size;       /* conv/dense output before pooling (dense: 1x1) */
-    int out_h, out_w, out_size; /* after pooling */
+    int wbits;                          /* 8, or 4 ('q': fake-quantized in training) */
+    int z_h, z_w, z_size;               /* conv/dense output before pooling (dense: 1x1) */
+    int out_h, out_w, out_size;         /* after pooling */
     long w_off, b_off, g_off, beta_off; /* into the parameter block (-1: none) */
     long n_w;
-    long mean_off, var_off;             /* into the stats block (-1: none) */
+    long mean_off, var_off; /* into the stats block (-1: none) */
 } tnet_layer;
 
 typedef struct {
@@ -96,12 +96,12 @@ void tnet_work_free(tnet_work *w);
  * (running stats updated in `stats`); 0: running statistics. Fills w->probs
  * (B,10) and, if labels != NULL, w->losses; returns the mean loss (0 without
  * labels). */
-float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w,
-                   const float *x, const uint8_t *labels, int B, int training);
+float tnet_forward(const tnet *net, const float *params, float *stats, tnet_work *w, const float *x,
+                   const uint8_t *labels, int B, int training);
 
 /* Backward of the last training forward: grads (n_params) = d(mean loss). */
-void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w,
-                   const float *x, const uint8_t *labels, int B);
+void tnet_backward(const tnet *net, const float *params, float *grads, tnet_work *w, const float *x,
+                   const uint8_t *labels, int B);
 
 /* 1 if some layer has batch norm. */
 int tnet_has_bn(const tnet *net);
@@ -118,7 +118,7 @@ void tnet_fake_quant(const tnet *net, const float *params, float *q);
 
 /* Folds batch norm into conv weights/biases and fills m with pointers into
  * `storage` (n_params floats owned by the caller). Equals the eval forward. */
-void tnet_to_float_model(const tnet *net, const float *params, const float *stats,
-                         float *storage, float_model *m);
+void tnet_to_float_model(const tnet *net, const float *params, const float *stats, float *storage,
+                         float_model *m);
 
 #endif

@@ -47,12 +47,12 @@ typedef struct {
     const uint8_t *mnist_labels;
     int n_mnist;
     const strokes_sample **pen; /* TUNE samples */
-    uint8_t *pen_plain01;        /* their plain renders, fallback when augmentation fails */
+    uint8_t *pen_plain01;       /* their plain renders, fallback when augmentation fails */
     int n_pen, pen_repeat;
     int n_scribble; /* "not a digit" scribbles (uniform target) */
 } sample_pool;
 
-#define SCRIBBLE_LABEL 255  /* out of 0..9: the uniform target */
+#define SCRIBBLE_LABEL 255      /* out of 0..9: the uniform target */
 #define SCRIBBLE_SEED0 1000000u /* ink_eval's reserved range for training scribbles */
 
 static int pool_size(const sample_pool *p)
@@ -197,7 +197,8 @@ static int start_state(train_state *s, const train_config *cfg, inkpin_diag *d)
         if (train_checkpoint_load(cfg->resume, s, d))
             return -1;
         if (cfg->epochs > 0 && (uint32_t)cfg->epochs != s->epochs)
-            fprintf(stderr, "train: --resume keeps the checkpoint's schedule (%u epochs)\n", s->epochs);
+            fprintf(stderr, "train: --resume keeps the checkpoint's schedule (%u epochs)\n",
+                    s->epochs);
         return 0;
     }
     if (train_state_alloc(s, cfg->arch, d))
@@ -218,9 +219,9 @@ static int start_state(train_state *s, const train_config *cfg, inkpin_diag *d)
 /* ---- distillation teacher ----------------------------------------------------------- */
 
 typedef struct {
-    train_state s;  /* its selected parameters are best_params / best_stats */
+    train_state s; /* its selected parameters are best_params / best_stats */
     tnet_work w;
-    float *soft;    /* batch x 10 soft targets */
+    float *soft; /* batch x 10 soft targets */
     int loaded;
 } teacher_t;
 
@@ -271,8 +272,8 @@ typedef struct {
     int n_train, n_val;
     sample_pool pool;
     const strokes_sample **pen;
-    uint8_t *pen_plain;          /* TUNE writers' plain renders (pool.pen_plain01) */
-    uint8_t *rep_bin, *rep_lab;  /* REPORT writers: only reported */
+    uint8_t *pen_plain;           /* TUNE writers' plain renders (pool.pen_plain01) */
+    uint8_t *rep_bin, *rep_lab;   /* REPORT writers: only reported */
     uint8_t *hold_bin, *hold_lab; /* the held-out TUNE fold (pen_folds > 0) */
     int n_rep, n_hold;
     /* one step: a batch B of the shuffled pool, nb batches per epoch */
@@ -300,7 +301,8 @@ static int out_of_memory(inkpin_diag *d)
 }
 
 /* MNIST train binarized once and its validation labels. */
-static int build_mnist_pool(trainer_run *r, const train_config *cfg, const dataset *tr, inkpin_diag *d)
+static int build_mnist_pool(trainer_run *r, const train_config *cfg, const dataset *tr,
+                            inkpin_diag *d)
 {
     int n_all = tr->n, n_train_all = n_all - TRAIN_VAL_IMAGES;
     r->bin = malloc((size_t)n_all * DATA_PIXELS);
@@ -309,14 +311,15 @@ static int build_mnist_pool(trainer_run *r, const train_config *cfg, const datas
     for (int i = 0; i < n_all; i++)
         data_binarize(tr->pixels + (size_t)i * DATA_PIXELS, r->bin + (size_t)i * DATA_PIXELS);
     r->n_train = r->s.limit > 0 && (int)r->s.limit < n_train_all ? (int)r->s.limit : n_train_all;
-    r->n_val = cfg->val_limit > 0 && cfg->val_limit < TRAIN_VAL_IMAGES ? cfg->val_limit : TRAIN_VAL_IMAGES;
+    r->n_val =
+        cfg->val_limit > 0 && cfg->val_limit < TRAIN_VAL_IMAGES ? cfg->val_limit : TRAIN_VAL_IMAGES;
     r->val01 = r->bin + (size_t)n_train_all * DATA_PIXELS;
     r->val_lab = malloc((size_t)r->n_val);
     if (!r->val_lab)
         return out_of_memory(d);
     memcpy(r->val_lab, tr->labels + n_train_all, (size_t)r->n_val);
-    sample_pool pool = {r->bin, tr->labels, r->n_train, NULL, NULL, 0, (int)r->s.pen_repeat,
-                        (int)r->s.scribbles};
+    sample_pool pool = {r->bin, tr->labels, r->n_train,           NULL,
+                        NULL,   0,          (int)r->s.pen_repeat, (int)r->s.scribbles};
     r->pool = pool;
     return 0;
 }
@@ -397,9 +400,12 @@ static int prepare_steps(trainer_run *r, const train_config *cfg, train_result *
     snprintf(r->last_path, sizeof r->last_path, "%s/last.ckpt", cfg->out_dir);
     snprintf(res->best_path, sizeof res->best_path, "%s/best.ckpt", cfg->out_dir);
     if (cfg->progress)
-        fprintf(stderr, "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, batch %d, %u epochs, %d threads%s%s\n",
-                s->net.spec, s->net.n_params, r->n_train, r->pool.n_pen, r->pool.pen_repeat, r->pool.n_scribble, r->n_val, r->B, s->epochs,
-                omp_get_max_threads(), cfg->teacher ? ", distilled from " : "", cfg->teacher ? cfg->teacher : "");
+        fprintf(stderr,
+                "train: %s, %ld params, %d MNIST + %d pen x%d + %d scribbles per epoch, %d val, "
+                "batch %d, %u epochs, %d threads%s%s\n",
+                s->net.spec, s->net.n_params, r->n_train, r->pool.n_pen, r->pool.pen_repeat,
+                r->pool.n_scribble, r->n_val, r->B, s->epochs, omp_get_max_threads(),
+                cfg->teacher ? ", distilled from " : "", cfg->teacher ? cfg->teacher : "");
 
     /* quantization-aware training: 4-bit layers train fake-quantized for the
      * last third of the epochs; validation always measures the 4-bit weights */
@@ -456,7 +462,8 @@ static int run_epoch(trainer_run *r, const train_config *cfg, inkpin_diag *d)
             if (train_checkpoint_save(r->last_path, s, d))
                 return EPOCH_ERROR;
             if (cfg->progress)
-                fprintf(stderr, "train: interrupted; state saved to %s (continue with --resume)\n", r->last_path);
+                fprintf(stderr, "train: interrupted; state saved to %s (continue with --resume)\n",
+                        r->last_path);
             return EPOCH_INTERRUPTED;
         }
     }
@@ -491,8 +498,8 @@ static int end_epoch(trainer_run *r, const train_config *cfg, double t0, train_r
         char el[16];
         fmt_time(el, sizeof el, now_seconds() - t0);
         fprintf(stderr, "%sepoch %u/%u loss %.4f val %.2f%%%s elapsed %s\n",
-                cfg->progress == 2 ? "\r" : "", s->epoch, s->epochs, r->epoch_loss,
-                100.0 * val, improved ? " (best)" : "", el);
+                cfg->progress == 2 ? "\r" : "", s->epoch, s->epochs, r->epoch_loss, 100.0 * val,
+                improved ? " (best)" : "", el);
     }
     if (train_checkpoint_save(r->last_path, s, d))
         return -1;
@@ -517,9 +524,10 @@ static int final_reports(trainer_run *r, const dataset *test, train_result *res,
         if (!test_bin)
             return out_of_memory(d);
         for (int i = 0; i < test->n; i++)
-            data_binarize(test->pixels + (size_t)i * DATA_PIXELS, test_bin + (size_t)i * DATA_PIXELS);
-        res->test_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, test_bin,
-                                            test->labels, test->n);
+            data_binarize(test->pixels + (size_t)i * DATA_PIXELS,
+                          test_bin + (size_t)i * DATA_PIXELS);
+        res->test_accuracy =
+            train_accuracy(&s->net, r->qparams, s->best_stats, test_bin, test->labels, test->n);
         free(test_bin);
     }
     if (r->pool.n_pen > 0) {
@@ -533,13 +541,13 @@ static int final_reports(trainer_run *r, const dataset *test, train_result *res,
         free(tl);
     }
     if (r->n_hold > 0) {
-        res->pen_holdout_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, r->hold_bin,
-                                                   r->hold_lab, r->n_hold);
+        res->pen_holdout_accuracy =
+            train_accuracy(&s->net, r->qparams, s->best_stats, r->hold_bin, r->hold_lab, r->n_hold);
         res->pen_holdout_n = r->n_hold;
     }
     if (r->n_rep > 0) {
-        res->pen_report_accuracy = train_accuracy(&s->net, r->qparams, s->best_stats, r->rep_bin,
-                                                  r->rep_lab, r->n_rep);
+        res->pen_report_accuracy =
+            train_accuracy(&s->net, r->qparams, s->best_stats, r->rep_bin, r->rep_lab, r->n_rep);
         res->pen_report_n = r->n_rep;
     }
     return 0;
@@ -566,7 +574,8 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
         omp_set_num_threads(cfg->threads);
     const dataset *tr = data->train;
     if (!tr || !tr->labels || tr->n <= TRAIN_VAL_IMAGES)
-        return diag_fail(d, "train: need a labelled training set of more than %d images", TRAIN_VAL_IMAGES);
+        return diag_fail(d, "train: need a labelled training set of more than %d images",
+                         TRAIN_VAL_IMAGES);
     if (cfg->epochs < 1 || cfg->batch < 1 || cfg->batch > 4096)
         return diag_fail(d, "train: epochs must be >= 1 and batch in 1..4096");
 
@@ -597,7 +606,8 @@ int train_run(const train_config *cfg, const train_data *data, train_result *res
     if (rc == 0) {
         res->val_accuracy = r.s.best_val;
         res->best_epoch = (int)r.s.best_epoch;
-        res->params = r.s.net.n_params - 2 * (r.s.net.n_stats / 2); /* folded: BN gamma/beta vanish */
+        res->params =
+            r.s.net.n_params - 2 * (r.s.net.n_stats / 2); /* folded: BN gamma/beta vanish */
     }
     res->seconds = now_seconds() - t0;
     run_free(&r);

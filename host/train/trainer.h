@@ -33,55 +33,55 @@
 #define TRAIN_VAL_IMAGES 5000
 
 typedef struct {
-    const char *arch;     /* tnet spec */
+    const char *arch; /* tnet spec */
     int epochs;
     uint64_t seed;
-    int threads;          /* 0: OpenMP default */
+    int threads; /* 0: OpenMP default */
     int batch;
     float lr, wd;
-    int limit;            /* train on the first `limit` images (0: all 55,000) */
-    int val_limit;        /* validate on the first `val_limit` of the 5,000 (0: all) */
-    int augment;          /* strength in 1/1000 of augment_defaults (1000), 0: none */
-    int pen_repeat;       /* times each TUNE pen sample is used per epoch (0: none) */
-    int scribbles;        /* non-digit scribbles per epoch, trained toward the uniform target */
-    float pen_rotate;     /* > 0: pen strokes rotated +-this many degrees (0: as MNIST images) */
-    int pen_thin;         /* > 0: pen strokes thinned to every k-th point, k uniform in
+    int limit;               /* train on the first `limit` images (0: all 55,000) */
+    int val_limit;           /* validate on the first `val_limit` of the 5,000 (0: all) */
+    int augment;             /* strength in 1/1000 of augment_defaults (1000), 0: none */
+    int pen_repeat;          /* times each TUNE pen sample is used per epoch (0: none) */
+    int scribbles;           /* non-digit scribbles per epoch, trained toward the uniform target */
+    float pen_rotate;        /* > 0: pen strokes rotated +-this many degrees (0: as MNIST images) */
+    int pen_thin;            /* > 0: pen strokes thinned to every k-th point, k uniform in
                            * 1..pen_thin (0: 1 sample in 4 thinned to every 2nd..4th);
                            * neither is stored in checkpoints */
     int pen_fold, pen_folds; /* pen_folds > 0: TUNE writers of fold pen_fold (strokes_tune_fold)
                               * are held out of training and measured (recipe selection
                               * by writer-disjoint cross-validation); 0: train on all TUNE */
-    const char *teacher;  /* checkpoint of a larger trained network to distill from, or NULL
+    const char *teacher;     /* checkpoint of a larger trained network to distill from, or NULL
                            * (its selected parameters; not stored in checkpoints) */
-    float kd_alpha;       /* weight of the teacher's soft targets (distill_forward) */
-    float kd_temp;        /* distillation temperature */
-    int patience;         /* stop after this many epochs without a better val (0: never) */
-    const char *out_dir;  /* writes last.ckpt (every epoch / on interrupt) and best.ckpt */
-    const char *resume;   /* checkpoint to continue from, or NULL */
-    int progress;         /* 0 silent, 1 plain lines, 2 terminal progress bar */
+    float kd_alpha;          /* weight of the teacher's soft targets (distill_forward) */
+    float kd_temp;           /* distillation temperature */
+    int patience;            /* stop after this many epochs without a better val (0: never) */
+    const char *out_dir;     /* writes last.ckpt (every epoch / on interrupt) and best.ckpt */
+    const char *resume;      /* checkpoint to continue from, or NULL */
+    int progress;            /* 0 silent, 1 plain lines, 2 terminal progress bar */
     volatile sig_atomic_t *stop; /* set (e.g. by SIGINT): checkpoint and return */
     uint64_t stop_at_step; /* tests: act as interrupted once this many steps are done (0: off) */
 } train_config;
 
 typedef struct {
-    double val_accuracy;   /* best, 0..1 */
-    int best_epoch;        /* 1-based */
-    int epochs_run;        /* epochs completed in this process */
-    long params;           /* parameters of the exported (folded) model */
-    double seconds;        /* wall time in this process */
-    double test_accuracy;  /* float model on MNIST test (-1 if not given) */
-    double pen_report_accuracy; /* float model on REPORT writers (-1 if none) */
-    double pen_tune_accuracy;   /* float model on TUNE writers' plain renders (trained on) */
+    double val_accuracy;         /* best, 0..1 */
+    int best_epoch;              /* 1-based */
+    int epochs_run;              /* epochs completed in this process */
+    long params;                 /* parameters of the exported (folded) model */
+    double seconds;              /* wall time in this process */
+    double test_accuracy;        /* float model on MNIST test (-1 if not given) */
+    double pen_report_accuracy;  /* float model on REPORT writers (-1 if none) */
+    double pen_tune_accuracy;    /* float model on TUNE writers' plain renders (trained on) */
     double pen_holdout_accuracy; /* held-out TUNE fold (pen_folds > 0), else -1 */
     int pen_holdout_n;
     int pen_report_n;
-    int interrupted;       /* 1 if *stop ended the run early */
-    char best_path[4096];  /* the best checkpoint */
+    int interrupted;      /* 1 if *stop ended the run early */
+    char best_path[4096]; /* the best checkpoint */
 } train_result;
 
 typedef struct {
-    const dataset *train; /* MNIST train: 60,000 (the last 5,000 validate) */
-    const dataset *test;  /* MNIST test, only reported; may be NULL */
+    const dataset *train;   /* MNIST train: 60,000 (the last 5,000 validate) */
+    const dataset *test;    /* MNIST test, only reported; may be NULL */
     const strokes_set *pen; /* labelled pen strokes; may be NULL */
 } train_data;
 

@@ -169,15 +169,14 @@ static void export_drawing(const char *path)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: inkpin-sim [--lock] [--scale N] [--store FILE] [--model FILE.inkm]\n"
-            "                  [--relock SECONDS] [--export FILE.ndjson]\n"
-            "  --lock           start in lock mode (default: demo mode)\n"
-            "  --scale N        window scale, 1..8 (default 2)\n"
-            "  --store FILE     lock record file (default $HOME/.inkpin-lock.bin)\n"
-            "  --model FILE     an .inkm model blob (default: the compiled-in model)\n"
-            "  --relock SECONDS lock again this long after an unlock, 0 = never (default 10)\n"
-            "  --export FILE    key E appends the drawing there as NDJSON\n");
+    fprintf(out, "usage: inkpin-sim [--lock] [--scale N] [--store FILE] [--model FILE.inkm]\n"
+                 "                  [--relock SECONDS] [--export FILE.ndjson]\n"
+                 "  --lock           start in lock mode (default: demo mode)\n"
+                 "  --scale N        window scale, 1..8 (default 2)\n"
+                 "  --store FILE     lock record file (default $HOME/.inkpin-lock.bin)\n"
+                 "  --model FILE     an .inkm model blob (default: the compiled-in model)\n"
+                 "  --relock SECONDS lock again this long after an unlock, 0 = never (default 10)\n"
+                 "  --export FILE    key E appends the drawing there as NDJSON\n");
 }
 
 static void setup_hal(void)
@@ -278,16 +277,17 @@ int main(int argc, char **argv)
         return 1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0"); /* crisp pixels */
-    SDL_Window *win = SDL_CreateWindow("inkpin", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       HAL_SCREEN_W * scale, (HAL_SCREEN_H + DOOR_BAR_H) * scale, 0);
+    SDL_Window *win =
+        SDL_CreateWindow("inkpin", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                         HAL_SCREEN_W * scale, (HAL_SCREEN_H + DOOR_BAR_H) * scale, 0);
     SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
     if (ren == NULL && win != NULL) {
         ren = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     }
-    SDL_Texture *tex = ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB565,
-                                               SDL_TEXTUREACCESS_STREAMING, HAL_SCREEN_W,
-                                               HAL_SCREEN_H)
-                           : NULL;
+    SDL_Texture *tex =
+        ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_RGB565, SDL_TEXTUREACCESS_STREAMING,
+                                HAL_SCREEN_W, HAL_SCREEN_H)
+            : NULL;
     if (tex == NULL) {
         fprintf(stderr, "inkpin-sim: SDL window: %s\n", SDL_GetError());
         SDL_Quit();
@@ -312,12 +312,12 @@ int main(int argc, char **argv)
         if (SDL_WaitEventTimeout(&ev, 20)) {
             do {
                 switch (ev.type) {
-                case SDL_QUIT:
-                    running = false;
-                    break;
+                case SDL_QUIT: running = false; break;
                 case SDL_KEYDOWN:
-                    if (ev.key.keysym.sym == SDLK_ESCAPE) running = false;
-                    if (ev.key.keysym.sym == SDLK_e) export_drawing(export_path);
+                    if (ev.key.keysym.sym == SDLK_ESCAPE)
+                        running = false;
+                    if (ev.key.keysym.sym == SDLK_e)
+                        export_drawing(export_path);
                     break;
                 case SDL_MOUSEBUTTONDOWN:
                 case SDL_MOUSEBUTTONUP:
@@ -335,8 +335,7 @@ int main(int argc, char **argv)
                         app_pointer(&A, true, S.x, S.y); /* every sample, not just the last */
                     }
                     break;
-                default:
-                    break;
+                default: break;
                 }
             } while (SDL_PollEvent(&ev));
         }

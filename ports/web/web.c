@@ -56,7 +56,8 @@ int WASM_IMPORT(js_kdf_start)(const char *pin, size_t pin_len, const uint8_t *sa
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
-    while (n--) *d++ = (unsigned char)c;
+    while (n--)
+        *d++ = (unsigned char)c;
     return dst;
 }
 
@@ -64,7 +65,8 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    while (n--) *d++ = *s++;
+    while (n--)
+        *d++ = *s++;
     return dst;
 }
 
@@ -73,11 +75,13 @@ void *memmove(void *dst, const void *src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
     if (d < s) {
-        while (n--) *d++ = *s++;
+        while (n--)
+            *d++ = *s++;
     } else {
         d += n;
         s += n;
-        while (n--) *--d = *--s;
+        while (n--)
+            *--d = *--s;
     }
     return dst;
 }
@@ -86,7 +90,8 @@ int memcmp(const void *a, const void *b, size_t n)
 {
     const unsigned char *p = a, *q = b;
     for (; n--; p++, q++) {
-        if (*p != *q) return *p < *q ? -1 : 1;
+        if (*p != *q)
+            return *p < *q ? -1 : 1;
     }
     return 0;
 }
@@ -94,7 +99,8 @@ int memcmp(const void *a, const void *b, size_t n)
 size_t strlen(const char *s)
 {
     const char *p = s;
-    while (*p) p++;
+    while (*p)
+        p++;
     return (size_t)(p - s);
 }
 
@@ -122,7 +128,8 @@ static uint8_t answer_in[HAL_KDF_HASH_BYTES];
 static void wipe(void *p, size_t n)
 {
     volatile uint8_t *b = p;
-    while (n--) *b++ = 0;
+    while (n--)
+        *b++ = 0;
 }
 
 static void w_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
@@ -230,7 +237,8 @@ int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
     clock_ms = now;
     wipe(answer_in, sizeof answer_in);
     storage_readable = storage_state != STORAGE_UNREADABLE;
-    if (storage_state == STORAGE_UNREADABLE) memset(region, 0, sizeof region);
+    if (storage_state == STORAGE_UNREADABLE)
+        memset(region, 0, sizeof region);
     H.ctx = NULL;
     H.fill_rect = w_fill;
     H.draw_bitmap1 = w_bitmap1;

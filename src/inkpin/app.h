@@ -99,14 +99,14 @@ typedef enum {
 typedef enum { APP_MODE_DEMO = 0, APP_MODE_LOCK = 1 } app_mode;
 
 /* Screen geometry (pixels), shared by ports and tests. */
-#define APP_CANVAS 240   /* drawing area: x, y in 0..239 */
-#define APP_PANEL_X 240  /* right panel: x in 240..319 */
+#define APP_CANVAS 240  /* drawing area: x, y in 0..239 */
+#define APP_PANEL_X 240 /* right panel: x in 240..319 */
 #define APP_PANEL_W 80
-#define APP_TAB_H 40     /* mode tabs: DEMO x 240..279, LOCK x 280..319, y 0..39 */
-#define APP_BUTTON_H 40  /* buttons span the panel width */
+#define APP_TAB_H 40    /* mode tabs: DEMO x 240..279, LOCK x 280..319, y 0..39 */
+#define APP_BUTTON_H 40 /* buttons span the panel width */
 
 /* Colours (RGB565). */
-#define APP_RGB565(r, g, b) ((uint16_t)((((r) & 0xF8) << 8) | (((g) & 0xFC) << 3) | ((b) >> 3)))
+#define APP_RGB565(r, g, b) ((uint16_t)((((r)&0xF8) << 8) | (((g)&0xFC) << 3) | ((b) >> 3)))
 #define APP_COLOR_CANVAS APP_RGB565(0, 0, 0)
 #define APP_COLOR_INK APP_RGB565(255, 255, 255)
 #define APP_COLOR_PANEL APP_RGB565(24, 28, 36)
@@ -136,11 +136,11 @@ typedef enum {
 
 typedef struct {
     app_mode start_mode;
-    uint16_t auto_predict_ms;  /* pen-up pause before automatic recognition; 0 = off (default 700) */
-    uint8_t pen_px;            /* width of the live stroke on screen (default 8) */
-    const net_model *model;    /* the recognizer; ports pass net_default_model() (NULL: no model) */
-    const lock_config *lock;   /* NULL: lock_default_config() (digit preview, relock etc.) */
-    app_lock_ink lock_ink;     /* lock-mode ink (default APP_LOCK_INK_DIM) */
+    uint16_t auto_predict_ms; /* pen-up pause before automatic recognition; 0 = off (default 700) */
+    uint8_t pen_px;           /* width of the live stroke on screen (default 8) */
+    const net_model *model;   /* the recognizer; ports pass net_default_model() (NULL: no model) */
+    const lock_config *lock;  /* NULL: lock_default_config() (digit preview, relock etc.) */
+    app_lock_ink lock_ink;    /* lock-mode ink (default APP_LOCK_INK_DIM) */
 } app_config;
 
 /* Everything below is private; read it through the functions. */
@@ -154,7 +154,7 @@ typedef struct app {
     app_config cfg;
     const net_model *model;
     app_mode mode;
-    app_err status;      /* result of app_init */
+    app_err status; /* result of app_init */
 
     ink_buffer ink;
     uint8_t image[NET_IMAGE_BYTES];
@@ -162,7 +162,7 @@ typedef struct app {
 
     /* pointer tracking */
     bool was_down;
-    bool stroking;       /* the current press started in the drawing area */
+    bool stroking; /* the current press started in the drawing area */
     int16_t last_x, last_y;
     int8_t pressed;      /* button id under the press, or -1 */
     bool pressed_inside; /* the finger is still on that button */
@@ -170,15 +170,15 @@ typedef struct app {
     uint32_t pen_up_ms;
 
     /* what the panel shows */
-    bool shown;          /* demo: a verdict is on the panel */
-    verdict last;        /* demo: the last verdict (app_demo_verdict) */
+    bool shown;   /* demo: a verdict is on the panel */
+    verdict last; /* demo: the last verdict (app_demo_verdict) */
     bool has_preview;
-    uint8_t message;     /* lock: transient status message (app_internal.h enum) */
+    uint8_t message; /* lock: transient status message (app_internal.h enum) */
     uint32_t message_until;
     uint32_t painted_sig; /* lock: signature of the view last painted */
     bool panel_dirty;
-    bool canvas_open;     /* lock: the drawing area shows UNLOCKED */
-    uint8_t enter_state;  /* lock: Enter pressed, runs after "checking" is shown */
+    bool canvas_open;    /* lock: the drawing area shows UNLOCKED */
+    uint8_t enter_state; /* lock: Enter pressed, runs after "checking" is shown */
 
     lock_ctx lock;
 } app;

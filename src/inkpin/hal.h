@@ -116,7 +116,8 @@ typedef struct hal {
     void (*draw_bitmap8)(void *ctx, int x, int y, int w, int h, const uint8_t *grey, int scale);
     /* Optional. ASCII text, top-left at (x, y); size 1 = 8 px tall glyphs,
      * 2 = 16 px, ...; NULL: the app's built-in font through draw_bitmap1. */
-    void (*draw_text)(void *ctx, int x, int y, const char *text, int size, uint16_t fg, uint16_t bg);
+    void (*draw_text)(void *ctx, int x, int y, const char *text, int size, uint16_t fg,
+                      uint16_t bg);
 
     /* Optional. true and the point while a finger/pen/mouse is down. Ports
      * that get events may leave it NULL and call app_pointer() instead. */

@@ -211,9 +211,9 @@ const char *ink_strerror(ink_err e);
 typedef struct {
     uint8_t x[INK_MAX_POINTS]; /* x of each entry, or INK_PEN_LIFT */
     uint8_t y[INK_MAX_POINTS];
-    int16_t n;                 /* entries in use */
+    int16_t n; /* entries in use */
     bool pen_is_down;
-    bool simplified;           /* set once a point had to be dropped (for tests/diagnostics) */
+    bool simplified; /* set once a point had to be dropped (for tests/diagnostics) */
 } ink_buffer;
 
 /* Rendering parameters, both in 1/16 px of the 28x28 image. */
@@ -248,8 +248,7 @@ int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col);
 
 /* ink_render, and the shape check's measurements of the same drawing into
  * *shape (may be NULL; all zero unless INK_OK). The image is ink_render's. */
-ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES],
-                         ink_shape *shape);
+ink_err ink_render_shape(const ink_buffer *ink, uint8_t image[NET_IMAGE_BYTES], ink_shape *shape);
 
 /* The confidence[digit] (units of 1/NET_CONF_ONE) the engine must reach for
  * a drawing of this shape to be accepted, given the plain threshold: plain;

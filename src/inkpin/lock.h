@@ -150,29 +150,29 @@ typedef enum lock_purpose {
 } lock_purpose;
 
 typedef enum lock_result {
-    LOCK_RESULT_NONE = 0,    /* no event yet */
-    LOCK_RESULT_DIGIT,       /* digit appended */
-    LOCK_RESULT_FULL,        /* digit ignored: entry already at its maximum length */
-    LOCK_RESULT_BACKSPACE,   /* last digit removed */
-    LOCK_RESULT_CLEARED,     /* entry cleared */
-    LOCK_RESULT_EMPTY,       /* backspace/clear with nothing entered */
-    LOCK_RESULT_TOO_SHORT,   /* Enter with too few digits: not an attempt */
-    LOCK_RESULT_IGNORED,     /* the event means nothing in this state (or bad digit) */
-    LOCK_RESULT_WAIT,        /* backoff running: input refused, see view.wait_ms */
-    LOCK_RESULT_CONFIRM,     /* new PIN taken; draw it again */
-    LOCK_RESULT_MISMATCH,    /* confirmation differed; enrollment restarts */
-    LOCK_RESULT_PIN_SET,     /* new PIN stored; unlocked */
-    LOCK_RESULT_WRONG,       /* wrong PIN; counted */
-    LOCK_RESULT_UNLOCKED,    /* correct PIN (in LOCK_LOCKED) */
-    LOCK_RESULT_VERIFIED,    /* correct current PIN (in LOCK_VERIFY, for a change) */
-    LOCK_RESULT_PIN_REMOVED, /* PIN removed; LOCK_NO_PIN */
-    LOCK_RESULT_WIPED,       /* wipe_after failures reached: PIN erased */
-    LOCK_RESULT_LOCKED,      /* lock_lock() */
-    LOCK_RESULT_STARTED,     /* lock_change_pin()/lock_remove_pin() began */
-    LOCK_RESULT_CANCELLED,   /* lock_cancel() */
-    LOCK_RESULT_ERROR,       /* KDF or random failure; state unchanged */
+    LOCK_RESULT_NONE = 0,       /* no event yet */
+    LOCK_RESULT_DIGIT,          /* digit appended */
+    LOCK_RESULT_FULL,           /* digit ignored: entry already at its maximum length */
+    LOCK_RESULT_BACKSPACE,      /* last digit removed */
+    LOCK_RESULT_CLEARED,        /* entry cleared */
+    LOCK_RESULT_EMPTY,          /* backspace/clear with nothing entered */
+    LOCK_RESULT_TOO_SHORT,      /* Enter with too few digits: not an attempt */
+    LOCK_RESULT_IGNORED,        /* the event means nothing in this state (or bad digit) */
+    LOCK_RESULT_WAIT,           /* backoff running: input refused, see view.wait_ms */
+    LOCK_RESULT_CONFIRM,        /* new PIN taken; draw it again */
+    LOCK_RESULT_MISMATCH,       /* confirmation differed; enrollment restarts */
+    LOCK_RESULT_PIN_SET,        /* new PIN stored; unlocked */
+    LOCK_RESULT_WRONG,          /* wrong PIN; counted */
+    LOCK_RESULT_UNLOCKED,       /* correct PIN (in LOCK_LOCKED) */
+    LOCK_RESULT_VERIFIED,       /* correct current PIN (in LOCK_VERIFY, for a change) */
+    LOCK_RESULT_PIN_REMOVED,    /* PIN removed; LOCK_NO_PIN */
+    LOCK_RESULT_WIPED,          /* wipe_after failures reached: PIN erased */
+    LOCK_RESULT_LOCKED,         /* lock_lock() */
+    LOCK_RESULT_STARTED,        /* lock_change_pin()/lock_remove_pin() began */
+    LOCK_RESULT_CANCELLED,      /* lock_cancel() */
+    LOCK_RESULT_ERROR,          /* KDF or random failure; state unchanged */
     LOCK_RESULT_STORAGE_FAILED, /* a needed write failed: LOCK_RECOVERY (view.storage_failed) */
-    LOCK_RESULT_CHECKING     /* asynchronous KDF running (view.checking): Enter started it,
+    LOCK_RESULT_CHECKING        /* asynchronous KDF running (view.checking): Enter started it,
                               * or the event was ignored until lock_kdf_done */
 } lock_result;
 
@@ -185,10 +185,10 @@ typedef enum lock_check {
 
 /* Backoff: wait after the n-th consecutive failure (see lock_delay_s). */
 typedef struct lock_schedule {
-    uint32_t free_attempts;              /* failures 1..free_attempts wait 0 s */
-    uint32_t delay_count;                /* 1..LOCK_SCHEDULE_MAX entries used */
-    uint32_t delays_s[LOCK_SCHEDULE_MAX];/* then these, the last one repeating; each <= 30 days */
-    uint32_t wipe_after;                 /* erase the PIN after this many failures; 0 = never */
+    uint32_t free_attempts;               /* failures 1..free_attempts wait 0 s */
+    uint32_t delay_count;                 /* 1..LOCK_SCHEDULE_MAX entries used */
+    uint32_t delays_s[LOCK_SCHEDULE_MAX]; /* then these, the last one repeating; each <= 30 days */
+    uint32_t wipe_after;                  /* erase the PIN after this many failures; 0 = never */
 } lock_schedule;
 
 typedef struct lock_config {
@@ -196,7 +196,7 @@ typedef struct lock_config {
     uint8_t enroll_min_len;     /* shortest new PIN, LOCK_PIN_MIN..LOCK_PIN_MAX (default 4) */
     uint32_t enroll_preview_ms; /* digit preview while enrolling/confirming (default 1000) */
     uint32_t unlock_preview_ms; /* digit preview while unlocking/verifying (default 0 = off) */
-    uint32_t relock_ms;         /* lock again this long after an unlock (default 10000; 0 = never) */
+    uint32_t relock_ms; /* lock again this long after an unlock (default 10000; 0 = never) */
 } lock_config;
 
 /* What the app draws. */
@@ -204,17 +204,17 @@ typedef struct lock_view {
     lock_state state;
     lock_purpose purpose;
     lock_result last_result;
-    uint8_t digits;           /* digits entered so far: draw this many dots */
-    uint8_t min_digits;       /* Enter needs at least this many (0 when no entry) */
-    uint8_t max_digits;       /* entry stops here (LOCKED/VERIFY: the PIN length) */
-    int8_t preview;           /* digit to show briefly, or -1 */
-    bool open;                /* not LOCK_LOCKED and not LOCK_RECOVERY */
-    bool recovery_needed;     /* state == LOCK_RECOVERY */
-    bool storage_failed;      /* ... because a write failed (flash worn out or missing) */
-    bool door_open;           /* the door output is on (state == LOCK_UNLOCKED) */
-    bool checking;            /* waiting for lock_kdf_done: show "checking", send no events */
-    uint32_t wait_ms;         /* remaining backoff; 0 = an attempt may be made */
-    uint32_t failed_attempts; /* consecutive failures since the last success */
+    uint8_t digits;                /* digits entered so far: draw this many dots */
+    uint8_t min_digits;            /* Enter needs at least this many (0 when no entry) */
+    uint8_t max_digits;            /* entry stops here (LOCKED/VERIFY: the PIN length) */
+    int8_t preview;                /* digit to show briefly, or -1 */
+    bool open;                     /* not LOCK_LOCKED and not LOCK_RECOVERY */
+    bool recovery_needed;          /* state == LOCK_RECOVERY */
+    bool storage_failed;           /* ... because a write failed (flash worn out or missing) */
+    bool door_open;                /* the door output is on (state == LOCK_UNLOCKED) */
+    bool checking;                 /* waiting for lock_kdf_done: show "checking", send no events */
+    uint32_t wait_ms;              /* remaining backoff; 0 = an attempt may be made */
+    uint32_t failed_attempts;      /* consecutive failures since the last success */
     uint32_t attempts_before_wipe; /* UINT32_MAX when wipe is disabled */
 } lock_view;
 
@@ -223,9 +223,9 @@ typedef struct lock_ctx {
     const struct hal *hal;
     lock_config cfg;
     store st;
-    store_record rec;          /* mirrors the newest stored record */
+    store_record rec; /* mirrors the newest stored record */
     lock_state state;
-    lock_state origin;         /* where lock_cancel() returns to */
+    lock_state origin; /* where lock_cancel() returns to */
     lock_purpose purpose;
     lock_result last;
     uint8_t entry[LOCK_PIN_MAX];
@@ -237,10 +237,10 @@ typedef struct lock_ctx {
     uint32_t last_tick_ms;
     bool have_tick;
     uint32_t wait_at_checkpoint_ms; /* lockout_ms value last persisted */
-    uint32_t open_ms;          /* time since the last unlock, for the relock */
-    bool door_open;            /* what hal->door was last told */
+    uint32_t open_ms;               /* time since the last unlock, for the relock */
+    bool door_open;                 /* what hal->door was last told */
     bool storage_failed;
-    lock_check check;          /* an asynchronous KDF is running for this */
+    lock_check check;                     /* an asynchronous KDF is running for this */
     uint8_t new_salt[HAL_KDF_SALT_BYTES]; /* salt of the new PIN being hashed */
 } lock_ctx;
 
@@ -267,15 +267,15 @@ lock_err lock_init(lock_ctx *lk, const struct hal *h, const lock_config *cfg);
 /* A short constant English text for e ("unknown error" for a value not in lock_err). */
 const char *lock_strerror(lock_err e);
 
-lock_result lock_digit(lock_ctx *lk, int digit);   /* 0..9; anything else: IGNORED, no change */
+lock_result lock_digit(lock_ctx *lk, int digit); /* 0..9; anything else: IGNORED, no change */
 lock_result lock_backspace(lock_ctx *lk);
 lock_result lock_clear(lock_ctx *lk);
 lock_result lock_enter(lock_ctx *lk);
 lock_result lock_tick(lock_ctx *lk, uint32_t now_ms);
-lock_result lock_lock(lock_ctx *lk);          /* UNLOCKED -> LOCKED */
-lock_result lock_change_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(change); NO_PIN -> ENROLL */
-lock_result lock_remove_pin(lock_ctx *lk);    /* UNLOCKED -> VERIFY(remove) */
-lock_result lock_cancel(lock_ctx *lk);        /* VERIFY/ENROLL/CONFIRM -> where they started */
+lock_result lock_lock(lock_ctx *lk);       /* UNLOCKED -> LOCKED */
+lock_result lock_change_pin(lock_ctx *lk); /* UNLOCKED -> VERIFY(change); NO_PIN -> ENROLL */
+lock_result lock_remove_pin(lock_ctx *lk); /* UNLOCKED -> VERIFY(remove) */
+lock_result lock_cancel(lock_ctx *lk);     /* VERIFY/ENROLL/CONFIRM -> where they started */
 
 /* The answer to hal->kdf_start: rc 0 and hash = KDF(pin, salt) of exactly
  * that request, or rc negative (KDF failed, timed out, worker gone; hash may

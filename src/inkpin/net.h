@@ -102,7 +102,7 @@ extern "C" {
 
 #define NET_CLASSES 10
 #define NET_MAX_LAYERS 8
-#define NET_MAX_KERNEL 7      /* conv kernel side k <= 7 */
+#define NET_MAX_KERNEL 7       /* conv kernel side k <= 7 */
 #define NET_LOGIT_FRAC_BITS 10 /* logits are in units of 2^-10 nats */
 #define NET_CONF_ONE 32768u    /* confidence unit: the 10 values sum to this */
 #define NET_MAX_SHIFT 62
@@ -130,11 +130,11 @@ extern "C" {
 #endif
 
 /* Bit (i*28 + j) of a packed image: byte (i*28+j)/8, bit (i*28+j)%8 (LSB first). */
-#define NET_BIT(bits, idx) (((unsigned)(bits)[(idx) >> 3] >> ((unsigned)(idx) & 7u)) & 1u)
+#define NET_BIT(bits, idx) (((unsigned)(bits)[(idx) >> 3] >> ((unsigned)(idx)&7u)) & 1u)
 
 typedef enum {
     NET_OK = 0,
-    NET_ERR_ARG = -1,         /* a required pointer is NULL */
+    NET_ERR_ARG = -1,          /* a required pointer is NULL */
     NET_ERR_MODEL = -2,        /* model invalid: shapes do not chain, bad kind, ... */
     NET_ERR_ARENA = -3,        /* arena smaller than net_arena_bytes(model) */
     NET_ERR_BLOB_SHORT = -4,   /* blob truncated (shorter than its fields say) */
@@ -147,11 +147,11 @@ typedef enum {
 typedef enum { NET_CONV = 1, NET_DENSE = 2 } net_layer_kind;
 
 typedef struct {
-    uint8_t kind;  /* net_layer_kind */
-    uint8_t k;     /* kernel side (conv), 0 for dense */
-    uint8_t relu;  /* 1: ReLU after requantization */
-    uint8_t pool;  /* 1: 2x2 max-pool stride 2 (conv only) */
-    uint8_t wbits; /* weight bit width: 8, or 4 (packed two per byte) */
+    uint8_t kind;              /* net_layer_kind */
+    uint8_t k;                 /* kernel side (conv), 0 for dense */
+    uint8_t relu;              /* 1: ReLU after requantization */
+    uint8_t pool;              /* 1: 2x2 max-pool stride 2 (conv only) */
+    uint8_t wbits;             /* weight bit width: 8, or 4 (packed two per byte) */
     uint16_t in_c, in_h, in_w; /* input shape (C, H, W) */
     uint16_t out_c;            /* output channels / units */
     const int8_t *w;           /* weights, layout above (wbits 4: packed bytes) */
@@ -160,7 +160,8 @@ typedef struct {
     const uint16_t *mult16;    /*   ...16-bit multipliers (generated models), or NULL: */
     const uint8_t *shift;      /* requantization right shift, 0..62 */
     const uint8_t *bias_le;    /* blob models: little-endian int32 biases (bias == NULL) */
-    const uint8_t *mult_le;    /*   and little-endian uint16 multipliers (both mults NULL) */    /* (present even with NET_NO_BLOB: one layout everywhere) */
+    const uint8_t *mult_le;    /*   and little-endian uint16 multipliers (both mults NULL);
+                                  present even with NET_NO_BLOB: one layout everywhere */
 } net_layer;
 
 typedef struct {
@@ -179,21 +180,21 @@ typedef struct {
 } net_blob_model;
 
 typedef struct {
-    uint8_t digit;                  /* argmax of the logits (lowest index on ties) */
-    uint8_t runner_up;              /* second best class */
+    uint8_t digit;                    /* argmax of the logits (lowest index on ties) */
+    uint8_t runner_up;                /* second best class */
     uint16_t confidence[NET_CLASSES]; /* units of 1/NET_CONF_ONE, sum == NET_CONF_ONE */
-    int32_t logits[NET_CLASSES];    /* Q(NET_LOGIT_FRAC_BITS) nats */
+    int32_t logits[NET_CLASSES];      /* Q(NET_LOGIT_FRAC_BITS) nats */
 } net_result;
 
 /* Runs the model on a packed image (bit i*28+j = row i, column j, 1 = ink).
  * arena: arena_size >= net_arena_bytes(m) bytes of scratch, any alignment. */
-net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES],
-                void *arena, size_t arena_size, net_result *out);
+net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *arena,
+                size_t arena_size, net_result *out);
 
 /* The same on one byte per pixel: byte > NET_INK_THRESHOLD is ink. Packs the
  * image on the stack (98 bytes) and calls net_run. */
-net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS],
-                       void *arena, size_t arena_size, net_result *out);
+net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS], void *arena,
+                       size_t arena_size, net_result *out);
 
 /* Packs 784 pixels (byte > NET_INK_THRESHOLD is ink) into 98 bytes. */
 void net_pack(uint8_t bits[NET_IMAGE_BYTES], const uint8_t pixels[NET_IMAGE_PIXELS]);
@@ -232,8 +233,7 @@ const net_model *net_default_model(void);
  * the n int8 values of that row. Layer 0 rows may come more than once only if
  * the ring recomputes (it does not: each row is computed once). The last
  * layer is not traced (its logits are in net_result). */
-typedef void (*net_trace_fn)(void *ctx, int layer, int channel, int y,
-                             const int8_t *row, int n);
+typedef void (*net_trace_fn)(void *ctx, int layer, int channel, int y, const int8_t *row, int n);
 void net_set_trace(net_trace_fn fn, void *ctx);
 #endif
 

@@ -77,7 +77,7 @@ extern "C" {
 #define STORE_PIN_MAX 8
 #define STORE_SALT_BYTES HAL_KDF_SALT_BYTES
 #define STORE_HASH_BYTES HAL_KDF_HASH_BYTES
-#define STORE_MAX_PROG_SIZE 64 /* largest prog_size the store supports */
+#define STORE_MAX_PROG_SIZE 64           /* largest prog_size the store supports */
 #define STORE_MAX_LOCKOUT_MS 2592000000u /* 30 days: the longest wait a record may hold */
 
 typedef enum store_err {
@@ -94,21 +94,25 @@ typedef enum store_err {
 /* The decoded record. `sequence` is managed by store_save. */
 typedef struct store_record {
     bool has_pin;
-    uint8_t pin_len;                    /* 0 or STORE_PIN_MIN..STORE_PIN_MAX */
+    uint8_t pin_len; /* 0 or STORE_PIN_MIN..STORE_PIN_MAX */
     uint32_t sequence;
     uint32_t failed_attempts;
-    uint32_t lockout_ms;                /* remaining wait before the next attempt */
+    uint32_t lockout_ms; /* remaining wait before the next attempt */
     uint8_t salt[STORE_SALT_BYTES];
     uint8_t hash[STORE_HASH_BYTES];
 } store_record;
 
 /* Which slot holds what, as found by store_load. */
-typedef enum store_slot_state { STORE_SLOT_VALID, STORE_SLOT_ERASED, STORE_SLOT_BAD } store_slot_state;
+typedef enum store_slot_state {
+    STORE_SLOT_VALID,
+    STORE_SLOT_ERASED,
+    STORE_SLOT_BAD
+} store_slot_state;
 
 typedef struct store {
     const hal_storage *io;
-    uint32_t sequence;      /* sequence of the newest record (valid if has_newest) */
-    int newest;             /* slot index of the newest valid record, or -1 */
+    uint32_t sequence; /* sequence of the newest record (valid if has_newest) */
+    int newest;        /* slot index of the newest valid record, or -1 */
     store_slot_state slot[2];
 } store;
 

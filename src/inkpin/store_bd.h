@@ -56,19 +56,19 @@ void store_ram_init(hal_storage *io, store_ram *ram, uint8_t *mem, uint32_t bloc
 
 /* ---- fault injection ------------------------------------------------------ */
 
-#define STORE_FAULT_READ 1u  /* every read fails */
-#define STORE_FAULT_PROG 2u  /* every program fails (worn-out flash) */
-#define STORE_FAULT_ERASE 4u /* every erase fails */
-#define STORE_FAULT_SYNC 8u  /* every sync fails */
+#define STORE_FAULT_READ 1u             /* every read fails */
+#define STORE_FAULT_PROG 2u             /* every program fails (worn-out flash) */
+#define STORE_FAULT_ERASE 4u            /* every erase fails */
+#define STORE_FAULT_SYNC 8u             /* every sync fails */
 #define STORE_FAULT_MAX_TORN_BLOCK 512u /* larger blocks are erased whole even when torn */
 
 typedef struct store_fault {
-    hal_storage below;       /* the back-end that holds the data */
-    uint32_t fail;           /* STORE_FAULT_* bits */
-    uint32_t ops;            /* programs + erases seen since the last arm */
-    uint32_t cut_at;         /* cut the power at this program/erase (1-based); 0 = never */
-    bool torn;               /* the cut operation is half applied instead of whole */
-    bool cut;                /* the power was cut */
+    hal_storage below;          /* the back-end that holds the data */
+    uint32_t fail;              /* STORE_FAULT_* bits */
+    uint32_t ops;               /* programs + erases seen since the last arm */
+    uint32_t cut_at;            /* cut the power at this program/erase (1-based); 0 = never */
+    bool torn;                  /* the cut operation is half applied instead of whole */
+    bool cut;                   /* the power was cut */
     void (*on_cut)(void *user); /* called once at the cut; may not return (longjmp) */
     void *user;
 } store_fault;

@@ -82,13 +82,14 @@ typedef enum {
 
 typedef struct {
     verdict_kind kind;
-    uint8_t digit;       /* the engine's top class (its guess when DRAW_AGAIN); 0 if it did not run */
-    uint8_t runner_up;   /* its second class; 0 if it did not run */
-    uint16_t confidence; /* confidence[digit], units of 1/NET_CONF_ONE; 0 if the engine did not run */
-    uint32_t need;       /* what the shape needs: ink_conf_needed(&shape, plain) (plain without a
+    uint8_t digit;     /* the engine's top class (its guess when DRAW_AGAIN); 0 if it did not run */
+    uint8_t runner_up; /* its second class; 0 if it did not run */
+    uint16_t
+        confidence;  /* confidence[digit], units of 1/NET_CONF_ONE; 0 if the engine did not run */
+    uint32_t need;   /* what the shape needs: ink_conf_needed(&shape, plain) (plain without a
                             shape); NET_CONF_ONE + 1 when the engine did not run */
-    int16_t error;       /* VERDICT_ERROR: the net_err or ink_err; 0 otherwise */
-    ink_shape shape;     /* the shape check's measurements; all zero without strokes */
+    int16_t error;   /* VERDICT_ERROR: the net_err or ink_err; 0 otherwise */
+    ink_shape shape; /* the shape check's measurements; all zero without strokes */
 } verdict;
 
 bool verdict_accepts(uint32_t confidence, const ink_shape *shape, uint32_t plain);

@@ -33,9 +33,9 @@
 #include <sim_irq.h>
 
 typedef struct {
-    long lines_out;   /* '\n' printed by the firmware */
-    unsigned min_sp;  /* the lowest stack pointer seen */
-    int fifo_full;    /* the UART's receive FIFO said XOFF */
+    long lines_out;  /* '\n' printed by the firmware */
+    unsigned min_sp; /* the lowest stack pointer seen */
+    int fifo_full;   /* the UART's receive FIFO said XOFF */
 } terminal;
 
 static void on_output(struct avr_irq_t *irq, uint32_t value, void *param)
@@ -133,7 +133,8 @@ static void report_ram(avr_t *avr, unsigned long static_end, unsigned min_sp)
 
 static const char *status_text(int rc)
 {
-    return rc == 3 ? "the core crashed or went to sleep" : "no answer within the cycle budget (hang)";
+    return rc == 3 ? "the core crashed or went to sleep"
+                   : "no answer within the cycle budget (hang)";
 }
 
 int main(int argc, char **argv)
@@ -142,8 +143,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: uart_run FIRMWARE.elf INPUT [MAX_MCYCLES_PER_LINE [STATIC_END]]\n");
         return 2;
     }
-    avr_cycle_count_t budget = (avr_cycle_count_t)(argc >= 4 ? strtoul(argv[3], NULL, 10) : 200) *
-                               1000000u;
+    avr_cycle_count_t budget =
+        (avr_cycle_count_t)(argc >= 4 ? strtoul(argv[3], NULL, 10) : 200) * 1000000u;
     unsigned long static_end = argc == 5 ? strtoul(argv[4], NULL, 16) & 0xFFFFu : 0;
     FILE *in = fopen(argv[2], "rb");
     if (!in) {

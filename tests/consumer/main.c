@@ -10,9 +10,8 @@
 
 /* A "7": a bar and a slanted stem, then a cross bar; -1 ends a stroke. */
 static const int drawing[] = {
-    60, 62, 80, 61, 100, 60, 120, 60, 140, 59, 160, 60, 178, 62, -1,
-    176, 66, 165, 90, 152, 118, 140, 146, 128, 174, 118, 200, -1,
-    105, 130, 125, 129, 145, 130, 165, 131, -1,
+    60,  62,  80,  61,  100, 60,  120, 60,  140, 59,  160, 60,  178, 62,  -1,  176, 66,  165, 90,
+    152, 118, 140, 146, 128, 174, 118, 200, -1,  105, 130, 125, 129, 145, 130, 165, 131, -1,
 };
 
 static void print_ndjson(void)
@@ -72,6 +71,7 @@ int main(int argc, char **argv)
     printf("inkpin %s: %d %u %s\n", INKPIN_VERSION, result.digit,
            (unsigned)result.confidence[result.digit],
            result.confidence[result.digit] >= ink_conf_needed(&shape, NET_REJECT_CONF)
-               ? "accepted" : "draw again");
+               ? "accepted"
+               : "draw again");
     return 0;
 }

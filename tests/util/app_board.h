@@ -40,10 +40,14 @@ static inline void build_model_twin(bool twin)
     for (int r = 0; r < NET_IMAGE_SIDE; r++) {
         for (int c = 0; c < NET_IMAGE_SIDE; c++) {
             int p = r * NET_IMAGE_SIDE + c;
-            if (c >= 12 && c <= 16) model_w[1 * NET_IMAGE_PIXELS + p] = 10;
-            if (r >= 12 && r <= 16) model_w[2 * NET_IMAGE_PIXELS + p] = 10;
-            if (twin && r >= 12 && r <= 16) model_w[3 * NET_IMAGE_PIXELS + p] = 10;
-            if (twin && r >= 12 && r <= 16) model_w[4 * NET_IMAGE_PIXELS + p] = 10;
+            if (c >= 12 && c <= 16)
+                model_w[1 * NET_IMAGE_PIXELS + p] = 10;
+            if (r >= 12 && r <= 16)
+                model_w[2 * NET_IMAGE_PIXELS + p] = 10;
+            if (twin && r >= 12 && r <= 16)
+                model_w[3 * NET_IMAGE_PIXELS + p] = 10;
+            if (twin && r >= 12 && r <= 16)
+                model_w[4 * NET_IMAGE_PIXELS + p] = 10;
             model_w[5 * NET_IMAGE_PIXELS + p] = 1; /* a weak default */
         }
     }
@@ -88,10 +92,10 @@ typedef struct {
     uint16_t fb[HAL_SCREEN_W * HAL_SCREEN_H];
     uint32_t now;
     uint8_t flash[2][STORE_BLOCK];
-    store_ram ram;         /* the library's NOR back-end over flash */
-    store_fault fault;     /* ... behind fault injection (worn-out flash) */
+    store_ram ram;     /* the library's NOR back-end over flash */
+    store_fault fault; /* ... behind fault injection (worn-out flash) */
     hal_storage ram_io;
-    int door;              /* -1 never called, else the last value */
+    int door; /* -1 never called, else the last value */
     int door_calls;
     drawn_text texts[MAX_TEXTS];
     int n_texts;
@@ -120,8 +124,8 @@ static inline void t_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
     app_fb_fill_rect(B.fb, x, y, w, h, c);
 }
 
-static inline void t_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits,
-                             int scale, uint16_t fg, uint16_t bg)
+static inline void t_bitmap1(void *ctx, int x, int y, int w, int h, const uint8_t *bits, int scale,
+                             uint16_t fg, uint16_t bg)
 {
     (void)ctx;
     app_fb_draw_bitmap1(B.fb, x, y, w, h, bits, scale, fg, bg);

@@ -24,25 +24,25 @@
 typedef struct test_dev {
     uint8_t flash[TDEV_BLOCK * 2];
     store_ram ram;
-    hal_storage raw;        /* the RAM back-end itself */
-    store_fault fault;      /* over raw: failures and power cuts (tdev_cut_after) */
+    hal_storage raw;   /* the RAM back-end itself */
+    store_fault fault; /* over raw: failures and power cuts (tdev_cut_after) */
     hal_storage faulty;
-    hal h;                  /* storage callbacks below wrap `faulty` */
-    jmp_buf *cut_env;       /* where a power cut jumps to */
-    int fail_prog;          /* 1: every prog returns an error */
-    int fail_read;          /* 1: every read returns an error */
-    int fail_random;        /* 1: hal->random fails */
-    int fail_kdf;           /* 1: hal->kdf fails (async: the answer is an error) */
-    int async_kdf;          /* 1: kdf NULL, kdf_start set; tdev_try answers (survives tdev_new) */
-    int fail_kdf_start;     /* 1: hal->kdf_start cannot start */
+    hal h;              /* storage callbacks below wrap `faulty` */
+    jmp_buf *cut_env;   /* where a power cut jumps to */
+    int fail_prog;      /* 1: every prog returns an error */
+    int fail_read;      /* 1: every read returns an error */
+    int fail_random;    /* 1: hal->random fails */
+    int fail_kdf;       /* 1: hal->kdf fails (async: the answer is an error) */
+    int async_kdf;      /* 1: kdf NULL, kdf_start set; tdev_try answers (survives tdev_new) */
+    int fail_kdf_start; /* 1: hal->kdf_start cannot start */
     char req_pin[LOCK_PIN_MAX]; /* the request kdf_start copied */
     size_t req_len;
     uint8_t req_salt[HAL_KDF_SALT_BYTES];
-    int req_open;           /* 1: kdf_start was called and not answered yet */
+    int req_open; /* 1: kdf_start was called and not answered yet */
     long kdf_starts;
-    int kdf_ignores_pin;    /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
-    int single_slot;        /* 1: map both slots to block 0 (a broken store, for negative tests) */
-    int door;               /* the door output: -1 not called since boot, 0 off, 1 on */
+    int kdf_ignores_pin; /* 1: a broken KDF that hashes "" whatever the PIN (negative tests) */
+    int single_slot;     /* 1: map both slots to block 0 (a broken store, for negative tests) */
+    int door;            /* the door output: -1 not called since boot, 0 off, 1 on */
     long door_calls;
     /* everything */
     uint64_t rng;
@@ -105,8 +105,8 @@ static inline int tdev_sync(void *ctx)
 }
 
 /* The fast test KDF: Argon2id with libsodium's minimum cost (1 pass, 8 KiB). */
-static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin, size_t pin_len,
-                    const uint8_t salt[HAL_KDF_SALT_BYTES])
+static inline int tdev_kdf(void *ctx, uint8_t hash[HAL_KDF_HASH_BYTES], const char *pin,
+                           size_t pin_len, const uint8_t salt[HAL_KDF_SALT_BYTES])
 {
     test_dev *d = ctx;
     d->kdf_calls++;
@@ -217,7 +217,7 @@ static inline void tdev_set_prog_size(test_dev *d, uint32_t prog_size)
 /* Power on: a new lock_ctx over the same flash. */
 static inline int tdev_boot(test_dev *d, const lock_config *cfg)
 {
-    d->door = -1; /* the power was off: so was the output; lock_init must say so */
+    d->door = -1;         /* the power was off: so was the output; lock_init must say so */
     d->fault.cut = false; /* the power is back */
     d->req_open = 0;      /* and the worker's job is gone */
     return lock_init(&d->lk, &d->h, cfg);

@@ -118,22 +118,28 @@ static inline int tn_same_result(const net_result *a, const net_result *b)
 
 /* Architectures the tests sweep: the streamed conv->conv path with and without
  * pooling, conv->dense, dense-only, three convs, k = 1..5. */
-static const tn_spec TN_ARCH_A[] = {{MODEL_CONV, 3, 4, 1, 1, 0}, {MODEL_CONV, 3, 8, 1, 1, 0},
+static const tn_spec TN_ARCH_A[] = {
+    {MODEL_CONV, 3, 4, 1, 1, 0}, {MODEL_CONV, 3, 8, 1, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_B[] = {{MODEL_CONV, 5, 3, 1, 0, 0},
+                                    {MODEL_CONV, 3, 4, 1, 1, 0},
+                                    {MODEL_DENSE, 0, 16, 1, 0, 0},
                                     {MODEL_DENSE, 0, 10, 0, 0, 0}};
-static const tn_spec TN_ARCH_B[] = {{MODEL_CONV, 5, 3, 1, 0, 0}, {MODEL_CONV, 3, 4, 1, 1, 0},
-                                    {MODEL_DENSE, 0, 16, 1, 0, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
 static const tn_spec TN_ARCH_C[] = {{MODEL_CONV, 4, 5, 1, 1, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
-static const tn_spec TN_ARCH_D[] = {{MODEL_DENSE, 0, 12, 1, 0, 0}, {MODEL_DENSE, 0, 7, 0, 0, 0},
-                                    {MODEL_DENSE, 0, 10, 0, 0, 0}};
-static const tn_spec TN_ARCH_E[] = {{MODEL_CONV, 3, 4, 1, 0, 0}, {MODEL_CONV, 2, 4, 1, 1, 0},
-                                    {MODEL_CONV, 1, 6, 1, 0, 0}, {MODEL_CONV, 3, 6, 0, 1, 0},
+static const tn_spec TN_ARCH_D[] = {
+    {MODEL_DENSE, 0, 12, 1, 0, 0}, {MODEL_DENSE, 0, 7, 0, 0, 0}, {MODEL_DENSE, 0, 10, 0, 0, 0}};
+static const tn_spec TN_ARCH_E[] = {{MODEL_CONV, 3, 4, 1, 0, 0},
+                                    {MODEL_CONV, 2, 4, 1, 1, 0},
+                                    {MODEL_CONV, 1, 6, 1, 0, 0},
+                                    {MODEL_CONV, 3, 6, 0, 1, 0},
                                     {MODEL_DENSE, 0, 10, 0, 0, 0}};
 static const tn_spec TN_ARCH_F[] = {{MODEL_DENSE, 0, 10, 0, 0, 0}};
 /* packed 4-bit layers, odd weight counts (5*9 = 45) so a nibble is left over */
-static const tn_spec TN_ARCH_G[] = {{MODEL_CONV, 3, 5, 1, 1, 4}, {MODEL_CONV, 3, 7, 1, 1, 4},
-                                    {MODEL_DENSE, 0, 10, 0, 0, 8}};
-static const tn_spec TN_ARCH_H[] = {{MODEL_CONV, 3, 4, 1, 1, 8}, {MODEL_CONV, 3, 6, 1, 0, 4},
-                                    {MODEL_DENSE, 0, 9, 1, 0, 4}, {MODEL_DENSE, 0, 10, 0, 0, 4}};
+static const tn_spec TN_ARCH_G[] = {
+    {MODEL_CONV, 3, 5, 1, 1, 4}, {MODEL_CONV, 3, 7, 1, 1, 4}, {MODEL_DENSE, 0, 10, 0, 0, 8}};
+static const tn_spec TN_ARCH_H[] = {{MODEL_CONV, 3, 4, 1, 1, 8},
+                                    {MODEL_CONV, 3, 6, 1, 0, 4},
+                                    {MODEL_DENSE, 0, 9, 1, 0, 4},
+                                    {MODEL_DENSE, 0, 10, 0, 0, 4}};
 
 typedef struct {
     const tn_spec *spec;
@@ -142,8 +148,10 @@ typedef struct {
 } tn_arch;
 
 static const tn_arch TN_ARCHS[] = {
-    {TN_ARCH_A, 3, "conv3p-conv3p-dense"}, {TN_ARCH_B, 4, "conv5-conv3p-dense-dense"},
-    {TN_ARCH_C, 2, "conv4p-dense"},        {TN_ARCH_D, 3, "dense-dense-dense"},
+    {TN_ARCH_A, 3, "conv3p-conv3p-dense"},
+    {TN_ARCH_B, 4, "conv5-conv3p-dense-dense"},
+    {TN_ARCH_C, 2, "conv4p-dense"},
+    {TN_ARCH_D, 3, "dense-dense-dense"},
     {TN_ARCH_E, 5, "conv3-conv2p-conv1-conv3p(noReLU)-dense"},
     {TN_ARCH_F, 1, "dense"},
     {TN_ARCH_G, 3, "conv3p(4b)-conv3p(4b)-dense"},

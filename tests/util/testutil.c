@@ -52,7 +52,8 @@ const char *test_data_root_or_skip(void)
 {
     const char *root = test_data_root();
     if (!root) {
-        fprintf(stderr, "SKIP: no data root (set INKPIN_DATA or put ../shared/data beside the source)\n");
+        fprintf(stderr,
+                "SKIP: no data root (set INKPIN_DATA or put ../shared/data beside the source)\n");
         exit(TEST_SKIP);
     }
     return root;
@@ -142,5 +143,6 @@ void test_assert_rgb(const test_png *p, int x, int y, int r, int g, int b)
 {
     const uint8_t *c = test_png_at(p, x, y);
     if (c[0] != r || c[1] != g || c[2] != b)
-        fail_msg("pixel (%d,%d) is (%d,%d,%d), expected (%d,%d,%d)", x, y, c[0], c[1], c[2], r, g, b);
+        fail_msg("pixel (%d,%d) is (%d,%d,%d), expected (%d,%d,%d)", x, y, c[0], c[1], c[2], r, g,
+                 b);
 }

@@ -119,8 +119,10 @@ int main(int argc, char **argv)
         return r.exit_status;
     }
     fprintf(stderr, "avr_run: %s after %llu cycles without an exit\n",
-            state == cpu_Crashed ? "crashed" : state == cpu_Sleeping ? "sleeping" :
-            state == cpu_Done ? "stopped" : "cycle limit reached",
+            state == cpu_Crashed    ? "crashed"
+            : state == cpu_Sleeping ? "sleeping"
+            : state == cpu_Done     ? "stopped"
+                                    : "cycle limit reached",
             (unsigned long long)avr->cycle);
     return 3;
 }

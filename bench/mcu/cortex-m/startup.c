@@ -27,12 +27,30 @@ static void fault(const char *name)
     semihost_exit(3);
 }
 
-static void NMI_Handler(void) { fault("NMI"); }
-static void HardFault_Handler(void) { fault("HardFault"); }
-static void MemManage_Handler(void) { fault("MemManage"); }
-static void BusFault_Handler(void) { fault("BusFault"); }
-static void UsageFault_Handler(void) { fault("UsageFault"); }
-static void Default_Handler(void) { fault("unexpected interrupt"); }
+static void NMI_Handler(void)
+{
+    fault("NMI");
+}
+static void HardFault_Handler(void)
+{
+    fault("HardFault");
+}
+static void MemManage_Handler(void)
+{
+    fault("MemManage");
+}
+static void BusFault_Handler(void)
+{
+    fault("BusFault");
+}
+static void UsageFault_Handler(void)
+{
+    fault("UsageFault");
+}
+static void Default_Handler(void)
+{
+    fault("unexpected interrupt");
+}
 
 /* Entries 0..15 (core exceptions) plus a few IRQs that default to a fault. */
 __attribute__((section(".vectors"), used)) static void (*const vectors[32])(void) = {
@@ -43,16 +61,31 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[32])(void
     MemManage_Handler,  /* reserved on ARMv6-M */
     BusFault_Handler,   /* reserved on ARMv6-M */
     UsageFault_Handler, /* reserved on ARMv6-M */
-    0, 0, 0, 0,
+    0,
+    0,
+    0,
+    0,
     Default_Handler, /* SVCall */
     Default_Handler, /* DebugMonitor */
     0,
     Default_Handler, /* PendSV */
     Default_Handler, /* SysTick (polled, its interrupt stays off) */
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
+    Default_Handler,
 };
 
 void Reset_Handler(void)

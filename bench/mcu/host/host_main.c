@@ -4,12 +4,29 @@
 
 #include "mcu_bench.h"
 
-void mcu_puts(const char *s) { fputs(s, stdout); }
-void mcu_measure_begin(void) {}
-uint32_t mcu_measure_end(void) { return 0; }
-uintptr_t mcu_sp(void) { return 0; }
-void mcu_stack_paint(void) {}
-uint32_t mcu_stack_used(uintptr_t mark) { (void)mark; return 0; }
+void mcu_puts(const char *s)
+{
+    fputs(s, stdout);
+}
+void mcu_measure_begin(void)
+{
+}
+uint32_t mcu_measure_end(void)
+{
+    return 0;
+}
+uintptr_t mcu_sp(void)
+{
+    return 0;
+}
+void mcu_stack_paint(void)
+{
+}
+uint32_t mcu_stack_used(uintptr_t mark)
+{
+    (void)mark;
+    return 0;
+}
 
 int main(void)
 {

@@ -13,8 +13,9 @@ void pinMode(uint8_t pin, uint8_t mode);
 void digitalWrite(uint8_t pin, uint8_t level);
 void delay(unsigned long ms);
 
-class HardwareSerial {
-public:
+class HardwareSerial
+{
+  public:
     void begin(unsigned long baud);
     size_t println(const char *s);
     int printf(const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,21 +10,24 @@ typedef struct {
     int y;
 } TouchPoint_t;
 
-class M5Display {
-public:
+class M5Display
+{
+  public:
     void fillRect(int32_t x, int32_t y, int32_t w, int32_t h, uint32_t color);
     void startWrite(void);
     void endWrite(void);
 };
 
-class touch {
-public:
+class touch
+{
+  public:
     bool ispressed(void);
     TouchPoint_t getPressPoint(void);
 };
 
-class M5Core2 {
-public:
+class M5Core2
+{
+  public:
     void begin(bool LCDEnable = true, bool SDEnable = true, bool SerialEnable = true,
                bool I2CEnable = false);
     void update(void);

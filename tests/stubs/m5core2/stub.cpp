@@ -27,8 +27,8 @@ static std::string serial_out;
 static std::string nvs_blob;
 static bool nvs_has;
 /* Faults a test can inject into the NVS stub. */
-static bool fault_open;    /* the namespace does not open (nvs_open fails) */
-static bool fault_len0;    /* the blob exists but reading it fails */
+static bool fault_open; /* the namespace does not open (nvs_open fails) */
+static bool fault_len0; /* the blob exists but reading it fails */
 static int nvs_writes;
 static int gpio_level[40]; /* -1: not driven (input, as after reset) */
 static bool gpio_output[40];
@@ -36,9 +36,17 @@ static bool gpio_output[40];
 HardwareSerial Serial;
 M5Core2 M5;
 
-unsigned long millis(void) { return now_ms; }
-void delay(unsigned long ms) { now_ms += ms; }
-void HardwareSerial::begin(unsigned long) {}
+unsigned long millis(void)
+{
+    return now_ms;
+}
+void delay(unsigned long ms)
+{
+    now_ms += ms;
+}
+void HardwareSerial::begin(unsigned long)
+{
+}
 size_t HardwareSerial::println(const char *s)
 {
     serial_out += s;
@@ -59,18 +67,30 @@ int HardwareSerial::printf(const char *fmt, ...)
 void M5Display::fillRect(int32_t x, int32_t y, int32_t w, int32_t h, uint32_t color)
 {
     for (int32_t r = y < 0 ? 0 : y; r < y + h && r < 240; r++)
-        for (int32_t c = x < 0 ? 0 : x; c < x + w && c < 320; c++) lcd[r][c] = (uint16_t)color;
+        for (int32_t c = x < 0 ? 0 : x; c < x + w && c < 320; c++)
+            lcd[r][c] = (uint16_t)color;
 }
-void M5Display::startWrite(void) {}
-void M5Display::endWrite(void) {}
-bool touch::ispressed(void) { return touch_down; }
+void M5Display::startWrite(void)
+{
+}
+void M5Display::endWrite(void)
+{
+}
+bool touch::ispressed(void)
+{
+    return touch_down;
+}
 TouchPoint_t touch::getPressPoint(void)
 {
     TouchPoint_t p = {touch_down ? touch_x : -1, touch_down ? touch_y : -1};
     return p;
 }
-void M5Core2::begin(bool, bool, bool, bool) {}
-void M5Core2::update(void) {}
+void M5Core2::begin(bool, bool, bool, bool)
+{
+}
+void M5Core2::update(void)
+{
+}
 
 extern "C" esp_err_t nvs_open(const char *, nvs_open_mode_t, nvs_handle_t *out)
 {
@@ -79,37 +99,49 @@ extern "C" esp_err_t nvs_open(const char *, nvs_open_mode_t, nvs_handle_t *out)
 }
 extern "C" esp_err_t nvs_get_blob(nvs_handle_t, const char *, void *out, size_t *length)
 {
-    if (fault_len0) return ESP_FAIL;
-    if (!nvs_has) return ESP_ERR_NVS_NOT_FOUND;
+    if (fault_len0)
+        return ESP_FAIL;
+    if (!nvs_has)
+        return ESP_ERR_NVS_NOT_FOUND;
     if (out == NULL) {
         *length = nvs_blob.size();
         return ESP_OK;
     }
-    if (*length < nvs_blob.size()) return ESP_ERR_NVS_INVALID_LENGTH;
+    if (*length < nvs_blob.size())
+        return ESP_ERR_NVS_INVALID_LENGTH;
     memcpy(out, nvs_blob.data(), nvs_blob.size());
     *length = nvs_blob.size();
     return ESP_OK;
 }
 extern "C" esp_err_t nvs_set_blob(nvs_handle_t, const char *, const void *value, size_t length)
 {
-    if (fault_open) return ESP_FAIL;
+    if (fault_open)
+        return ESP_FAIL;
     nvs_blob.assign((const char *)value, length);
     nvs_has = true;
     nvs_writes++;
     return ESP_OK;
 }
-extern "C" esp_err_t nvs_commit(nvs_handle_t) { return fault_open ? ESP_FAIL : ESP_OK; }
+extern "C" esp_err_t nvs_commit(nvs_handle_t)
+{
+    return fault_open ? ESP_FAIL : ESP_OK;
+}
 
 void pinMode(uint8_t pin, uint8_t mode)
 {
-    if (pin < 40) gpio_output[pin] = mode == OUTPUT;
+    if (pin < 40)
+        gpio_output[pin] = mode == OUTPUT;
 }
 void digitalWrite(uint8_t pin, uint8_t level)
 {
-    if (pin < 40 && gpio_output[pin]) gpio_level[pin] = level;
+    if (pin < 40 && gpio_output[pin])
+        gpio_level[pin] = level;
 }
 
-extern "C" void esp_fill_random(void *buf, size_t len) { randombytes_buf(buf, len); }
+extern "C" void esp_fill_random(void *buf, size_t len)
+{
+    randombytes_buf(buf, len);
+}
 
 struct mbedtls_md_info_t {
     int type;
@@ -119,18 +151,24 @@ extern "C" const mbedtls_md_info_t *mbedtls_md_info_from_type(mbedtls_md_type_t 
 {
     return t == MBEDTLS_MD_SHA256 ? &sha256_info : NULL;
 }
-extern "C" void mbedtls_md_init(mbedtls_md_context_t *ctx) { memset(ctx, 0, sizeof *ctx); }
+extern "C" void mbedtls_md_init(mbedtls_md_context_t *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+}
 extern "C" int mbedtls_md_setup(mbedtls_md_context_t *ctx, const mbedtls_md_info_t *info, int)
 {
     ctx->md_info = info;
     return info ? 0 : -1;
 }
-extern "C" void mbedtls_md_free(mbedtls_md_context_t *) {}
+extern "C" void mbedtls_md_free(mbedtls_md_context_t *)
+{
+}
 extern "C" int mbedtls_pkcs5_pbkdf2_hmac(mbedtls_md_context_t *ctx, const unsigned char *pw,
                                          size_t plen, const unsigned char *salt, size_t slen,
                                          unsigned int, uint32_t klen, unsigned char *out)
 {
-    if (ctx->md_info == NULL || slen < crypto_generichash_KEYBYTES_MIN) return -1;
+    if (ctx->md_info == NULL || slen < crypto_generichash_KEYBYTES_MIN)
+        return -1;
     return crypto_generichash(out, klen, pw, plen, salt, slen);
 }
 
@@ -151,7 +189,8 @@ static void expect(bool ok, const char *what)
 static void run_ms(unsigned long ms)
 {
     unsigned long end = now_ms + ms;
-    while (now_ms < end) loop();
+    while (now_ms < end)
+        loop();
 }
 
 static void stroke(int x0, int y0, int x1, int y1)
@@ -185,12 +224,14 @@ static std::string region_with_pin(size_t bytes, uint32_t block)
     store st;
     store_record r;
     store_ram_init(&io, &ram, (uint8_t *)&mem[0], block, 2, 1);
-    if (store_load(&st, &io, &r) != STORE_ERR_EMPTY) return std::string();
+    if (store_load(&st, &io, &r) != STORE_ERR_EMPTY)
+        return std::string();
     r.has_pin = true;
     r.pin_len = 4;
     memset(r.salt, 0x5A, sizeof r.salt);
     memset(r.hash, 0xA5, sizeof r.hash);
-    if (store_save(&st, &r) != STORE_OK || store_save(&st, &r) != STORE_OK) return std::string();
+    if (store_save(&st, &r) != STORE_OK || store_save(&st, &r) != STORE_OK)
+        return std::string();
     return mem;
 }
 
@@ -214,7 +255,11 @@ static void storage_faults(void)
     const size_t bytes = 512;
     std::string pin_region = region_with_pin(bytes, 256);
     expect(pin_region.size() == bytes, "a PIN region built with the store");
-    struct { const char *name; size_t keep; bool open_fails, len0; } faults[] = {
+    struct {
+        const char *name;
+        size_t keep;
+        bool open_fails, len0;
+    } faults[] = {
         {"blob one byte short", bytes - 1, false, false},
         {"blob length reads 0", bytes, false, true},
         {"NVS namespace does not open", bytes, true, false},
@@ -244,12 +289,14 @@ static void storage_faults(void)
     nvs_has = false;
     nvs_writes = 0;
     expect(!boot_recovery(), "a missing blob is factory-fresh");
-    expect(nvs_has && nvs_blob.size() == bytes && nvs_writes > 0, "fresh: the first record is stored");
+    expect(nvs_has && nvs_blob.size() == bytes && nvs_writes > 0,
+           "fresh: the first record is stored");
 }
 
 int main(void)
 {
-    if (sodium_init() < 0) return 1;
+    if (sodium_init() < 0)
+        return 1;
     gpio_level[26] = -1;
     setup();
     expect(gpio_output[26] && gpio_level[26] == 0, "door pin G26 is an output, low (locked)");
@@ -274,6 +321,7 @@ int main(void)
     touch_down = false;
     printf("m5stack stub: serial output:\n%s", serial_out.c_str());
     storage_faults();
-    if (failures == 0) printf("m5stack stub: PASS\n");
+    if (failures == 0)
+        printf("m5stack stub: PASS\n");
     return failures == 0 ? 0 : 1;
 }

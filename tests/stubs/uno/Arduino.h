@@ -14,8 +14,9 @@ unsigned long micros(void);
 int analogRead(uint8_t pin);
 void pinMode(uint8_t pin, uint8_t mode);
 void digitalWrite(uint8_t pin, uint8_t level);
-class HardwareSerial {
-public:
+class HardwareSerial
+{
+  public:
     void begin(unsigned long baud);
     int available(void);
     int read(void);

@@ -2,8 +2,9 @@
 #ifndef INKPIN_STUB_UNO_EEPROM_H
 #define INKPIN_STUB_UNO_EEPROM_H
 #include <stdint.h>
-class EEPROMClass {
-public:
+class EEPROMClass
+{
+  public:
     uint8_t read(int addr);
     void update(int addr, uint8_t value);
 };

@@ -23,37 +23,74 @@ static long eeprom_writes;
 HardwareSerial Serial;
 EEPROMClass EEPROM;
 
-unsigned long millis(void) { return now_ms; }
-unsigned long micros(void) { return now_ms * 1000ul + (unsigned long)(rand() % 1000); }
-int analogRead(uint8_t) { return rand() % 1024; }
+unsigned long millis(void)
+{
+    return now_ms;
+}
+unsigned long micros(void)
+{
+    return now_ms * 1000ul + (unsigned long)(rand() % 1000);
+}
+int analogRead(uint8_t)
+{
+    return rand() % 1024;
+}
 void pinMode(uint8_t pin, uint8_t mode)
 {
-    if (pin < 20) pin_output[pin] = mode == OUTPUT;
+    if (pin < 20)
+        pin_output[pin] = mode == OUTPUT;
 }
 void digitalWrite(uint8_t pin, uint8_t level)
 {
-    if (pin < 20 && pin_output[pin]) pin_level[pin] = level;
+    if (pin < 20 && pin_output[pin])
+        pin_level[pin] = level;
 }
-void HardwareSerial::begin(unsigned long) {}
-int HardwareSerial::available(void) { return (int)serial_in.size(); }
+void HardwareSerial::begin(unsigned long)
+{
+}
+int HardwareSerial::available(void)
+{
+    return (int)serial_in.size();
+}
 int HardwareSerial::read(void)
 {
-    if (serial_in.empty()) return -1;
+    if (serial_in.empty())
+        return -1;
     int c = (unsigned char)serial_in[0];
     serial_in.erase(0, 1);
     return c;
 }
-size_t HardwareSerial::print(const char *s) { serial_out += s; return strlen(s); }
-size_t HardwareSerial::print(char c) { serial_out += c; return 1; }
-size_t HardwareSerial::println(const char *s) { serial_out += s; serial_out += '\n'; return strlen(s) + 1; }
+size_t HardwareSerial::print(const char *s)
+{
+    serial_out += s;
+    return strlen(s);
+}
+size_t HardwareSerial::print(char c)
+{
+    serial_out += c;
+    return 1;
+}
+size_t HardwareSerial::println(const char *s)
+{
+    serial_out += s;
+    serial_out += '\n';
+    return strlen(s) + 1;
+}
 size_t HardwareSerial::println(unsigned long v)
 {
     serial_out += std::to_string(v) + "\n";
     return 1;
 }
-size_t HardwareSerial::println(void) { serial_out += '\n'; return 1; }
+size_t HardwareSerial::println(void)
+{
+    serial_out += '\n';
+    return 1;
+}
 
-uint8_t EEPROMClass::read(int addr) { return addr >= 0 && addr < 1024 ? eeprom[addr] : 0xFF; }
+uint8_t EEPROMClass::read(int addr)
+{
+    return addr >= 0 && addr < 1024 ? eeprom[addr] : 0xFF;
+}
 void EEPROMClass::update(int addr, uint8_t v)
 {
     if (addr >= 0 && addr < 1024 && eeprom[addr] != v) {
@@ -64,8 +101,10 @@ void EEPROMClass::update(int addr, uint8_t v)
 
 void SHA256::update(const void *data, size_t len)
 {
-    if (hmac_) crypto_auth_hmacsha256_update(&mac_, (const unsigned char *)data, len);
-    else crypto_hash_sha256_update(&hash_, (const unsigned char *)data, len);
+    if (hmac_)
+        crypto_auth_hmacsha256_update(&mac_, (const unsigned char *)data, len);
+    else
+        crypto_hash_sha256_update(&hash_, (const unsigned char *)data, len);
 }
 void SHA256::finalize(void *hash, size_t len)
 {
@@ -131,17 +170,23 @@ static void power_on(void)
     expect(pin_output[8] && pin_level[8] == LOW, "door pin 8 is an output, low, after setup()");
 }
 
-static bool said(const char *s) { return serial_out.find(s) != std::string::npos; }
+static bool said(const char *s)
+{
+    return serial_out.find(s) != std::string::npos;
+}
 
 int main(int argc, char **argv)
 {
-    if (sodium_init() < 0) return 1;
+    if (sodium_init() < 0)
+        return 1;
     if (argc == 2 && strcmp(argv[1], "--kdf") == 0) { /* for the reference check */
         extern int uno_kdf_for_test(uint8_t *, const char *, size_t, const uint8_t *);
         uint8_t salt[16], hash[32];
-        for (int i = 0; i < 16; i++) salt[i] = (uint8_t)i;
+        for (int i = 0; i < 16; i++)
+            salt[i] = (uint8_t)i;
         uno_kdf_for_test(hash, "2580", 4, salt);
-        for (int i = 0; i < 32; i++) printf("%02x", hash[i]);
+        for (int i = 0; i < 32; i++)
+            printf("%02x", hash[i]);
         printf("\n");
         return 0;
     }
@@ -181,6 +226,7 @@ int main(int argc, char **argv)
     expect(!said("2580") && !said("1111"), "no PIN digit on the serial port");
     printf("uno stub: %ld EEPROM byte writes\n", eeprom_writes);
     printf("uno stub: serial output:\n%s", serial_out.c_str());
-    if (failures == 0) printf("uno stub: PASS\n");
+    if (failures == 0)
+        printf("uno stub: PASS\n");
     return failures == 0 ? 0 : 1;
 }

@@ -7,10 +7,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-int mbedtls_pkcs5_pbkdf2_hmac(mbedtls_md_context_t *ctx, const unsigned char *password,
-                              size_t plen, const unsigned char *salt, size_t slen,
-                              unsigned int iteration_count, uint32_t key_length,
-                              unsigned char *output);
+int mbedtls_pkcs5_pbkdf2_hmac(mbedtls_md_context_t *ctx, const unsigned char *password, size_t plen,
+                              const unsigned char *salt, size_t slen, unsigned int iteration_count,
+                              uint32_t key_length, unsigned char *output);
 #ifdef __cplusplus
 }
 #endif
