@@ -398,6 +398,8 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
         }
 }
 
+#include "net_simd.h"
+
 /* Output row r (after pooling) of a conv layer, all channels, into out: per
  * channel, the conv rows the pool needs accumulate side by side in acc[], so
  * each input channel's weights are unpacked once per output row. */
@@ -409,10 +411,37 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
     int32_t acc[2u * NET_IMAGE_SIDE];
     int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
     unsigned c, ci, dy, i, x;
+#if NET_SIMD
+    simd_patches sp;
+    simd_bin_masks bm;
+    int16_t w16[NET_SIMD_FAN];
+    int32_t wide[NET_SIMD_ACC];
+    bool fast = true;
+    bm.k = bm.step = bm.n = 0;
+    if (in->bits)
+        simd_bin_prepare(L, in, r, step, n, &bm);
+    else
+        fast = simd_gather(L, in, r, step, n, &sp);
+#endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
         const int32_t bias = layer_bias(L, c);
+#if NET_SIMD
+        if (fast) {
+            if (in->bits) {
+                unpack_weights(L, (size_t)c * kk, w, kk);
+                simd_bin_acc(&bm, w, bias, wide);
+            } else {
+                simd_weights(L, (size_t)c * L->in_c * kk, L->in_c * kk, sp.kp, w16);
+                simd_acc(&sp, w16, bias, wide);
+            }
+            simd_pool_requantize(wide, n, L->pool, ow, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
+                                 lo, dst);
+            TRACE(layer_index, c, r, dst, ow);
+            continue;
+        }
+#endif
         for (i = 0; i < step * n; i++)
             acc[i] = bias;
         for (ci = 0; ci < L->in_c; ci++) {
@@ -444,9 +473,21 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
     const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
     size_t wi = 0, i;
     unsigned c;
+#if NET_SIMD
+    int16_t x16[NET_SIMD_DENSE], w16[NET_SIMD_FAN];
+    const bool fast = !in->bits && n <= NET_SIMD_DENSE;
+    if (fast)
+        simd_widen_input(in->base, n, x16);
+#endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
+#if NET_SIMD
+        if (fast) {
+            acc += simd_dense_dot(L, wi, x16, n, w16);
+            wi += n;
+        } else
+#endif
         for (i = 0; i < n; i++, wi++) {
             int8_t w;
             unpack_weights(L, wi, &w, 1);
