@@ -412,36 +412,13 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
     int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
     unsigned c, ci, dy, i, x;
 #if NET_SIMD
-    simd_patches sp;
-    simd_bin_masks bm;
-    int16_t w16[NET_SIMD_FAN];
-    int32_t wide[NET_SIMD_ACC];
-    bool fast = true;
-    bm.k = bm.step = bm.n = 0;
-    if (in->bits)
-        simd_bin_prepare(L, in, r, step, n, &bm);
-    else
-        fast = simd_gather(L, in, r, step, n, &sp);
+    if (simd_conv_rows(L, in, out, r, 1u, layer_index))
+        return;
 #endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
         const int32_t bias = layer_bias(L, c);
-#if NET_SIMD
-        if (fast) {
-            if (in->bits) {
-                unpack_weights(L, (size_t)c * kk, w, kk);
-                simd_bin_acc(&bm, w, bias, wide);
-            } else {
-                simd_weights(L, (size_t)c * L->in_c * kk, L->in_c * kk, sp.kp, w16);
-                simd_acc(&sp, w16, bias, wide);
-            }
-            simd_pool_requantize(wide, n, L->pool, ow, layer_mult(L, c), NET_RD_U8(&L->shift[c]),
-                                 lo, dst);
-            TRACE(layer_index, c, r, dst, ow);
-            continue;
-        }
-#endif
         for (i = 0; i < step * n; i++)
             acc[i] = bias;
         for (ci = 0; ci < L->in_c; ci++) {
@@ -516,6 +493,10 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in, con
         dense(L, in, out->base, logits, i);
         return;
     }
+#if NET_SIMD
+    if (!produced && simd_conv_rows(L, in, out, 0, out_h(L), i))
+        return;
+#endif
     for (r = 0; r < out_h(L); r++) {
         if (produced) {
             /* rows r*step .. r*step + step-1 + k-1 of layer 0 */

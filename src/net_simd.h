@@ -28,13 +28,14 @@
 #if NET_SIMD
 #include <emmintrin.h>
 
-#define NET_SIMD_FAN 256u                /* largest in_c*k*k on the fast path */
-#define NET_SIMD_POS (2u * NET_IMAGE_SIDE) /* conv positions of one pooled row */
+#define NET_SIMD_FAN 256u    /* largest in_c*k*k on the fast path */
+#define NET_SIMD_MAXPOS 128u /* most conv positions gathered at once */
+#define NET_SIMD_PATCH (2u * NET_IMAGE_SIDE * NET_SIMD_FAN) /* int16 of patches */
 
-/* The gathered patches of one output row: position p (conv row p / n,
- * column p % n) at patch + p * kp. */
+/* The gathered patches of some conv rows of n columns: position p (conv row
+ * p / n, column p % n) at patch + p * kp. */
 typedef struct {
-    int16_t patch[NET_SIMD_POS * NET_SIMD_FAN];
+    int16_t patch[NET_SIMD_PATCH];
     unsigned kp, positions;
 } simd_patches;
 
@@ -82,9 +83,8 @@ static void simd_store_widened(__m128i s, __m128i bias, int32_t *dst)
 }
 
 /* acc[dy*n + x] = bias + the binary conv of channel c's weights w. All 32
- * lanes of a conv row are stored (acc has NET_SIMD_ACC entries); the lanes
+ * lanes of a conv row are stored (acc has (step - 1) * n + 32 entries); the lanes
  * past n are overwritten by the next row or ignored. */
-#define NET_SIMD_ACC (2u * NET_IMAGE_SIDE + 8u * NET_SIMD_GROUPS)
 static void simd_bin_acc(const simd_bin_masks *bm, const int8_t *w, int32_t bias, int32_t *acc)
 {
     const unsigned taps = bm->k * bm->k;
@@ -118,19 +118,7 @@ static void simd_gather_row(const tensor_view *in, unsigned ci, unsigned y, unsi
                             int16_t *dst, unsigned kp)
 {
     unsigned x, kx;
-    if (in->bits) {
-        uint32_t v = bin_row(in->bits, y);
-        if (k == 3u)
-            for (x = 0; x < n; x++, dst += kp, v >>= 1) {
-                dst[0] = (int16_t)(v & 1u);
-                dst[1] = (int16_t)((v >> 1) & 1u);
-                dst[2] = (int16_t)((v >> 2) & 1u);
-            }
-        else
-            for (x = 0; x < n; x++, dst += kp, v >>= 1)
-                for (kx = 0; kx < k; kx++)
-                    dst[kx] = (int16_t)((v >> kx) & 1u);
-    } else if (k == 3u) { /* the common kernel, unrolled */
+    if (k == 3u) { /* the common kernel, unrolled */
         const int8_t *row = in_row(in, ci, y);
         for (x = 0; x < n; x++, dst += kp, row++) {
             dst[0] = row[0];
@@ -145,22 +133,22 @@ static void simd_gather_row(const tensor_view *in, unsigned ci, unsigned y, unsi
     }
 }
 
-/* Gathers the patches of output row r (conv rows r*step .., n columns each).
- * Returns false (nothing gathered) when the layer is too wide for the buffer. */
-static bool simd_gather(const net_layer *L, const tensor_view *in, unsigned r, unsigned step,
+/* Gathers the patches of conv rows y0 .. y0 + rows - 1 (n columns each) of
+ * the int8 input. Returns false (nothing gathered) when they do not fit. */
+static bool simd_gather(const net_layer *L, const tensor_view *in, unsigned y0, unsigned rows,
                         unsigned n, simd_patches *sp)
 {
-    const unsigned k = L->k, fan = (unsigned)L->in_c * k * k;
+    const unsigned k = L->k, fan = (unsigned)L->in_c * k * k, kp = simd_round8(fan);
     unsigned dy, ci, ky, p, i;
-    if (fan > NET_SIMD_FAN || step * n > NET_SIMD_POS)
+    if (fan > NET_SIMD_FAN || rows * n > NET_SIMD_MAXPOS || rows * n * kp > NET_SIMD_PATCH)
         return false;
-    sp->kp = simd_round8(fan);
-    sp->positions = step * n;
-    for (dy = 0; dy < step; dy++)
+    sp->kp = kp;
+    sp->positions = rows * n;
+    for (dy = 0; dy < rows; dy++)
         for (ci = 0; ci < L->in_c; ci++)
             for (ky = 0; ky < k; ky++)
-                simd_gather_row(in, ci, r * step + dy + ky, n, k,
-                                sp->patch + dy * n * sp->kp + (ci * k + ky) * k, sp->kp);
+                simd_gather_row(in, ci, y0 + dy + ky, n, k,
+                                sp->patch + dy * n * kp + (ci * k + ky) * k, kp);
     for (p = 0; p < sp->positions; p++)
         for (i = fan; i < sp->kp; i++)
             sp->patch[p * sp->kp + i] = 0;
@@ -306,6 +294,52 @@ static void simd_pool_requantize(const int32_t *acc, unsigned n, unsigned pool, 
         v = p < 0 ? -(int64_t)mag : (int64_t)mag;
         dst[x] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
     }
+}
+
+/* Output rows r0 .. r0 + rows - 1 of conv layer L into out through the fast
+ * path: the input gathered once, each channel's weights unpacked once for all
+ * those rows. Returns false (nothing written) when they do not fit its
+ * buffers (the binary input: one row at a time). */
+static bool simd_conv_rows(const net_layer *L, const tensor_view *in, const tensor_view *out,
+                           unsigned r0, unsigned rows, unsigned layer_index)
+{
+    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
+    const unsigned fan = L->in_c * kk;
+    const int32_t lo = L->relu ? 0 : -128;
+    simd_patches sp;
+    simd_bin_masks bm;
+    int16_t w16[NET_SIMD_FAN];
+    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
+    int32_t wide[NET_SIMD_MAXPOS + 8u * NET_SIMD_GROUPS];
+    unsigned c, rr;
+    (void)layer_index;
+    bm.k = bm.step = bm.n = 0;
+    sp.kp = sp.positions = 0;
+    if (in->bits) {
+        if (rows != 1u)
+            return false;
+        simd_bin_prepare(L, in, r0, step, n, &bm);
+    } else if (!simd_gather(L, in, r0 * step, rows * step, n, &sp)) {
+        return false;
+    }
+    for (c = 0; c < L->out_c; c++) {
+        const int32_t bias = layer_bias(L, c), mult = layer_mult(L, c);
+        const uint8_t shift = NET_RD_U8(&L->shift[c]);
+        if (in->bits) {
+            unpack_weights(L, (size_t)c * kk, w, kk);
+            simd_bin_acc(&bm, w, bias, wide);
+        } else {
+            simd_weights(L, (size_t)c * fan, fan, sp.kp, w16);
+            simd_acc(&sp, w16, bias, wide);
+        }
+        for (rr = 0; rr < rows; rr++) {
+            int8_t *dst =
+                out->base + c * out->cstride + mod_small(r0 + rr, out->nslots) * out->rstride;
+            simd_pool_requantize(wide + rr * step * n, n, L->pool, ow, mult, shift, lo, dst);
+            TRACE(layer_index, c, r0 + rr, dst, ow);
+        }
+    }
+    return true;
 }
 
 #endif /* NET_SIMD */
