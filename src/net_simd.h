@@ -7,15 +7,18 @@
  * compile exactly the plain kernels. NET_PLAIN_KERNELS (a test/bench switch)
  * turns the fast path off on any host.
  *
- * How: for one output row of a conv layer, every conv position's input patch
- * (in_c x k x k values, in weight order) is gathered once into an int16 row
- * (im2col), zero-padded to a multiple of 8; each output channel's weights are
- * unpacked once into int16 the same way; each accumulator is then bias + the
- * dot product of the two, eight products per _mm_madd_epi16. The binary input
- * becomes 0/1 patches. Integer sums are exact and |int8 * int8| pairs fit
- * int32 (fan-in <= NET_SIMD_FAN), so the results are the plain kernels' bits
- * (tests/test_net_kernels.c, tests/test_net_simd.c). Layers whose fan-in
- * exceeds NET_SIMD_FAN take the plain path. */
+ * How: on int8 input, every conv position's input patch (in_c x k x k
+ * values, in weight order) is gathered once into an int16 row (im2col),
+ * zero-padded to a multiple of 8, for one output row (the layer-0 ring) or
+ * for the whole layer (a whole input tensor); each output channel's weights
+ * are unpacked once into int16 the same way; each accumulator is then bias +
+ * the dot product of the two, eight products per _mm_madd_epi16, four
+ * positions per pass. On the binary input, eight output channels share a
+ * vector and each 3-pixel window of a kernel row is one lookup in a table of
+ * weight sums (net.c's bin_row_add, across channels). Dense layers on int8
+ * input: the same dot products. Integer sums are exact, so the results are
+ * the plain kernels' bits (tests/test_net_kernels.c, tests/test_net_simd.c).
+ * Layers too big for the buffers below take the plain path. */
 #ifndef INKPIN_NET_SIMD_H
 #define INKPIN_NET_SIMD_H
 
@@ -38,74 +41,6 @@ typedef struct {
     int16_t patch[NET_SIMD_PATCH];
     unsigned kp, positions;
 } simd_patches;
-
-/* The binary input instead: for conv row dy of the output row and tap t =
- * ky*k + kx, mask[dy][t][g] holds -1 in int16 lane j where the pixel under
- * tap t of conv position 8g + j is ink. A position's sum is then the AND of
- * each tap's weight with its mask, added up: 8 positions per instruction,
- * in int16 (|sum| <= 49 * 128). */
-#define NET_SIMD_GROUPS 4u /* 32 lanes >= the widest conv row, 28 */
-typedef struct {
-    __m128i mask[2][NET_MAX_KERNEL * NET_MAX_KERNEL][NET_SIMD_GROUPS];
-    unsigned k, step, n;
-} simd_bin_masks;
-
-/* Builds the masks of output row r on the packed input. */
-static void simd_bin_prepare(const net_layer *L, const tensor_view *in, unsigned r, unsigned step,
-                             unsigned n, simd_bin_masks *bm)
-{
-    const __m128i lane_bit = _mm_set_epi16(128, 64, 32, 16, 8, 4, 2, 1);
-    const unsigned k = L->k;
-    unsigned dy, ky, kx, g;
-    bm->k = k;
-    bm->step = step;
-    bm->n = n;
-    for (dy = 0; dy < step; dy++)
-        for (ky = 0; ky < k; ky++) {
-            const uint32_t row = bin_row(in->bits, r * step + dy + ky);
-            for (kx = 0; kx < k; kx++)
-                for (g = 0; g < NET_SIMD_GROUPS; g++) {
-                    const __m128i b =
-                        _mm_set1_epi16((short)((row >> kx >> (8u * g)) & 0xffu));
-                    bm->mask[dy][ky * k + kx][g] =
-                        _mm_cmpeq_epi16(_mm_and_si128(b, lane_bit), lane_bit);
-                }
-        }
-}
-
-/* The int16 lanes of s plus bias, as eight int32 at dst. */
-static void simd_store_widened(__m128i s, __m128i bias, int32_t *dst)
-{
-    _mm_storeu_si128((__m128i *)(void *)dst,
-                     _mm_add_epi32(bias, _mm_srai_epi32(_mm_unpacklo_epi16(s, s), 16)));
-    _mm_storeu_si128((__m128i *)(void *)(dst + 4),
-                     _mm_add_epi32(bias, _mm_srai_epi32(_mm_unpackhi_epi16(s, s), 16)));
-}
-
-/* acc[dy*n + x] = bias + the binary conv of channel c's weights w. All 32
- * lanes of a conv row are stored (acc has (step - 1) * n + 32 entries); the lanes
- * past n are overwritten by the next row or ignored. */
-static void simd_bin_acc(const simd_bin_masks *bm, const int8_t *w, int32_t bias, int32_t *acc)
-{
-    const unsigned taps = bm->k * bm->k;
-    const __m128i b = _mm_set1_epi32(bias);
-    unsigned dy, t;
-    for (dy = 0; dy < bm->step; dy++) {
-        __m128i s0 = _mm_setzero_si128(), s1 = s0, s2 = s0, s3 = s0;
-        int32_t *a = acc + dy * bm->n;
-        for (t = 0; t < taps; t++) {
-            const __m128i wv = _mm_set1_epi16(w[t]), *m = bm->mask[dy][t];
-            s0 = _mm_add_epi16(s0, _mm_and_si128(wv, m[0]));
-            s1 = _mm_add_epi16(s1, _mm_and_si128(wv, m[1]));
-            s2 = _mm_add_epi16(s2, _mm_and_si128(wv, m[2]));
-            s3 = _mm_add_epi16(s3, _mm_and_si128(wv, m[3]));
-        }
-        simd_store_widened(s0, b, a);
-        simd_store_widened(s1, b, a + 8);
-        simd_store_widened(s2, b, a + 16);
-        simd_store_widened(s3, b, a + 24);
-    }
-}
 
 static unsigned simd_round8(unsigned v)
 {
@@ -273,26 +208,137 @@ static int32_t simd_dense_dot(const net_layer *L, size_t wi, const int16_t *x, s
 
 /* dst[x] = requantized max of the pool's accumulators of output column x
  * (acc holds conv rows of n columns: one row, or two when pooling). */
-static void simd_pool_requantize(const int32_t *acc, unsigned n, unsigned pool, unsigned ow,
-                                 int32_t mult, uint8_t shift, int32_t lo, int8_t *dst)
+/* A channel's requantization constants: net_requantize with the shift's
+ * clamp and rounding constant worked out once. */
+typedef struct {
+    int32_t mult, lo;
+    unsigned sh;
+    uint64_t half;
+} simd_requant;
+
+static simd_requant simd_requant_of(const net_layer *L, unsigned c)
 {
-    const unsigned sh = shift > NET_MAX_SHIFT ? NET_MAX_SHIFT : shift;
-    const uint64_t half = sh ? (uint64_t)1 << (sh - 1u) : 0u;
+    simd_requant q;
+    const uint8_t shift = NET_RD_U8(&L->shift[c]);
+    q.mult = layer_mult(L, c);
+    q.lo = L->relu ? 0 : -128;
+    q.sh = shift > NET_MAX_SHIFT ? NET_MAX_SHIFT : shift;
+    q.half = q.sh ? (uint64_t)1 << (q.sh - 1u) : 0u;
+    return q;
+}
+
+static int8_t simd_requantize(int32_t acc, const simd_requant *q)
+{
+    const int64_t p = (int64_t)acc * q->mult;
+    const uint64_t mag = ((p < 0 ? (uint64_t)(-p) : (uint64_t)p) + q->half) >> q->sh;
+    const int64_t v = p < 0 ? -(int64_t)mag : (int64_t)mag;
+    return (int8_t)(v < q->lo ? q->lo : v > 127 ? 127 : v);
+}
+
+static void simd_pool_requantize(const int32_t *acc, unsigned n, unsigned pool, unsigned ow,
+                                 const simd_requant *q, int8_t *dst)
+{
     unsigned x;
     for (x = 0; x < ow; x++) {
         int32_t m = acc[x];
-        int64_t p, v;
-        uint64_t mag;
         if (pool) {
             const int32_t *a = acc + 2u * x, *b = a + n;
             const int32_t m0 = a[0] > a[1] ? a[0] : a[1], m1 = b[0] > b[1] ? b[0] : b[1];
             m = m0 > m1 ? m0 : m1;
         }
-        /* net_requantize with the channel's rounding constant hoisted */
-        p = (int64_t)m * mult;
-        mag = ((p < 0 ? (uint64_t)(-p) : (uint64_t)p) + half) >> sh;
-        v = p < 0 ? -(int64_t)mag : (int64_t)mag;
-        dst[x] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
+        dst[x] = simd_requantize(m, q);
+    }
+}
+
+/* The binary input, eight output channels to a vector (int16 lanes: |sum| <=
+ * 49 * 128). Each kernel row is cut into chunks of three taps; tab[ky *
+ * chunks + j][u] holds in lane l the sum of channel c0 + l's weights of
+ * chunk j of kernel row ky under the set bits of the 3-pixel window u (taps
+ * past k weigh 0). A conv position then costs one table load and one add
+ * per chunk for eight channels. */
+#define NET_SIMD_CHUNKS ((NET_MAX_KERNEL + 2u) / 3u)
+typedef struct {
+    __m128i tab[NET_MAX_KERNEL * NET_SIMD_CHUNKS][8];
+    unsigned lanes;
+} simd_bin_tables;
+
+static void simd_bin_tables_of(const net_layer *L, unsigned c0, simd_bin_tables *bt)
+{
+    const unsigned k = L->k, kk = k * k, chunks = (k + 2u) / 3u;
+    int16_t wt[NET_MAX_KERNEL * NET_MAX_KERNEL + 2u][8]; /* [tap][lane], 2 zero taps past k */
+    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
+    unsigned l, t, ky, j, u;
+    bt->lanes = L->out_c - c0 < 8u ? L->out_c - c0 : 8u;
+    memset(wt, 0, sizeof wt);
+    for (l = 0; l < bt->lanes; l++) {
+        unpack_weights(L, (size_t)(c0 + l) * kk, w, kk);
+        for (t = 0; t < kk; t++)
+            wt[t][l] = w[t];
+    }
+    for (ky = 0; ky < k; ky++)
+        for (j = 0; j < chunks; j++) {
+            __m128i *tab = bt->tab[ky * chunks + j], v[3];
+            for (t = 0; t < 3u; t++) /* taps past the kernel row weigh 0 */
+                v[t] = 3u * j + t < k ? _mm_loadu_si128((const __m128i *)(const void *)
+                                                            wt[ky * k + 3u * j + t])
+                                      : _mm_setzero_si128();
+            tab[0] = _mm_setzero_si128();
+            tab[1] = v[0];
+            tab[2] = v[1];
+            tab[3] = _mm_add_epi16(v[0], v[1]);
+            for (u = 0; u < 4u; u++)
+                tab[u + 4u] = _mm_add_epi16(tab[u], v[2]);
+        }
+}
+
+/* Output row r of a conv layer on the binary input, all channels. */
+static void simd_bin_conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out,
+                              unsigned r, unsigned layer_index)
+{
+    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step;
+    const unsigned chunks = (k + 2u) / 3u;
+    uint32_t rows[2u * NET_MAX_KERNEL];
+    __m128i sums[2u * NET_IMAGE_SIDE];
+    int16_t pooled[NET_IMAGE_SIDE][8];
+    simd_bin_tables bt;
+    unsigned c0, dy, ky, j, x, l;
+    (void)layer_index;
+    for (j = 0; j < step + k - 1u; j++)
+        rows[j] = bin_row(in->bits, r * step + j);
+    for (c0 = 0; c0 < L->out_c; c0 += 8u) {
+        simd_bin_tables_of(L, c0, &bt);
+        for (dy = 0; dy < step; dy++)
+            for (x = 0; x < n; x++) {
+                __m128i s = _mm_setzero_si128();
+                if (k == 3u) { /* the common kernel, unrolled */
+                    sums[dy * n + x] =
+                        _mm_add_epi16(_mm_add_epi16(bt.tab[0][(rows[dy] >> x) & 7u],
+                                                    bt.tab[1][(rows[dy + 1u] >> x) & 7u]),
+                                      bt.tab[2][(rows[dy + 2u] >> x) & 7u]);
+                    continue;
+                }
+                for (ky = 0; ky < k; ky++) {
+                    const uint32_t v = rows[dy + ky] >> x;
+                    for (j = 0; j < chunks; j++)
+                        s = _mm_add_epi16(s, bt.tab[ky * chunks + j][(v >> (3u * j)) & 7u]);
+                }
+                sums[dy * n + x] = s;
+            }
+        for (x = 0; x < ow; x++) /* the pool (max before the bias: the same) */
+            _mm_storeu_si128(
+                (__m128i *)(void *)pooled[x],
+                L->pool ? _mm_max_epi16(_mm_max_epi16(sums[2u * x], sums[2u * x + 1u]),
+                                        _mm_max_epi16(sums[n + 2u * x], sums[n + 2u * x + 1u]))
+                        : sums[x]);
+        for (l = 0; l < bt.lanes; l++) {
+            const unsigned c = c0 + l;
+            const simd_requant q = simd_requant_of(L, c);
+            const int32_t bias = layer_bias(L, c);
+            int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
+            for (x = 0; x < ow; x++)
+                dst[x] = simd_requantize(bias + pooled[x][l], &q);
+            TRACE(layer_index, c, r, dst, ow);
+        }
     }
 }
 
@@ -303,39 +349,29 @@ static void simd_pool_requantize(const int32_t *acc, unsigned n, unsigned pool, 
 static bool simd_conv_rows(const net_layer *L, const tensor_view *in, const tensor_view *out,
                            unsigned r0, unsigned rows, unsigned layer_index)
 {
-    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
-    const unsigned fan = L->in_c * kk;
-    const int32_t lo = L->relu ? 0 : -128;
+    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step;
+    const unsigned fan = L->in_c * k * k;
     simd_patches sp;
-    simd_bin_masks bm;
     int16_t w16[NET_SIMD_FAN];
-    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
-    int32_t wide[NET_SIMD_MAXPOS + 8u * NET_SIMD_GROUPS];
+    int32_t wide[NET_SIMD_MAXPOS];
     unsigned c, rr;
     (void)layer_index;
-    bm.k = bm.step = bm.n = 0;
-    sp.kp = sp.positions = 0;
     if (in->bits) {
         if (rows != 1u)
             return false;
-        simd_bin_prepare(L, in, r0, step, n, &bm);
-    } else if (!simd_gather(L, in, r0 * step, rows * step, n, &sp)) {
-        return false;
+        simd_bin_conv_row(L, in, out, r0, layer_index);
+        return true;
     }
+    if (!simd_gather(L, in, r0 * step, rows * step, n, &sp))
+        return false;
     for (c = 0; c < L->out_c; c++) {
-        const int32_t bias = layer_bias(L, c), mult = layer_mult(L, c);
-        const uint8_t shift = NET_RD_U8(&L->shift[c]);
-        if (in->bits) {
-            unpack_weights(L, (size_t)c * kk, w, kk);
-            simd_bin_acc(&bm, w, bias, wide);
-        } else {
-            simd_weights(L, (size_t)c * fan, fan, sp.kp, w16);
-            simd_acc(&sp, w16, bias, wide);
-        }
+        const simd_requant q = simd_requant_of(L, c);
+        simd_weights(L, (size_t)c * fan, fan, sp.kp, w16);
+        simd_acc(&sp, w16, layer_bias(L, c), wide);
         for (rr = 0; rr < rows; rr++) {
             int8_t *dst =
                 out->base + c * out->cstride + mod_small(r0 + rr, out->nslots) * out->rstride;
-            simd_pool_requantize(wide + rr * step * n, n, L->pool, ow, mult, shift, lo, dst);
+            simd_pool_requantize(wide + rr * step * n, n, L->pool, ow, &q, dst);
             TRACE(layer_index, c, r0 + rr, dst, ow);
         }
     }
