@@ -119,6 +119,11 @@ static void simd_weights(const net_layer *L, size_t wi, unsigned fan, unsigned k
             const __m128i nib = _mm_unpacklo_epi8(lo, hi);
             simd_widen_store(_mm_sub_epi8(_mm_xor_si128(nib, eight), eight), dst + i);
         }
+        for (; i + 2u <= fan; i += 2u) { /* the rest a byte (two weights) at a time */
+            const unsigned b = p[(wi + i) / 2u];
+            dst[i] = (int16_t)((int)((b & 15u) ^ 8u) - 8);
+            dst[i + 1u] = (int16_t)((int)((b >> 4) ^ 8u) - 8);
+        }
     }
     for (; i < fan; i++) {
         unpack_weights(L, wi + i, &w, 1);
