@@ -465,11 +465,11 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
             wi += n;
         } else
 #endif
-        for (i = 0; i < n; i++, wi++) {
-            int8_t w;
-            unpack_weights(L, wi, &w, 1);
-            acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
-        }
+            for (i = 0; i < n; i++, wi++) {
+                int8_t w;
+                unpack_weights(L, wi, &w, 1);
+                acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
+            }
         acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
             logits[c] = acc;

@@ -107,8 +107,7 @@ static void simd_weights(const net_layer *L, size_t wi, unsigned fan, unsigned k
     int8_t w;
     if (L->wbits == 8) {
         for (; i + 16u <= fan; i += 16u)
-            simd_widen_store(_mm_loadu_si128((const __m128i *)(const void *)(p + wi + i)),
-                             dst + i);
+            simd_widen_store(_mm_loadu_si128((const __m128i *)(const void *)(p + wi + i)), dst + i);
     } else if (!(wi & 1u)) {
         const __m128i low = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
         for (; i + 16u <= fan; i += 16u) {
@@ -141,38 +140,44 @@ static int32_t simd_hsum(__m128i s)
     return _mm_cvtsi128_si32(s);
 }
 
+/* The lane sums of s0 .. s3 as the four lanes of one vector. */
+static __m128i simd_hsum4(__m128i s0, __m128i s1, __m128i s2, __m128i s3)
+{
+    const __m128i u0 = _mm_add_epi32(_mm_unpacklo_epi32(s0, s1), _mm_unpackhi_epi32(s0, s1));
+    const __m128i u1 = _mm_add_epi32(_mm_unpacklo_epi32(s2, s3), _mm_unpackhi_epi32(s2, s3));
+    return _mm_add_epi32(_mm_unpacklo_epi64(u0, u1), _mm_unpackhi_epi64(u0, u1));
+}
+
+static __m128i simd_ld(const int16_t *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
 /* acc[p] = bias + w . patch p for every position, four positions per pass
  * so each weight vector is loaded once for four products. */
 static void simd_acc(const simd_patches *sp, const int16_t *w, int32_t bias, int32_t *acc)
 {
     const unsigned kp = sp->kp;
+    const __m128i b = _mm_set1_epi32(bias);
     unsigned p = 0, i;
     for (; p + 4u <= sp->positions; p += 4u) {
         const int16_t *a = sp->patch + p * kp;
         __m128i s0 = _mm_setzero_si128(), s1 = s0, s2 = s0, s3 = s0;
         for (i = 0; i < kp; i += 8u) {
-            const __m128i wv = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
-            s0 = _mm_add_epi32(
-                s0, _mm_madd_epi16(wv, _mm_loadu_si128((const __m128i *)(const void *)(a + i))));
-            s1 = _mm_add_epi32(s1, _mm_madd_epi16(wv, _mm_loadu_si128((const __m128i *)(const void *)(
-                                                              a + kp + i))));
-            s2 = _mm_add_epi32(s2, _mm_madd_epi16(wv, _mm_loadu_si128((const __m128i *)(const void *)(
-                                                              a + 2u * kp + i))));
-            s3 = _mm_add_epi32(s3, _mm_madd_epi16(wv, _mm_loadu_si128((const __m128i *)(const void *)(
-                                                              a + 3u * kp + i))));
+            const __m128i wv = simd_ld(w + i);
+            s0 = _mm_add_epi32(s0, _mm_madd_epi16(simd_ld(a + i), wv));
+            s1 = _mm_add_epi32(s1, _mm_madd_epi16(simd_ld(a + kp + i), wv));
+            s2 = _mm_add_epi32(s2, _mm_madd_epi16(simd_ld(a + 2u * kp + i), wv));
+            s3 = _mm_add_epi32(s3, _mm_madd_epi16(simd_ld(a + 3u * kp + i), wv));
         }
-        acc[p] = bias + simd_hsum(s0);
-        acc[p + 1u] = bias + simd_hsum(s1);
-        acc[p + 2u] = bias + simd_hsum(s2);
-        acc[p + 3u] = bias + simd_hsum(s3);
+        _mm_storeu_si128((__m128i *)(void *)(acc + p),
+                         _mm_add_epi32(b, simd_hsum4(s0, s1, s2, s3)));
     }
     for (; p < sp->positions; p++) {
         const int16_t *a = sp->patch + p * kp;
         __m128i s = _mm_setzero_si128();
         for (i = 0; i < kp; i += 8u)
-            s = _mm_add_epi32(
-                s, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i)),
-                                  _mm_loadu_si128((const __m128i *)(const void *)(a + i))));
+            s = _mm_add_epi32(s, _mm_madd_epi16(simd_ld(a + i), simd_ld(w + i)));
         acc[p] = bias + simd_hsum(s);
     }
 }
@@ -284,9 +289,9 @@ static void simd_bin_tables_of(const net_layer *L, unsigned c0, simd_bin_tables 
         for (j = 0; j < chunks; j++) {
             __m128i *tab = bt->tab[ky * chunks + j], v[3];
             for (t = 0; t < 3u; t++) /* taps past the kernel row weigh 0 */
-                v[t] = 3u * j + t < k ? _mm_loadu_si128((const __m128i *)(const void *)
-                                                            wt[ky * k + 3u * j + t])
-                                      : _mm_setzero_si128();
+                v[t] = 3u * j + t < k
+                           ? _mm_loadu_si128((const __m128i *)(const void *)wt[ky * k + 3u * j + t])
+                           : _mm_setzero_si128();
             tab[0] = _mm_setzero_si128();
             tab[1] = v[0];
             tab[2] = v[1];
