@@ -451,25 +451,17 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
     size_t wi = 0, i;
     unsigned c;
 #if NET_SIMD
-    int16_t x16[NET_SIMD_DENSE], w16[NET_SIMD_FAN];
-    const bool fast = !in->bits && n <= NET_SIMD_DENSE;
-    if (fast)
-        simd_widen_input(in->base, n, x16);
+    if (simd_dense(L, in, out, logits, layer_index))
+        return;
 #endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
-#if NET_SIMD
-        if (fast) {
-            acc += simd_dense_dot(L, wi, x16, n, w16);
-            wi += n;
-        } else
-#endif
-            for (i = 0; i < n; i++, wi++) {
-                int8_t w;
-                unpack_weights(L, wi, &w, 1);
-                acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
-            }
+        for (i = 0; i < n; i++, wi++) {
+            int8_t w;
+            unpack_weights(L, wi, &w, 1);
+            acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
+        }
         acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
             logits[c] = acc;

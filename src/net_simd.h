@@ -218,6 +218,33 @@ static int32_t simd_dense_dot(const net_layer *L, size_t wi, const int16_t *x, s
 
 /* dst[x] = requantized max of the pool's accumulators of output column x
  * (acc holds conv rows of n columns: one row, or two when pooling). */
+/* A dense layer on int8 input (net.c's dense, the sums by simd_dense_dot).
+ * Returns false (nothing written) on the binary input or a wider one than
+ * NET_SIMD_DENSE. */
+static bool simd_dense(const net_layer *L, const tensor_view *in, int8_t *out, int32_t *logits,
+                       unsigned layer_index)
+{
+    const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
+    const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
+    int16_t x16[NET_SIMD_DENSE], w16[NET_SIMD_FAN];
+    unsigned c;
+    (void)layer_index;
+    if (in->bits || n > NET_SIMD_DENSE)
+        return false;
+    simd_widen_input(in->base, n, x16);
+    for (c = 0; c < L->out_c; c++) {
+        int32_t acc = layer_bias(L, c) + simd_dense_dot(L, (size_t)c * n, x16, n, w16);
+        acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
+        if (logits)
+            logits[c] = acc;
+        else
+            out[c] = (int8_t)acc;
+    }
+    if (!logits)
+        TRACE(layer_index, 0, 0, out, L->out_c);
+    return true;
+}
+
 /* A channel's requantization constants: net_requantize with the shift's
  * clamp and rounding constant worked out once. */
 typedef struct {
