@@ -33,7 +33,7 @@
 
 #define NET_SIMD_FAN 256u    /* largest in_c*k*k on the fast path */
 #define NET_SIMD_MAXPOS 128u /* most conv positions gathered at once */
-#define NET_SIMD_PATCH (2u * NET_IMAGE_SIDE * NET_SIMD_FAN) /* int16 of patches */
+#define NET_SIMD_PATCH 4096u /* int16 of gathered patches (8 KB of host stack) */
 
 /* The gathered patches of some conv rows of n columns: position p (conv row
  * p / n, column p % n) at patch + p * kp. */

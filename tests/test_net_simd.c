@@ -173,6 +173,12 @@ static void test_wide_layers_fall_back(void **state)
     const spec a[] = {{3, 32, 1, 4, 1}, {3, 32, 1, 4, 1}, {0, 10, 0, 8, 0}};
     const spec b[] = {{1, 2, 0, 8, 0}, {0, 10, 0, 4, 0}};
     const spec d[] = {{0, 16, 0, 8, 1}, {0, 10, 0, 4, 0}}; /* dense on the bits */
+    /* layer 2 on a whole 26x26 tensor: too many positions for one gather,
+     * so row by row; k = 7 on 5 channels: one row is 40 x 248 int16, too many */
+    const spec e[] = {{3, 4, 0, 8, 1}, {1, 4, 0, 4, 1}, {1, 6, 1, 4, 1}, {0, 10, 0, 4, 0}};
+    const spec f[] = {{3, 6, 0, 8, 1}, {1, 5, 0, 8, 1}, {7, 5, 1, 4, 1}, {0, 10, 0, 4, 0}};
+    check_arch(e, 4, "whole-tensor layer gathered row by row", 13);
+    check_arch(f, 4, "whole-tensor layer too big to gather", 14);
     check_arch(a, 3, "conv fan-in 288", 8);
     check_arch(b, 2, "dense fan-in 1568", 9);
     check_arch(d, 2, "dense on the input bits", 10);
