@@ -1,5 +1,6 @@
-/* net_simd.h - a hosted-CPU fast path for net.c's conv layers; included by
- * net.c only (it uses net.c's tensor_view, in_row, bin_row, unpack_weights).
+/* net_simd.h - a hosted-CPU fast path for net.c's conv and dense layers;
+ * included by net.c only (it uses net.c's tensor_view, in_row, bin_row,
+ * unpack_weights, layer_bias, layer_mult, out_w and TRACE).
  *
  * Chosen from the compiler's own macros, so no build needs a -D: on an x86
  * with SSE2 (every x86-64) NET_SIMD is 1; everywhere else (Cortex-M, AVR,
@@ -9,8 +10,8 @@
  *
  * How: on int8 input, every conv position's input patch (in_c x k x k
  * values, in weight order) is gathered once into an int16 row (im2col),
- * zero-padded to a multiple of 8, for one output row (the layer-0 ring) or
- * for the whole layer (a whole input tensor); each output channel's weights
+ * zero-padded to a multiple of 8, for one output row (when the input is the
+ * ring of layer-0 rows) or for the whole layer (a whole input tensor); each output channel's weights
  * are unpacked once into int16 the same way; each accumulator is then bias +
  * the dot product of the two, eight products per _mm_madd_epi16, four
  * positions per pass. On the binary input, eight output channels share a
@@ -47,8 +48,8 @@ static unsigned simd_round8(unsigned v)
     return (v + 7u) & ~7u;
 }
 
-/* Row y + ky of the input, columns x0.. of its k taps, into dst (one
- * position's k values for kernel row ky). */
+/* Input row y of channel ci under one kernel row: position x's k values
+ * row[x .. x+k) into dst + x * kp. */
 static void simd_gather_row(const tensor_view *in, unsigned ci, unsigned y, unsigned n, unsigned k,
                             int16_t *dst, unsigned kp)
 {
