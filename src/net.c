@@ -398,6 +398,8 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
         }
 }
 
+#include "net_simd.h"
+
 /* Output row r (after pooling) of a conv layer, all channels, into out: per
  * channel, the conv rows the pool needs accumulate side by side in acc[], so
  * each input channel's weights are unpacked once per output row. */
@@ -409,6 +411,10 @@ static void conv_row(const net_layer *L, const tensor_view *in, const tensor_vie
     int32_t acc[2u * NET_IMAGE_SIDE];
     int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
     unsigned c, ci, dy, i, x;
+#if NET_SIMD
+    if (simd_conv_rows(L, in, out, r, 1u, layer_index))
+        return;
+#endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
@@ -444,6 +450,10 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
     const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
     size_t wi = 0, i;
     unsigned c;
+#if NET_SIMD
+    if (simd_dense(L, in, out, logits, layer_index))
+        return;
+#endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
@@ -475,6 +485,10 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in, con
         dense(L, in, out->base, logits, i);
         return;
     }
+#if NET_SIMD
+    if (!produced && simd_conv_rows(L, in, out, 0, out_h(L), i))
+        return;
+#endif
     for (r = 0; r < out_h(L); r++) {
         if (produced) {
             /* rows r*step .. r*step + step-1 + k-1 of layer 0 */

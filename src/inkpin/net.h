@@ -37,7 +37,10 @@
  *   row, each kernel row is applied to a whole input row three taps at a time
  *   (on the binary input through an 8-entry table of weight sums per 3-pixel
  *   window) into the int32 accumulators of the conv rows the pool needs, and
- *   the pool then takes the maximum in place. Integer
+ *   the pool then takes the maximum in place. On x86 with SSE2 (chosen
+ *   from __SSE2__, src/net_simd.h) the same sums run as int16 vector dot
+ *   products instead (im2col + _mm_madd_epi16; the binary layer eight
+ *   channels to a vector). Integer
  *   sums are exact, so the order does not change a bit: every target gives
  *   the host's results.
  *
@@ -53,7 +56,8 @@
  *   computed in rows on demand into a ring of (k1 + pool1) rows that feeds
  *   layer 1, so the 28x28 first feature map is never stored whole; later
  *   tensors alternate between the two ends of the arena. No alignment needed.
- *   Stack use is bounded and small (measured by bench/footprint.sh).
+ *   Stack use is bounded and small (measured by bench/footprint.sh);
+ *   the x86 SSE2 path adds at most ~11 KB of host stack.
  *
  * MODELS
  *   A compiled-in model is a `const net_model` made of const arrays by the
@@ -71,6 +75,8 @@
  *   NET_REJECT_CONF  rejection threshold shared by every front end.
  *   NET_TRACE    compile in net_set_trace(): a callback receiving every output
  *                row of every layer (for comparing with the host reference).
+ *   NET_PLAIN_KERNELS  on x86 hosts, run the plain kernels every MCU runs
+ *                instead of the SSE2 path (tests compare the two).
  *   NET_NO_BLOB  leave out the blob loader and the little-endian tensor
  *                readers (MCU builds with a compiled-in model only).
  *
