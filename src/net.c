@@ -398,7 +398,7 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
         }
 }
 
-#include "net_simd.h"
+#include "net_simd.inc" /* a part of this file, kept apart: the x86 fast path */
 
 /* Output row r (after pooling) of a conv layer, all channels, into out: per
  * channel, the conv rows the pool needs accumulate side by side in acc[], so

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# format.sh - the C, C++ and sketch sources follow .clang-format (the house
+# format.sh - the C (.c .h .inc), C++ and sketch sources follow .clang-format (the house
 # style). The generated model is left as the exporter writes it.
 # Fix with: clang-format -i FILE (sketches: --assume-filename=x.cpp).
 #   bash tests/format.sh <inkpin-cli> <source-dir> <build-dir>
@@ -19,6 +19,6 @@ while IFS= read -r f; do
     echo "format: $f differs from .clang-format (clang-format -i ${args[*]} $f)"
     status=1
   fi
-done < <(git ls-files '*.c' '*.h' '*.cpp' '*.ino')
+done < <(git ls-files '*.c' '*.h' '*.inc' '*.cpp' '*.ino')
 [ $status -eq 0 ] && echo "format: every source follows .clang-format"
 exit $status

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# headers.sh - every public header (src/inkpin.h and src/inkpin/*.h) compiles
-# alone, included twice, as C99 and as C++11 with -Wall -Wextra -pedantic
+# headers.sh - every header in src/ (the public src/inkpin.h and
+# src/inkpin/*.h, and the library's private ones beside its .c files: an
+# Arduino sketch has src/ on its include path) compiles alone, included twice, as C99 and as C++11 with -Wall -Wextra -pedantic
 # -Werror, and in C++ its functions get C linkage (extern "C": a C++ caller
 # links against the C library).
 # Usage (ctest): bash headers.sh <inkpin-cli> <source-dir> <build-dir>
@@ -12,7 +13,7 @@ out=$build/headers
 mkdir -p "$out"
 status=0
 flags=(-Wall -Wextra -pedantic -Werror -I "$src/src")
-headers=("$src/src/inkpin.h" "$src"/src/inkpin/*.h)
+headers=("$src"/src/*.h "$src"/src/inkpin/*.h)
 for h in "${headers[@]}"; do
     rel=${h#"$src/src/"}
     printf '#include "%s"\n#include "%s"\nint inkpin_header_check;\n' "$rel" "$rel" >"$out/one.c"

@@ -1,4 +1,4 @@
-/* test_net_simd.c - the hosted-CPU fast path of src/net.c (src/net_simd.h,
+/* test_net_simd.c - the hosted-CPU fast path of src/net.c (src/net_simd.inc,
  * taken on x86 with SSE2) against the plain kernels every MCU runs. net.c is
  * compiled into this test a second time with NET_PLAIN_KERNELS and its public
  * names prefixed plain_, while the library linked in keeps the fast path; the

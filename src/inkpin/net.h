@@ -38,7 +38,7 @@
  *   (on the binary input through an 8-entry table of weight sums per 3-pixel
  *   window) into the int32 accumulators of the conv rows the pool needs, and
  *   the pool then takes the maximum in place. On x86 with SSE2 (chosen
- *   from __SSE2__, src/net_simd.h) the same sums run as int16 vector dot
+ *   from __SSE2__, src/net_simd.inc) the same sums run as int16 vector dot
  *   products instead (im2col + _mm_madd_epi16; the binary layer eight
  *   channels to a vector). Integer
  *   sums are exact, so the order does not change a bit: every target gives
