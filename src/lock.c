@@ -336,12 +336,27 @@ lock_err lock_init(lock_ctx *lk, const hal *h, const lock_config *cfg)
 
 /* ---- digits ------------------------------------------------------------- */
 
+/* Every event opens with this rule: a NULL lock ignores it, and while a
+ * check is out (asynchronous KDF) the event changes nothing. True, with the
+ * answer in *r, when the event stops here. */
+static bool event_refused(lock_ctx *lk, lock_result *r)
+{
+    if (!lk) {
+        *r = LOCK_RESULT_IGNORED;
+        return true;
+    }
+    if (checking(lk)) {
+        *r = finish(lk, LOCK_RESULT_CHECKING);
+        return true;
+    }
+    return false;
+}
+
 lock_result lock_digit(lock_ctx *lk, int digit)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     if (digit < 0 || digit > 9)
         return finish(lk, LOCK_RESULT_IGNORED); /* in every state, before anything changes */
     if (lk->state == LOCK_NO_PIN)
@@ -363,10 +378,9 @@ lock_result lock_digit(lock_ctx *lk, int digit)
 
 lock_result lock_backspace(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -379,10 +393,9 @@ lock_result lock_backspace(lock_ctx *lk)
 
 lock_result lock_clear(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     hide_preview(lk);
     if (!takes_digits(lk->state))
         return finish(lk, LOCK_RESULT_IGNORED);
@@ -586,10 +599,9 @@ static lock_result enter_attempt(lock_ctx *lk)
 
 lock_result lock_enter(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     hide_preview(lk);
     switch (lk->state) {
     case LOCK_ENROLL:
@@ -635,10 +647,9 @@ lock_result lock_kdf_done(lock_ctx *lk, uint8_t hash[HAL_KDF_HASH_BYTES], int rc
 
 lock_result lock_lock(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_LOCKED, LOCK_PURPOSE_NONE);
@@ -647,10 +658,9 @@ lock_result lock_lock(lock_ctx *lk)
 
 lock_result lock_change_pin(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     if (lk->state == LOCK_NO_PIN) {
         start_enroll(lk, LOCK_PURPOSE_NONE, LOCK_NO_PIN);
         return finish(lk, LOCK_RESULT_STARTED);
@@ -664,10 +674,9 @@ lock_result lock_change_pin(lock_ctx *lk)
 
 lock_result lock_remove_pin(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     if (lk->state != LOCK_UNLOCKED)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, LOCK_VERIFY, LOCK_PURPOSE_REMOVE);
@@ -677,10 +686,9 @@ lock_result lock_remove_pin(lock_ctx *lk)
 
 lock_result lock_cancel(lock_ctx *lk)
 {
-    if (!lk)
-        return LOCK_RESULT_IGNORED;
-    if (checking(lk))
-        return finish(lk, LOCK_RESULT_CHECKING);
+    lock_result refused;
+    if (event_refused(lk, &refused))
+        return refused;
     if (lk->state != LOCK_VERIFY && lk->state != LOCK_ENROLL && lk->state != LOCK_CONFIRM)
         return finish(lk, LOCK_RESULT_IGNORED);
     go(lk, lk->origin, LOCK_PURPOSE_NONE);
