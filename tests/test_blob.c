@@ -50,17 +50,11 @@ static void unmake(fixture *f)
     tn_free(&f->fm);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Recomputes length and CRC so that the loader looks past them. */
 static void reseal(uint8_t *b, size_t n)
 {
-    put32(b + 8, (uint32_t)n);
-    put32(b + n - 4, util_crc32(0, b, n - 4));
+    util_put_le32(b + 8, (uint32_t)n);
+    util_put_le32(b + n - 4, util_crc32(0, b, n - 4));
 }
 
 static net_err load_copy(const uint8_t *b, size_t n)
@@ -146,10 +140,10 @@ static void test_header_errors(void **state)
     b[70] ^= 0x10; /* a weight */
     assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_CRC);
     RESET();
-    put32(b + 8, (uint32_t)f.n + 4); /* claims more than there is */
+    util_put_le32(b + 8, (uint32_t)f.n + 4); /* claims more than there is */
     assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_SHORT);
     RESET();
-    put32(b + 8, (uint32_t)f.n - 4);
+    util_put_le32(b + 8, (uint32_t)f.n - 4);
     assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
     b[6] = 0; /* no layers */
@@ -168,7 +162,7 @@ static void test_header_errors(void **state)
     reseal(b, f.n);
     assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     RESET();
-    put32(b + 12, 1); /* arena smaller than the model needs */
+    util_put_le32(b + 12, 1); /* arena smaller than the model needs */
     reseal(b, f.n);
     assert_int_equal(load_copy(b, f.n), NET_ERR_BLOB_FORMAT);
     /* trailing bytes after the tensors */

@@ -92,6 +92,12 @@ static void test_decode_rejects_every_bit_flip(void **state)
 }
 
 /* Well-formed CRC but fields out of range are still rejected. */
+/* Re-seals a record after an edit: the CRC-32 of its first 68 bytes. */
+static void put_crc(uint8_t b[STORE_RECORD_BYTES])
+{
+    util_put_le32(b + 68, util_crc32(0, b, 68));
+}
+
 static void test_decode_checks_fields_under_good_crc(void **state)
 {
     (void)state;
@@ -105,31 +111,14 @@ static void test_decode_checks_fields_under_good_crc(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         store_encode(b, &r);
         b[bad[i].off] = bad[i].val;
-        uint32_t crc = util_crc32(0, b, 68);
-        b[68] = (uint8_t)crc;
-        b[69] = (uint8_t)(crc >> 8);
-        b[70] = (uint8_t)(crc >> 16);
-        b[71] = (uint8_t)(crc >> 24);
+        put_crc(b);
         assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
     }
     /* has_pin = 0 with a length: bad. */
     store_encode(b, &r);
     b[5] = 0;
-    uint32_t crc = util_crc32(0, b, 68);
-    b[68] = (uint8_t)crc;
-    b[69] = (uint8_t)(crc >> 8);
-    b[70] = (uint8_t)(crc >> 16);
-    b[71] = (uint8_t)(crc >> 24);
+    put_crc(b);
     assert_int_equal(store_decode(&d, b), STORE_ERR_FORMAT);
-}
-
-static void put_crc(uint8_t b[STORE_RECORD_BYTES])
-{
-    uint32_t crc = util_crc32(0, b, 68);
-    b[68] = (uint8_t)crc;
-    b[69] = (uint8_t)(crc >> 8);
-    b[70] = (uint8_t)(crc >> 16);
-    b[71] = (uint8_t)(crc >> 24);
 }
 
 /* Under a good CRC: a wait above the 30-day cap and a no-PIN record that
