@@ -508,7 +508,9 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
 
     ink_err rc = draw_centred(ink, &rs);
     /* rs.before held the earlier strokes' image (a PIN digit in lock mode):
-     * wiped through a volatile pointer so the stores are not optimized away. */
+     * wiped through a volatile pointer so the stores are not optimized away.
+     * Not util_wipe: the recognizer (ink, net, model) builds without util.c,
+     * and the call costs more flash than this loop. */
     volatile uint8_t *before = rs.before;
     for (size_t i = 0; i < sizeof rs.before; i++)
         before[i] = 0;

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "inkpin/app.h"
+#include "inkpin/util.h"
 #include "inkpin/net.h"
 #include "inkpin/store_bd.h"
 
@@ -124,13 +125,6 @@ static app A;
 
 /* The page writes the worker's hash here, then calls web_kdf_done(). */
 static uint8_t answer_in[HAL_KDF_HASH_BYTES];
-
-static void wipe(void *p, size_t n)
-{
-    volatile uint8_t *b = p;
-    while (n--)
-        *b++ = 0;
-}
 
 static void w_fill(void *ctx, int x, int y, int w, int h, uint16_t c)
 {
@@ -235,7 +229,7 @@ int WASM_EXPORT(web_init)(int lock_mode, int storage_state, uint32_t now)
 {
     app_config cfg;
     clock_ms = now;
-    wipe(answer_in, sizeof answer_in);
+    util_wipe(answer_in, sizeof answer_in);
     storage_readable = storage_state != STORAGE_UNREADABLE;
     if (storage_state == STORAGE_UNREADABLE)
         memset(region, 0, sizeof region);
@@ -277,7 +271,7 @@ int WASM_EXPORT(web_kdf_done)(int ok, uint32_t now)
     lock_result r;
     clock_ms = now;
     r = app_kdf_done(&A, ok ? answer_in : NULL, ok ? 0 : -1);
-    wipe(answer_in, sizeof answer_in);
+    util_wipe(answer_in, sizeof answer_in);
     return (int)r;
 }
 
