@@ -386,8 +386,8 @@ lock_result lock_backspace(lock_ctx *lk)
         return finish(lk, LOCK_RESULT_IGNORED);
     if (lk->entry_len == 0)
         return finish(lk, LOCK_RESULT_EMPTY);
-    lk->entry[--lk->entry_len] = 0;
-    util_wipe(&lk->entry[lk->entry_len], 1);
+    lk->entry_len--;
+    util_wipe(&lk->entry[lk->entry_len], 1); /* volatile: the digit is really gone */
     return finish(lk, LOCK_RESULT_BACKSPACE);
 }
 
