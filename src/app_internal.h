@@ -75,7 +75,6 @@ void app_format_wait(char *out, uint32_t seconds);
 
 /* app_recognize.c */
 verdict_kind app_recognize(app *a, verdict *v);
-uint16_t app_permille_of(const verdict *v);
 void app_paint_demo_panel(const app *a);
 void app_demo_predict(app *a);
 

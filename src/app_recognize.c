@@ -16,12 +16,6 @@ verdict_kind app_recognize(app *a, verdict *v)
     return v->kind;
 }
 
-/* The verdict's confidence in 1/1000, rounded (0 when the engine did not run). */
-uint16_t app_permille_of(const verdict *v)
-{
-    return (uint16_t)((v->confidence * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
-}
-
 void app_paint_demo_panel(const app *a)
 {
     char line[16], *p;
@@ -34,7 +28,7 @@ void app_paint_demo_panel(const app *a)
         line[1] = '\0';
         app_text_centred(a, APP_PANEL_X, APP_PANEL_W, DIGIT_Y, line, 5, APP_COLOR_TEXT,
                          APP_COLOR_PANEL);
-        p = app_put_uint(line, app_permille_of(&a->last) / 10u, 1);
+        p = app_put_uint(line, verdict_permille(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM,
@@ -51,7 +45,7 @@ void app_paint_demo_panel(const app *a)
         line[0] = (char)('0' + a->last.digit % 10);
         line[1] = '?';
         line[2] = ' ';
-        p = app_put_uint(line + 3, app_permille_of(&a->last) / 10u, 1);
+        p = app_put_uint(line + 3, verdict_permille(&a->last) / 10u, 1);
         p[0] = '%';
         p[1] = '\0';
         app_text_centred(a, APP_PANEL_X, APP_PANEL_W, CONF_Y, line, 1, APP_COLOR_DIM,
@@ -69,7 +63,7 @@ void app_demo_predict(app *a)
     verdict_kind kind;
     a->pending = false;
     kind = app_recognize(a, &a->last);
-    permille = app_permille_of(&a->last);
+    permille = verdict_permille(&a->last);
     a->shown = true;
     a->panel_dirty = true;
     /* The original printed the result on the serial port: "digit confidence". */

@@ -15,6 +15,14 @@ bool verdict_accepts(uint32_t confidence, const ink_shape *shape, uint32_t plain
     return confidence >= needed(shape, plain);
 }
 
+uint16_t verdict_permille(const verdict *v)
+{
+    if (v == NULL) {
+        return 0;
+    }
+    return (uint16_t)((v->confidence * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
+}
+
 /* A verdict on which the engine did not run. */
 static verdict_kind refuse(verdict *out, verdict_kind kind, int error)
 {
@@ -64,8 +72,7 @@ verdict_kind verdict_from_image(const net_model *m, const uint8_t image[NET_IMAG
     }
     e = net_run(m, image, arena, arena_size, &r);
     if (e != NET_OK) {
-        util_wipe(&r, sizeof r);
-        return refuse(out, VERDICT_ERROR, e);
+        return refuse(out, VERDICT_ERROR, e); /* net_run wrote nothing into r */
     }
     verdict_decide(&r, shape, plain, out);
     util_wipe(&r, sizeof r); /* the logits spell the digit: a PIN digit in lock mode */

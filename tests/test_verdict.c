@@ -136,6 +136,24 @@ static void draw_bar(ink_buffer *ink)
     ink_pen_up(ink);
 }
 
+/* What screens and logs show: confidence/NET_CONF_ONE in 1/1000, halves up
+ * (NET_CONF_ONE is 32768: 1/1000 of it is 32.768 units). */
+static void test_permille_rounds_to_nearest(void **state)
+{
+    static const struct {
+        uint16_t confidence, permille;
+    } cases[] = {{0, 0},  {16, 0},      {17, 1},      {32, 1},       {33, 1},       {49, 1},
+                 {50, 2}, {16384, 500}, {32751, 999}, {32752, 1000}, {32767, 1000}, {32768, 1000}};
+    verdict v;
+    (void)state;
+    memset(&v, 0, sizeof v);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        v.confidence = cases[i].confidence;
+        assert_int_equal(verdict_permille(&v), cases[i].permille);
+    }
+    assert_int_equal(verdict_permille(NULL), 0);
+}
+
 static void test_from_ink_order_of_causes(void **state)
 {
     (void)state;
@@ -256,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_shape_no_digit_has_is_never_accepted),
         cmocka_unit_test(test_without_shape_plain_threshold_only),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_permille_rounds_to_nearest),
         cmocka_unit_test(test_from_ink_order_of_causes),
         cmocka_unit_test(test_dev_strokes_match_the_old_rule),
     };

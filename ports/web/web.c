@@ -328,7 +328,7 @@ int WASM_EXPORT(web_confidence_permille)(void)
     if (!app_demo_verdict(&A, &v)) {
         return 0;
     }
-    return (int)((v.confidence * 1000u + NET_CONF_ONE / 2u) / NET_CONF_ONE);
+    return (int)verdict_permille(&v);
 }
 
 /* The ink for "export drawing": n entries of x (INK_PEN_LIFT between strokes) and y. */

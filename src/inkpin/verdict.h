@@ -49,6 +49,9 @@
  *       the rule on an engine result already computed.
  *   bool verdict_accepts(uint32_t confidence, const ink_shape *shape, uint32_t plain);
  *       the rule itself on one confidence (units of 1/NET_CONF_ONE).
+ *   uint16_t verdict_permille(const verdict *v);
+ *       v's confidence in 1/1000, rounded, as screens and logs show it (0 when
+ *       the engine did not run, or v is NULL).
  *
  * RETURN CONVENTION
  *   A verdict_kind is an answer, not an error code: VERDICT_ERROR carries the
@@ -93,6 +96,8 @@ typedef struct {
 } verdict;
 
 bool verdict_accepts(uint32_t confidence, const ink_shape *shape, uint32_t plain);
+
+uint16_t verdict_permille(const verdict *v);
 
 verdict_kind verdict_decide(const net_result *r, const ink_shape *shape, uint32_t plain,
                             verdict *out);
