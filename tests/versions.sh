@@ -12,8 +12,16 @@ set -euo pipefail
 cli=$1
 src=$2
 build=$3
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: python3-yaml not installed (scripts/deps.extra)"; exit 77; }
+# The first python3 that has yaml: PATH's may be a pyenv one without it,
+# while Debian's python3-yaml (scripts/deps.extra) serves /usr/bin/python3.
+python=
+for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import yaml' 2>/dev/null; then
+        python=$candidate
+        break
+    fi
+done
+[ -n "$python" ] || { echo "SKIP: no python3 with yaml (python3-yaml in scripts/deps.extra)"; exit 77; }
 cli_version=$("$cli" --version)
 
 # The ESP-IDF branch of the root CMakeLists.txt, run by CMake with a stand-in
@@ -45,7 +53,7 @@ if [ "$idf_inc" != src ] || [ ! -f "$src/$idf_inc/inkpin.h" ]; then
 fi
 echo "  ESP-IDF component: $(wc -w <<<"$idf_srcs") sources of src/, include dir $idf_inc"
 
-exec python3 - "$src" "$build" "$cli_version" <<'PY'
+exec "$python" - "$src" "$build" "$cli_version" <<'PY'
 import glob, json, os, re, sys
 import yaml
 
