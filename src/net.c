@@ -306,14 +306,25 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 /* ---- kernels --------------------------------------------------------------- */
 
 /* A conv layer is computed one output row (after pooling) at a time, channel
- * by channel: the int32 accumulators of the conv rows it needs sit in acc[]
- * (each conv position is computed once; the row/column a pool's floor drops
- * is never computed), and each input channel's k*k weights are unpacked once
- * per output row, in the order they are stored. A kernel row is applied to a
- * whole input row three taps at a time (three weights in registers; on the
- * binary input, one lookup of the 3-pixel window in an 8-entry table of weight
- * sums), leftover taps one at a time. Integer sums are exact, so this order gives the
- * bits of any other (tests/test_net_kernels.c: a per-position reference). */
+ * by channel. Per channel, the weights of as many input channels as fit
+ * NET_WBUF are unpacked once into int8, in storage order; each conv
+ * position's sum over those channels is then formed in registers, two
+ * neighbouring columns at a time so that every weight and activation load
+ * feeds two multiplies, and added once to the int32 accumulator of its
+ * position (acc[], the conv rows the pool needs side by side). The binary
+ * input instead looks each 3-pixel window up in a table of weight sums. Each
+ * conv position is computed once; the row/column a pool's floor drops is
+ * never computed. Integer sums are exact, so this order gives the bits of any
+ * other (tests/test_net_kernels.c: a per-position reference). */
+
+/* int8 weights unpacked at once: the default model's widest fan-in (at
+ * least one k x k kernel of any size); on the AVR, whose 2 KB of RAM hold
+ * the stack too, half of it (two unpackings per channel there). */
+#if defined(__AVR__)
+#define NET_WBUF 36u
+#else
+#define NET_WBUF 144u
+#endif
 
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
@@ -321,45 +332,146 @@ static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
     return in->base + ci * in->cstride + mod_small(y, in->nslots) * in->rstride;
 }
 
-/* dst[0..n) = weights wi.. of L, in the order they are stored (8-bit, or
- * packed 4-bit: element 2j in the low nibble of byte j). */
-static void unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
+/* A 4-bit two's complement nibble (the low 4 bits of v), sign-extended. */
+static int8_t nibble(unsigned v)
+{
+    return (int8_t)((int)((v & 15u) ^ 8u) - 8);
+}
+
+/* Weights wi .. wi+n-1 of L unpacked into int8, in the order they are stored
+ * (8-bit, or packed 4-bit: element 2j in the low nibble of byte j); returns
+ * where weight wi landed. 4-bit weights go a byte (two) at a time from the
+ * even one at or before wi, so dst needs n + 2 bytes. */
+static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
 {
     const uint8_t *p = (const uint8_t *)(const void *)L->w;
-    const unsigned four = L->wbits == 4;
-    for (; n; n--, wi++) {
-        int v = NET_RD_U8(p + (wi >> four));
-        if (four) /* the low nibble for even wi, the high one for odd, sign-extended */
-            v = (int)(((unsigned)v >> ((wi & 1u) << 2) & 15u) ^ 8u) - 8;
-        *dst++ = (int8_t)v;
+    unsigned i;
+    if (L->wbits == 8) {
+        for (i = 0; i < n; i++)
+            dst[i] = (int8_t)NET_RD_U8(p + wi + i);
+        return dst;
     }
+    p += wi >> 1;
+    for (i = 0; i < n + (wi & 1u); i += 2u) {
+        const unsigned b = NET_RD_U8(p++);
+        dst[i] = nibble(b);
+        dst[i + 1u] = nibble(b >> 4);
+    }
+    return dst + (wi & 1u);
 }
 
-/* acc[x] += w0*row[x] + w1*row[x+1] + w2*row[x+2] for x < n (taps == 3), or
- * w0*row[x] (taps == 1). */
-NET_NOINLINE static void row_add(int32_t *acc, const int8_t *row, unsigned n, const int8_t *w,
-                                 unsigned taps)
+/* Input channels one conv_add walks: the default model's widest layer, 16 x
+ * 3 x 3 weights, fits at once. */
+#define NET_CHANNELS 16u
+
+/* Cortex-M4/M7/M33 (the DSP extension, as CMSIS-NN guards it): a 3-tap row
+ * of two neighbouring positions is one unaligned word of four pixels and one
+ * of the weights, split into 16-bit halves (SXTB16) and multiplied two at a
+ * time (SMLAD), six multiply-accumulates in four instructions. */
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(NET_PLAIN_KERNELS)
+#include <arm_acle.h>
+
+/* Four bytes from any address (one unaligned LDR; the builtin, because a
+ * freestanding build does not inline memcpy). */
+static int32_t load4(const int8_t *p)
 {
-    const int8_t w0 = w[0];
-    int32_t *const end = acc + n;
-    if (taps == 3u) {
-        const int8_t w1 = w[1], w2 = w[2];
-        for (; acc < end; acc++, row++)
-            *acc += (int32_t)mul_i8(w0, row[0]) + mul_i8(w1, row[1]) + mul_i8(w2, row[2]);
-    } else {
-        for (; acc < end; acc++)
-            *acc += mul_i8(w0, *row++);
+    uint32_t v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return (int32_t)v;
+}
+
+/* Bytes 1 and 3 of v, sign-extended into the two 16-bit halves (SXTB16 with
+ * its rotation, which the compiler does not fold from a shift). */
+static int32_t sxtb16_odd(int32_t v)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+/* s[0] += w . p[0..3), s[1] += w . p[1..4); reads w[3] and ignores it. */
+#define NET_ROW3(p, w)                                                                             \
+    do {                                                                                           \
+        const int32_t a = load4(p), wv = load4(w);                                                 \
+        const int32_t a02 = __sxtb16(a), a13 = sxtb16_odd(a);                                      \
+        const int32_t w02 = __sxtb16(wv), w1 = sxtb16_odd(wv);                                     \
+        s0 = __smlabb(a13, w1, __smlad(a02, w02, s0));                                             \
+        s1 = __smlatb(a02, w1, __smlad(a13, w02, s1));                                             \
+    } while (0)
+#else
+/* s[0] += w . p[0..3), s[1] += w . p[1..4). */
+#define NET_ROW3(p, w)                                                                             \
+    do {                                                                                           \
+        const int8_t a1 = (p)[1], a2 = (p)[2];                                                     \
+        s0 += (int32_t)mul_i8((w)[0], (p)[0]) + mul_i8((w)[1], a1) + mul_i8((w)[2], a2);           \
+        s1 += (int32_t)mul_i8((w)[0], a1) + mul_i8((w)[1], a2) + mul_i8((w)[2], (p)[3]);           \
+    } while (0)
+#endif
+
+/* The 3 x 3 sums of two neighbouring positions over nci input channels:
+ * kernel row ky of channel ci at row[ky] + ci * cstride, from column x. */
+NET_NOINLINE static void pair_dot3(const int8_t *const *row, size_t cstride, unsigned nci, size_t x,
+                                   const int8_t *w, int32_t *s)
+{
+    const int8_t *p0 = row[0] + x, *p1 = row[1] + x, *p2 = row[2] + x;
+    int32_t s0 = 0, s1 = 0;
+    for (; nci; nci--, p0 += cstride, p1 += cstride, p2 += cstride, w += 9) {
+        NET_ROW3(p0, w);
+        NET_ROW3(p1, w + 3);
+        NET_ROW3(p2, w + 6);
+    }
+    s[0] = s0;
+    s[1] = s1;
+}
+
+/* The same for any k, one tap at a time (s[1] = s[0] when !pair). */
+NET_NOINLINE static void pair_dot(const int8_t *const *row, size_t cstride, unsigned nci, size_t x,
+                                  unsigned pair, const int8_t *w, unsigned k, int32_t *s)
+{
+    int32_t s0 = 0, s1 = 0;
+    unsigned ci, ky, kx;
+    for (ci = 0; ci < nci; ci++)
+        for (ky = 0; ky < k; ky++) {
+            const int8_t *p = row[ky] + ci * cstride + x;
+            for (kx = 0; kx < k; kx++, w++) {
+                s0 += mul_i8(*w, p[kx]);
+                s1 += mul_i8(*w, p[kx + pair]);
+            }
+        }
+    s[0] = s0;
+    s[1] = s1;
+}
+
+/* acc[x] += the conv sum at row y, column x (x < n) over the nci input
+ * channels from ci0, whose weights w holds in storage order. Columns go in
+ * pairs; an odd last column is the right one of the pair that starts one to
+ * its left (alone only when n == 1). */
+NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci0, unsigned nci,
+                                  unsigned y, unsigned n, const int8_t *w, unsigned k)
+{
+    const int8_t *row[NET_MAX_KERNEL];
+    unsigned ky, x;
+    int32_t s[2];
+    for (ky = 0; ky < k; ky++)
+        row[ky] = in_row(in, ci0, y + ky);
+    for (x = 0; x < n; x += 2u) {
+        const unsigned pair = n > 1u, x0 = x + 1u < n ? x : x - pair;
+        if (k == 3u && pair)
+            pair_dot3(row, in->cstride, nci, x0, w, s);
+        else
+            pair_dot(row, in->cstride, nci, x0, pair, w, k, s);
+        acc[x] += s[x - x0];
+        if (x + 1u < n)
+            acc[x + 1u] += s[1];
     }
 }
 
-/* The binary input: v holds the row's pixels from the first tap on (bit 0 =
- * column 0); taps <= 3 weights w. t[u] is the sum of the weights under the set
- * bits of a 3-pixel window u, so each position costs one lookup. Bits past a
- * short window meet zero weights. */
-static void bin_row_add(int32_t *acc, uint32_t v, unsigned n, const int8_t *w, unsigned taps)
+/* t[u] = the sum of the weights w[0..taps) under the set bits of a 3-pixel
+ * window u (bit 0 = the first pixel); taps past 3 are the next window's, taps
+ * short of 3 meet zero weights. */
+static void bin_table(int32_t *t, const int8_t *w, unsigned taps)
 {
     const int32_t w1 = taps > 1u ? w[1] : 0, w2 = taps > 2u ? w[2] : 0;
-    int32_t t[8];
     unsigned u;
     t[0] = 0;
     t[1] = w[0];
@@ -367,8 +479,6 @@ static void bin_row_add(int32_t *acc, uint32_t v, unsigned n, const int8_t *w, u
     t[3] = w[0] + w1;
     for (u = 0; u < 4u; u++)
         t[u + 4u] = t[u] + w2;
-    for (; n; n--, v >>= 1)
-        *acc++ += t[v & 7u];
 }
 
 /* Pixels of row y of the packed input, bit 0 = column 0. Row y starts at bit
@@ -381,74 +491,88 @@ NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
            (y & 1u) * 4u;
 }
 
-/* acc[x] += conv row y (x < n) of input channel ci with its k*k weights w. */
-NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci, unsigned y,
-                                  unsigned n, const int8_t *w, unsigned k)
+/* acc[x] += conv row y (x < n) of the binary input with its k*k weights w:
+ * each kernel row in windows of up to 3 taps, a window's 3 pixels at a
+ * position looked up in a table of its weight sums. */
+NET_NOINLINE static void conv_add_bits(int32_t *acc, const uint8_t *bits, unsigned y, unsigned n,
+                                       const int8_t *w, unsigned k)
 {
-    unsigned ky, kx, taps;
+    int32_t t[8];
+    unsigned ky, kx, x;
     for (ky = 0; ky < k; ky++, w += k)
-        for (kx = 0; kx < k; kx += taps) {
-            taps = k - kx >= 3u ? 3u : 1u;
-            if (in->bits) {
-                taps = 3u;
-                bin_row_add(acc, bin_row(in->bits, y + ky) >> kx, n, w + kx, k - kx);
-            } else {
-                row_add(acc, in_row(in, ci, y + ky) + kx, n, w + kx, taps);
-            }
+        for (kx = 0; kx < k; kx += 3u) {
+            uint32_t v = bin_row(bits, y + ky) >> kx;
+            bin_table(t, w + kx, k - kx);
+            for (x = 0; x < n; x++, v >>= 1)
+                acc[x] += t[v & 7u];
         }
 }
 
 #include "net_simd.inc" /* a part of this file, kept apart: the x86 fast path */
 
-/* Output row r (after pooling) of a conv layer, all channels, into out: per
- * channel, the conv rows the pool needs accumulate side by side in acc[], so
- * each input channel's weights are unpacked once per output row. */
-static void conv_row(const net_layer *L, const tensor_view *in, const tensor_view *out, unsigned r,
-                     unsigned layer_index)
+static int32_t max2(int32_t a, int32_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Output rows r0 .. r1-1 (after pooling) of a conv layer into out, channel
+ * by channel: the conv rows a pooled row needs accumulate side by side in
+ * acc[]. When a channel's whole fan-in fits NET_WBUF its weights are
+ * unpacked once for all the rows. */
+static void conv_rows(const net_layer *L, const tensor_view *in, const tensor_view *out,
+                      unsigned r0, unsigned r1, unsigned layer_index)
 {
     const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
+    /* input channels unpacked and walked at once */
+    const unsigned per = NET_WBUF / kk < NET_CHANNELS ? NET_WBUF / kk : NET_CHANNELS;
     const int32_t lo = L->relu ? 0 : -128;
     int32_t acc[2u * NET_IMAGE_SIDE];
-    int8_t w[NET_MAX_KERNEL * NET_MAX_KERNEL];
-    unsigned c, ci, dy, i, x;
+    int8_t buf[NET_WBUF + 3u]; /* unpack_weights' 2 spare, 1 NET_ROW3 reads past the last row */
+    const int8_t *w = buf;
+    unsigned c, r, ci, nci, dy, i, x;
 #if NET_SIMD
-    if (simd_conv_rows(L, in, out, r, 1u, layer_index))
+    if (simd_conv_rows(L, in, out, r0, r1 - r0, layer_index))
         return;
 #endif
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
-        int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
-        const int32_t bias = layer_bias(L, c);
-        for (i = 0; i < step * n; i++)
-            acc[i] = bias;
-        for (ci = 0; ci < L->in_c; ci++) {
-            unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, w, kk);
-            for (dy = 0; dy < step; dy++)
-                conv_add(acc + dy * n, in, ci, r * step + dy, n, w, k);
+        const int32_t bias = layer_bias(L, c), mult = layer_mult(L, c);
+        const uint8_t shift = NET_RD_U8(&L->shift[c]);
+        for (r = r0; r < r1; r++) {
+            int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
+            for (i = 0; i < step * n; i++)
+                acc[i] = bias;
+            for (ci = 0; ci < L->in_c; ci += nci) {
+                nci = L->in_c - ci < per ? L->in_c - ci : per;
+                if (r == r0 || nci < L->in_c)
+                    w = unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, buf, nci * kk);
+                for (dy = 0; dy < step; dy++) {
+                    if (in->bits)
+                        conv_add_bits(acc + dy * n, in->bits, r * step + dy, n, w, k);
+                    else
+                        conv_add(acc + dy * n, in, ci, nci, r * step + dy, n, w, k);
+                }
+            }
+            for (x = 0; x < ow; x++) { /* pool (the max of a 2 x 2 block), requantize */
+                const int32_t *a = acc + (x << L->pool);
+                const int32_t v = L->pool ? max2(max2(a[0], a[1]), max2(a[n], a[n + 1u])) : a[0];
+                dst[x] = (int8_t)net_requantize(v, mult, shift, lo, 127);
+            }
+            TRACE(layer_index, c, r, dst, ow);
         }
-        /* the pool, in place: accumulator x (conv row x / n, column x % n)
-         * joins pooled column t, a slot already read (t <= x) that row 0's
-         * even columns start and the others raise */
-        for (x = 0; x < step * n; x++) {
-            const unsigned t = (x < n ? x : x - n) >> L->pool;
-            if ((x < n && !(x & L->pool)) || acc[x] > acc[t])
-                acc[t] = acc[x];
-        }
-        for (x = 0; x < ow; x++)
-            dst[x] =
-                (int8_t)net_requantize(acc[x], layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, 127);
-        TRACE(layer_index, c, r, dst, ow);
     }
 }
 
 /* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL.
- * Weights are unpacked a stretch at a time, in the order they are stored. */
+ * Weights are unpacked NET_WBUF at a time, in the order they are stored. */
 NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t *out,
                                int32_t *logits, unsigned layer_index)
 {
     const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
     const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
-    size_t wi = 0, i;
+    int8_t buf[NET_WBUF + 2u];
+    const int8_t *w;
+    size_t i, j, len;
     unsigned c;
 #if NET_SIMD
     if (simd_dense(L, in, out, logits, layer_index))
@@ -457,10 +581,11 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
     (void)layer_index;
     for (c = 0; c < L->out_c; c++) {
         int32_t acc = layer_bias(L, c);
-        for (i = 0; i < n; i++, wi++) {
-            int8_t w;
-            unpack_weights(L, wi, &w, 1);
-            acc += mul_i8(w, in->bits ? (int8_t)NET_BIT(in->bits, i) : in->base[i]);
+        for (i = 0; i < n; i += len) {
+            len = n - i < NET_WBUF ? n - i : NET_WBUF;
+            w = unpack_weights(L, c * n + i, buf, (unsigned)len);
+            for (j = 0; j < len; j++)
+                acc += mul_i8(w[j], in->bits ? (int8_t)NET_BIT(in->bits, i + j) : in->base[i + j]);
         }
         acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
@@ -485,20 +610,18 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in, con
         dense(L, in, out->base, logits, i);
         return;
     }
-#if NET_SIMD
-    if (!produced && simd_conv_rows(L, in, out, 0, out_h(L), i))
+    if (!produced) {
+        conv_rows(L, in, out, 0, out_h(L), i);
         return;
-#endif
+    }
     for (r = 0; r < out_h(L); r++) {
-        if (produced) {
-            /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
-            unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
-            while (*produced <= last) {
-                conv_row(&m->layer[0], in0, in, *produced, 0);
-                (*produced)++;
-            }
+        /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
+        unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
+        while (*produced <= last) {
+            conv_rows(&m->layer[0], in0, in, *produced, *produced + 1u, 0);
+            (*produced)++;
         }
-        conv_row(L, in, out, r, i);
+        conv_rows(L, in, out, r, r + 1u, i);
     }
 }
 
@@ -522,8 +645,9 @@ net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *a
     if (arena_size < need)
         return NET_ERR_ARENA;
 
-    memset(&input, 0, sizeof input);
+    input.base = NULL; /* field by field: no memset call in a freestanding build */
     input.bits = bits;
+    input.cstride = input.rstride = input.nslots = 0;
     prev = input;
     for (i = 0; i < m->n_layers; i++) {
         /* layer i's output: side i%2 of the arena (layer 0 on side 0) */
@@ -545,11 +669,13 @@ net_err net_run(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES], void *a
 
 void net_pack(uint8_t bits[NET_IMAGE_BYTES], const uint8_t pixels[NET_IMAGE_PIXELS])
 {
-    unsigned i;
-    memset(bits, 0, NET_IMAGE_BYTES);
-    for (i = 0; i < NET_IMAGE_PIXELS; i++)
-        if (pixels[i] > NET_INK_THRESHOLD)
-            bits[i >> 3] = (uint8_t)(bits[i >> 3] | 1u << (i & 7u));
+    unsigned i, j;
+    for (i = 0; i < NET_IMAGE_BYTES; i++) {
+        unsigned byte = 0;
+        for (j = 0; j < 8u; j++)
+            byte |= (unsigned)(pixels[8u * i + j] > NET_INK_THRESHOLD) << j;
+        bits[i] = (uint8_t)byte;
+    }
 }
 
 net_err net_run_pixels(const net_model *m, const uint8_t pixels[NET_IMAGE_PIXELS], void *arena,
