@@ -516,9 +516,11 @@ static int32_t max2(int32_t a, int32_t b)
 }
 
 /* Output rows r0 .. r1-1 (after pooling) of a conv layer into out, channel
- * by channel: the conv rows a pooled row needs accumulate side by side in
- * acc[]. When a channel's whole fan-in fits NET_WBUF its weights are
- * unpacked once for all the rows. */
+ * by channel. A conv row's sums accumulate in acc[] (after the pooled row
+ * when it is the second of a pool's two), input channels a NET_WBUF of
+ * weights at a time; a pool takes the max of each column pair as the row
+ * completes, so acc holds 1.5 conv rows at most. When a channel's whole
+ * fan-in fits NET_WBUF its weights are unpacked once for all the rows. */
 static void conv_rows(const net_layer *L, const tensor_view *in, const tensor_view *out,
                       unsigned r0, unsigned r1, unsigned layer_index)
 {
@@ -526,7 +528,7 @@ static void conv_rows(const net_layer *L, const tensor_view *in, const tensor_vi
     /* input channels unpacked and walked at once */
     const unsigned per = NET_WBUF / kk < NET_CHANNELS ? NET_WBUF / kk : NET_CHANNELS;
     const int32_t lo = L->relu ? 0 : -128;
-    int32_t acc[2u * NET_IMAGE_SIDE];
+    int32_t acc[3u * NET_IMAGE_SIDE / 2u];
     int8_t buf[NET_WBUF + 3u]; /* unpack_weights' 2 spare, 1 NET_ROW3 reads past the last row */
     const int8_t *w = buf;
     unsigned c, r, ci, nci, dy, i, x;
@@ -540,24 +542,26 @@ static void conv_rows(const net_layer *L, const tensor_view *in, const tensor_vi
         const uint8_t shift = NET_RD_U8(&L->shift[c]);
         for (r = r0; r < r1; r++) {
             int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
-            for (i = 0; i < step * n; i++)
-                acc[i] = bias;
-            for (ci = 0; ci < L->in_c; ci += nci) {
-                nci = L->in_c - ci < per ? L->in_c - ci : per;
-                if (r == r0 || nci < L->in_c)
-                    w = unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, buf, nci * kk);
-                for (dy = 0; dy < step; dy++) {
+            for (dy = 0; dy < step; dy++) {
+                int32_t *sum = acc + dy * ow;
+                for (i = 0; i < n; i++)
+                    sum[i] = bias;
+                for (ci = 0; ci < L->in_c; ci += nci) {
+                    nci = L->in_c - ci < per ? L->in_c - ci : per;
+                    if ((r == r0 && dy == 0) || nci < L->in_c)
+                        w = unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, buf, nci * kk);
                     if (in->bits)
-                        conv_add_bits(acc + dy * n, in->bits, r * step + dy, n, w, k);
+                        conv_add_bits(sum, in->bits, r * step + dy, n, w, k);
                     else
-                        conv_add(acc + dy * n, in, ci, nci, r * step + dy, n, w, k);
+                        conv_add(sum, in, ci, nci, r * step + dy, n, w, k);
+                }
+                for (x = 0; x < ow && L->pool; x++) { /* column pairs; rows as they come */
+                    const int32_t v = max2(sum[2u * x], sum[2u * x + 1u]);
+                    acc[x] = dy ? max2(acc[x], v) : v;
                 }
             }
-            for (x = 0; x < ow; x++) { /* pool (the max of a 2 x 2 block), requantize */
-                const int32_t *a = acc + (x << L->pool);
-                const int32_t v = L->pool ? max2(max2(a[0], a[1]), max2(a[n], a[n + 1u])) : a[0];
-                dst[x] = (int8_t)net_requantize(v, mult, shift, lo, 127);
-            }
+            for (x = 0; x < ow; x++)
+                dst[x] = (int8_t)net_requantize(acc[x], mult, shift, lo, 127);
             TRACE(layer_index, c, r, dst, ow);
         }
     }
