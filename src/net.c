@@ -370,6 +370,7 @@ static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, 
  * time (SMLAD), six multiply-accumulates in four instructions. */
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(NET_PLAIN_KERNELS)
 #include <arm_acle.h>
+#define NET_DSP 1
 
 /* Four bytes from any address (one unaligned LDR; the builtin, because a
  * freestanding build does not inline memcpy). */
@@ -399,6 +400,8 @@ static int32_t sxtb16_odd(int32_t v)
         s1 = __smlatb(a02, w1, __smlad(a13, w02, s1));                                             \
     } while (0)
 #else
+#define NET_DSP 0
+
 /* s[0] += w . p[0..3), s[1] += w . p[1..4). */
 #define NET_ROW3(p, w)                                                                             \
     do {                                                                                           \
@@ -424,28 +427,36 @@ NET_NOINLINE static void pair_dot3(const int8_t *const *row, size_t cstride, uns
     s[1] = s1;
 }
 
-/* The same for any k, one tap at a time (s[1] = s[0] when !pair). */
-NET_NOINLINE static void pair_dot(const int8_t *const *row, size_t cstride, unsigned nci, size_t x,
-                                  unsigned pair, const int8_t *w, unsigned k, int32_t *s)
+/* The dot product of n int8 pairs (on DSP cores four at a time). */
+static int32_t dot_i8(const int8_t *a, const int8_t *b, size_t n)
 {
-    int32_t s0 = 0, s1 = 0;
-    unsigned ci, ky, kx;
+    int32_t s = 0;
+#if NET_DSP
+    for (; n >= 4u; n -= 4u, a += 4, b += 4) {
+        const int32_t x = load4(a), y = load4(b);
+        s = __smlad(sxtb16_odd(x), sxtb16_odd(y), __smlad(__sxtb16(x), __sxtb16(y), s));
+    }
+#endif
+    for (; n; n--)
+        s += mul_i8(*a++, *b++);
+    return s;
+}
+
+/* The conv sum of one position, any k: each input channel's kernel rows
+ * (row[ky] + ci * cstride, from column x) dotted with their k weights. */
+NET_NOINLINE static int32_t patch_sum(const int8_t *const *row, size_t cstride, unsigned nci,
+                                      size_t x, const int8_t *w, unsigned k)
+{
+    int32_t s = 0;
+    unsigned ci, ky;
     for (ci = 0; ci < nci; ci++)
-        for (ky = 0; ky < k; ky++) {
-            const int8_t *p = row[ky] + ci * cstride + x;
-            for (kx = 0; kx < k; kx++, w++) {
-                s0 += mul_i8(*w, p[kx]);
-                s1 += mul_i8(*w, p[kx + pair]);
-            }
-        }
-    s[0] = s0;
-    s[1] = s1;
+        for (ky = 0; ky < k; ky++, w += k)
+            s += dot_i8(row[ky] + ci * cstride + x, w, k);
+    return s;
 }
 
 /* acc[x] += the conv sum at row y, column x (x < n) over the nci input
- * channels from ci0, whose weights w holds in storage order. Columns go in
- * pairs; an odd last column is the right one of the pair that starts one to
- * its left (alone only when n == 1). */
+ * channels from ci0, whose weights w holds in storage order. */
 NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci0, unsigned nci,
                                   unsigned y, unsigned n, const int8_t *w, unsigned k)
 {
@@ -454,15 +465,18 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
     int32_t s[2];
     for (ky = 0; ky < k; ky++)
         row[ky] = in_row(in, ci0, y + ky);
-    for (x = 0; x < n; x += 2u) {
-        const unsigned pair = n > 1u, x0 = x + 1u < n ? x : x - pair;
-        if (k == 3u && pair)
+    for (x = 0; x < n;) {
+        if (k == 3u && n > 1u) { /* two columns at once; an odd last one pairs to its left */
+            const unsigned x0 = x + 1u < n ? x : x - 1u;
             pair_dot3(row, in->cstride, nci, x0, w, s);
-        else
-            pair_dot(row, in->cstride, nci, x0, pair, w, k, s);
-        acc[x] += s[x - x0];
-        if (x + 1u < n)
-            acc[x + 1u] += s[1];
+            acc[x] += s[x - x0];
+            if (x + 1u < n)
+                acc[x + 1u] += s[1];
+            x += 2u;
+        } else {
+            acc[x] += patch_sum(row, in->cstride, nci, x, w, k);
+            x++;
+        }
     }
 }
 
@@ -588,8 +602,12 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
         for (i = 0; i < n; i += len) {
             len = n - i < NET_WBUF ? n - i : NET_WBUF;
             w = unpack_weights(L, c * n + i, buf, (unsigned)len);
-            for (j = 0; j < len; j++)
-                acc += mul_i8(w[j], in->bits ? (int8_t)NET_BIT(in->bits, i + j) : in->base[i + j]);
+            if (!in->bits)
+                acc += dot_i8(in->base + i, w, len);
+            else
+                for (j = 0; j < len; j++)
+                    if (NET_BIT(in->bits, i + j))
+                        acc += w[j];
         }
         acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
         if (logits)
