@@ -427,31 +427,28 @@ NET_NOINLINE static void pair_dot3(const int8_t *const *row, size_t cstride, uns
     s[1] = s1;
 }
 
-/* The dot product of n int8 pairs (on DSP cores four at a time). */
-static int32_t dot_i8(const int8_t *a, const int8_t *b, size_t n)
-{
-    int32_t s = 0;
-#if NET_DSP
-    for (; n >= 4u; n -= 4u, a += 4, b += 4) {
-        const int32_t x = load4(a), y = load4(b);
-        s = __smlad(sxtb16_odd(x), sxtb16_odd(y), __smlad(__sxtb16(x), __sxtb16(y), s));
-    }
-#endif
-    for (; n; n--)
-        s += mul_i8(*a++, *b++);
-    return s;
-}
-
-/* The conv sum of one position, any k: each input channel's kernel rows
- * (row[ky] + ci * cstride, from column x) dotted with their k weights. */
+/* The sum over nci input channels of `rows` rows each (row[j] + ci *
+ * cstride, from column x) dotted with `taps` weights a row: one conv
+ * position of any kernel, or (one row of n taps) a dense dot product. On DSP
+ * cores four products at a time. */
 NET_NOINLINE static int32_t patch_sum(const int8_t *const *row, size_t cstride, unsigned nci,
-                                      size_t x, const int8_t *w, unsigned k)
+                                      unsigned rows, size_t x, const int8_t *w, size_t taps)
 {
     int32_t s = 0;
-    unsigned ci, ky;
+    unsigned ci, j;
     for (ci = 0; ci < nci; ci++)
-        for (ky = 0; ky < k; ky++, w += k)
-            s += dot_i8(row[ky] + ci * cstride + x, w, k);
+        for (j = 0; j < rows; j++) {
+            const int8_t *p = row[j] + ci * cstride + x;
+            size_t t = taps;
+#if NET_DSP
+            for (; t >= 4u; t -= 4u, p += 4, w += 4) {
+                const int32_t a = load4(p), b = load4(w);
+                s = __smlad(sxtb16_odd(a), sxtb16_odd(b), __smlad(__sxtb16(a), __sxtb16(b), s));
+            }
+#endif
+            for (; t; t--)
+                s += mul_i8(*w++, *p++);
+        }
     return s;
 }
 
@@ -474,7 +471,7 @@ NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned 
                 acc[x + 1u] += s[1];
             x += 2u;
         } else {
-            acc[x] += patch_sum(row, in->cstride, nci, x, w, k);
+            acc[x] += patch_sum(row, in->cstride, nci, k, x, w, k);
             x++;
         }
     }
@@ -602,9 +599,10 @@ NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t
         for (i = 0; i < n; i += len) {
             len = n - i < NET_WBUF ? n - i : NET_WBUF;
             w = unpack_weights(L, c * n + i, buf, (unsigned)len);
-            if (!in->bits)
-                acc += dot_i8(in->base + i, w, len);
-            else
+            if (!in->bits) {
+                const int8_t *p = in->base + i;
+                acc += patch_sum(&p, 0, 1u, 1u, 0, w, len);
+            } else
                 for (j = 0; j < len; j++)
                     if (NET_BIT(in->bits, i + j))
                         acc += w[j];
