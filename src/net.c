@@ -109,14 +109,15 @@ static size_t mod_small(size_t a, size_t n)
 
 int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
 {
-    int64_t p = (int64_t)acc * mult; /* |p| <= 2^62 */
-    uint64_t mag = p < 0 ? (uint64_t)(-p) : (uint64_t)p;
-    int64_t v;
+    int64_t v = (int64_t)acc * mult; /* |v| <= 2^62 */
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
-    if (shift > 0)
-        mag = (mag + ((uint64_t)1 << (shift - 1))) >> shift; /* half away from zero */
-    v = p < 0 ? -(int64_t)mag : (int64_t)mag;
+    if (shift > 0) {
+        /* half away from zero: add the half, one less below zero, then
+         * floor (an arithmetic shift, spelled out for negative values) */
+        v += ((int64_t)1 << (shift - 1)) - (v < 0);
+        v = v >= 0 ? v >> shift : ~(~v >> shift);
+    }
     if (v < lo)
         return lo;
     if (v > hi)
@@ -305,26 +306,10 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* A conv layer is computed one output row (after pooling) at a time, channel
- * by channel. Per channel, the weights of as many input channels as fit
- * NET_WBUF are unpacked once into int8, in storage order; each conv
- * position's sum over those channels is then formed in registers, two
- * neighbouring columns at a time so that every weight and activation load
- * feeds two multiplies, and added once to the int32 accumulator of its
- * position (acc[], the conv rows the pool needs side by side). The binary
- * input instead looks each 3-pixel window up in a table of weight sums. Each
- * conv position is computed once; the row/column a pool's floor drops is
- * never computed. Integer sums are exact, so this order gives the bits of any
- * other (tests/test_net_kernels.c: a per-position reference). */
-
-/* int8 weights unpacked at once: the default model's widest fan-in (at
- * least one k x k kernel of any size); on the AVR, whose 2 KB of RAM hold
- * the stack too, half of it (two unpackings per channel there). */
-#if defined(__AVR__)
-#define NET_WBUF 36u
-#else
-#define NET_WBUF 144u
-#endif
+/* Two kernel families share the helpers below: net_fast.inc (the default,
+ * for speed) and net_small.inc (NET_SMALL_CODE: the least flash, a row of a
+ * kernel at a time with the accumulators in memory). Both give the same bits
+ * (tests/test_net_small.c). */
 
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
@@ -360,138 +345,6 @@ static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, 
     return dst + (wi & 1u);
 }
 
-/* Input channels one conv_add walks: the default model's widest layer, 16 x
- * 3 x 3 weights, fits at once. */
-#define NET_CHANNELS 16u
-
-/* Cortex-M4/M7/M33 (the DSP extension, as CMSIS-NN guards it): a 3-tap row
- * of two neighbouring positions is one unaligned word of four pixels and one
- * of the weights, split into 16-bit halves (SXTB16) and multiplied two at a
- * time (SMLAD), six multiply-accumulates in four instructions. */
-#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_UNALIGNED) && !defined(NET_PLAIN_KERNELS)
-#include <arm_acle.h>
-#define NET_DSP 1
-
-/* Four bytes from any address (one unaligned LDR; the builtin, because a
- * freestanding build does not inline memcpy). */
-static int32_t load4(const int8_t *p)
-{
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return (int32_t)v;
-}
-
-/* Bytes 1 and 3 of v, sign-extended into the two 16-bit halves (SXTB16 with
- * its rotation, which the compiler does not fold from a shift). */
-static int32_t sxtb16_odd(int32_t v)
-{
-    int32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-
-/* s[0] += w . p[0..3), s[1] += w . p[1..4); reads w[3] and ignores it. */
-#define NET_ROW3(p, w)                                                                             \
-    do {                                                                                           \
-        const int32_t a = load4(p), wv = load4(w);                                                 \
-        const int32_t a02 = __sxtb16(a), a13 = sxtb16_odd(a);                                      \
-        const int32_t w02 = __sxtb16(wv), w1 = sxtb16_odd(wv);                                     \
-        s0 = __smlabb(a13, w1, __smlad(a02, w02, s0));                                             \
-        s1 = __smlatb(a02, w1, __smlad(a13, w02, s1));                                             \
-    } while (0)
-#else
-#define NET_DSP 0
-
-/* s[0] += w . p[0..3), s[1] += w . p[1..4). */
-#define NET_ROW3(p, w)                                                                             \
-    do {                                                                                           \
-        const int8_t a1 = (p)[1], a2 = (p)[2];                                                     \
-        s0 += (int32_t)mul_i8((w)[0], (p)[0]) + mul_i8((w)[1], a1) + mul_i8((w)[2], a2);           \
-        s1 += (int32_t)mul_i8((w)[0], a1) + mul_i8((w)[1], a2) + mul_i8((w)[2], (p)[3]);           \
-    } while (0)
-#endif
-
-/* The 3 x 3 sums of two neighbouring positions over nci input channels:
- * kernel row ky of channel ci at row[ky] + ci * cstride, from column x. */
-NET_NOINLINE static void pair_dot3(const int8_t *const *row, size_t cstride, unsigned nci, size_t x,
-                                   const int8_t *w, int32_t *s)
-{
-    const int8_t *p0 = row[0] + x, *p1 = row[1] + x, *p2 = row[2] + x;
-    int32_t s0 = 0, s1 = 0;
-    for (; nci; nci--, p0 += cstride, p1 += cstride, p2 += cstride, w += 9) {
-        NET_ROW3(p0, w);
-        NET_ROW3(p1, w + 3);
-        NET_ROW3(p2, w + 6);
-    }
-    s[0] = s0;
-    s[1] = s1;
-}
-
-/* The sum over nci input channels of `rows` rows each (row[j] + ci *
- * cstride, from column x) dotted with `taps` weights a row: one conv
- * position of any kernel, or (one row of n taps) a dense dot product. On DSP
- * cores four products at a time. */
-NET_NOINLINE static int32_t patch_sum(const int8_t *const *row, size_t cstride, unsigned nci,
-                                      unsigned rows, size_t x, const int8_t *w, size_t taps)
-{
-    int32_t s = 0;
-    unsigned ci, j;
-    for (ci = 0; ci < nci; ci++)
-        for (j = 0; j < rows; j++) {
-            const int8_t *p = row[j] + ci * cstride + x;
-            size_t t = taps;
-#if NET_DSP
-            for (; t >= 4u; t -= 4u, p += 4, w += 4) {
-                const int32_t a = load4(p), b = load4(w);
-                s = __smlad(sxtb16_odd(a), sxtb16_odd(b), __smlad(__sxtb16(a), __sxtb16(b), s));
-            }
-#endif
-            for (; t; t--)
-                s += mul_i8(*w++, *p++);
-        }
-    return s;
-}
-
-/* acc[x] += the conv sum at row y, column x (x < n) over the nci input
- * channels from ci0, whose weights w holds in storage order. */
-NET_NOINLINE static void conv_add(int32_t *acc, const tensor_view *in, unsigned ci0, unsigned nci,
-                                  unsigned y, unsigned n, const int8_t *w, unsigned k)
-{
-    const int8_t *row[NET_MAX_KERNEL];
-    unsigned ky, x;
-    int32_t s[2];
-    for (ky = 0; ky < k; ky++)
-        row[ky] = in_row(in, ci0, y + ky);
-    for (x = 0; x < n;) {
-        if (k == 3u && n > 1u) { /* two columns at once; an odd last one pairs to its left */
-            const unsigned x0 = x + 1u < n ? x : x - 1u;
-            pair_dot3(row, in->cstride, nci, x0, w, s);
-            acc[x] += s[x - x0];
-            if (x + 1u < n)
-                acc[x + 1u] += s[1];
-            x += 2u;
-        } else {
-            acc[x] += patch_sum(row, in->cstride, nci, k, x, w, k);
-            x++;
-        }
-    }
-}
-
-/* t[u] = the sum of the weights w[0..taps) under the set bits of a 3-pixel
- * window u (bit 0 = the first pixel); taps past 3 are the next window's, taps
- * short of 3 meet zero weights. */
-static void bin_table(int32_t *t, const int8_t *w, unsigned taps)
-{
-    const int32_t w1 = taps > 1u ? w[1] : 0, w2 = taps > 2u ? w[2] : 0;
-    unsigned u;
-    t[0] = 0;
-    t[1] = w[0];
-    t[2] = w1;
-    t[3] = w[0] + w1;
-    for (u = 0; u < 4u; u++)
-        t[u + 4u] = t[u] + w2;
-}
-
 /* Pixels of row y of the packed input, bit 0 = column 0. Row y starts at bit
  * y*28 = byte 3y + y/2, bit 4*(y & 1), so its 28 bits lie in 4 bytes (the
  * last row's end at byte 97 of 98). */
@@ -502,120 +355,13 @@ NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
            (y & 1u) * 4u;
 }
 
-/* acc[x] += conv row y (x < n) of the binary input with its k*k weights w:
- * each kernel row in windows of up to 3 taps, a window's 3 pixels at a
- * position looked up in a table of its weight sums. */
-NET_NOINLINE static void conv_add_bits(int32_t *acc, const uint8_t *bits, unsigned y, unsigned n,
-                                       const int8_t *w, unsigned k)
-{
-    int32_t t[8];
-    unsigned ky, kx, x;
-    for (ky = 0; ky < k; ky++, w += k)
-        for (kx = 0; kx < k; kx += 3u) {
-            uint32_t v = bin_row(bits, y + ky) >> kx;
-            bin_table(t, w + kx, k - kx);
-            for (x = 0; x < n; x++, v >>= 1)
-                acc[x] += t[v & 7u];
-        }
-}
-
 #include "net_simd.inc" /* a part of this file, kept apart: the x86 fast path */
 
-static int32_t max2(int32_t a, int32_t b)
-{
-    return a > b ? a : b;
-}
-
-/* Output rows r0 .. r1-1 (after pooling) of a conv layer into out, channel
- * by channel. A conv row's sums accumulate in acc[] (after the pooled row
- * when it is the second of a pool's two), input channels a NET_WBUF of
- * weights at a time; a pool takes the max of each column pair as the row
- * completes, so acc holds 1.5 conv rows at most. When a channel's whole
- * fan-in fits NET_WBUF its weights are unpacked once for all the rows. */
-static void conv_rows(const net_layer *L, const tensor_view *in, const tensor_view *out,
-                      unsigned r0, unsigned r1, unsigned layer_index)
-{
-    const unsigned k = L->k, step = L->pool ? 2u : 1u, ow = out_w(L), n = ow * step, kk = k * k;
-    /* input channels unpacked and walked at once */
-    const unsigned per = NET_WBUF / kk < NET_CHANNELS ? NET_WBUF / kk : NET_CHANNELS;
-    const int32_t lo = L->relu ? 0 : -128;
-    int32_t acc[3u * NET_IMAGE_SIDE / 2u];
-    int8_t buf[NET_WBUF + 3u]; /* unpack_weights' 2 spare, 1 NET_ROW3 reads past the last row */
-    const int8_t *w = buf;
-    unsigned c, r, ci, nci, dy, i, x;
-#if NET_SIMD
-    if (simd_conv_rows(L, in, out, r0, r1 - r0, layer_index))
-        return;
+#if defined(NET_SMALL_CODE)
+#include "net_small.inc"
+#else
+#include "net_fast.inc"
 #endif
-    (void)layer_index;
-    for (c = 0; c < L->out_c; c++) {
-        const int32_t bias = layer_bias(L, c), mult = layer_mult(L, c);
-        const uint8_t shift = NET_RD_U8(&L->shift[c]);
-        for (r = r0; r < r1; r++) {
-            int8_t *dst = out->base + c * out->cstride + mod_small(r, out->nslots) * out->rstride;
-            for (dy = 0; dy < step; dy++) {
-                int32_t *sum = acc + dy * ow;
-                for (i = 0; i < n; i++)
-                    sum[i] = bias;
-                for (ci = 0; ci < L->in_c; ci += nci) {
-                    nci = L->in_c - ci < per ? L->in_c - ci : per;
-                    if ((r == r0 && dy == 0) || nci < L->in_c)
-                        w = unpack_weights(L, ((size_t)c * L->in_c + ci) * kk, buf, nci * kk);
-                    if (in->bits)
-                        conv_add_bits(sum, in->bits, r * step + dy, n, w, k);
-                    else
-                        conv_add(sum, in, ci, nci, r * step + dy, n, w, k);
-                }
-                for (x = 0; x < ow && L->pool; x++) { /* column pairs; rows as they come */
-                    const int32_t v = max2(sum[2u * x], sum[2u * x + 1u]);
-                    acc[x] = dy ? max2(acc[x], v) : v;
-                }
-            }
-            for (x = 0; x < ow; x++)
-                dst[x] = (int8_t)net_requantize(acc[x], mult, shift, lo, 127);
-            TRACE(layer_index, c, r, dst, ow);
-        }
-    }
-}
-
-/* A dense layer: int8 outputs into out, or Q10 logits when logits != NULL.
- * Weights are unpacked NET_WBUF at a time, in the order they are stored. */
-NET_NOINLINE static void dense(const net_layer *L, const tensor_view *in, int8_t *out,
-                               int32_t *logits, unsigned layer_index)
-{
-    const size_t n = (size_t)L->in_c * L->in_h * L->in_w;
-    const int32_t hi = logits ? NET_LOGIT_MAX : 127, lo = logits ? -hi : L->relu ? 0 : -128;
-    int8_t buf[NET_WBUF + 2u];
-    const int8_t *w;
-    size_t i, j, len;
-    unsigned c;
-#if NET_SIMD
-    if (simd_dense(L, in, out, logits, layer_index))
-        return;
-#endif
-    (void)layer_index;
-    for (c = 0; c < L->out_c; c++) {
-        int32_t acc = layer_bias(L, c);
-        for (i = 0; i < n; i += len) {
-            len = n - i < NET_WBUF ? n - i : NET_WBUF;
-            w = unpack_weights(L, c * n + i, buf, (unsigned)len);
-            if (!in->bits) {
-                const int8_t *p = in->base + i;
-                acc += patch_sum(&p, 0, 1u, 1u, 0, w, len);
-            } else
-                for (j = 0; j < len; j++)
-                    if (NET_BIT(in->bits, i + j))
-                        acc += w[j];
-        }
-        acc = net_requantize(acc, layer_mult(L, c), NET_RD_U8(&L->shift[c]), lo, hi);
-        if (logits)
-            logits[c] = acc;
-        else
-            out[c] = (int8_t)acc;
-    }
-    if (!logits)
-        TRACE(layer_index, 0, 0, out, L->out_c);
-}
 
 /* ---- the run driver ------------------------------------------------------- */
 
