@@ -3,7 +3,7 @@
  * Internal coordinates of the 28x28 image are in Q4 (1/16 px); pixel (i,j)
  * has its centre at (i*16, j*16). Every pixel write goes through set_pixel(),
  * which clips. */
-#include <string.h>
+#include <stddef.h>
 
 #include "inkpin/ink.h"
 
@@ -18,6 +18,25 @@
 #if INK_MAX_POINTS < 16 || INK_MAX_POINTS > 32767
 #error "INK_MAX_POINTS must be in 16..32767"
 #endif
+
+/* ---- byte loops ----------------------------------------------------------- */
+
+/* Byte loops instead of memset/memmove: the recognizer then links neither
+ * (they cost more flash than these loops on Cortex-M). The volatile
+ * destination keeps the compiler from turning the loops back into library
+ * calls; it also makes the wipe of the earlier strokes' pixels stay. */
+static void zero_bytes(volatile uint8_t *dst, size_t n)
+{
+    while (n--)
+        *dst++ = 0;
+}
+
+/* Copies n bytes forward (dst <= src when they overlap). */
+static void copy_bytes(volatile uint8_t *dst, const uint8_t *src, size_t n)
+{
+    while (n--)
+        *dst++ = *src++;
+}
 
 /* ---- events --------------------------------------------------------------- */
 
@@ -71,8 +90,8 @@ static bool drop_one_point(ink_buffer *ink)
     if (best < 0)
         return false;
     int tail = ink->n - 1 - best;
-    memmove(&ink->x[best], &ink->x[best + 1], (size_t)tail);
-    memmove(&ink->y[best], &ink->y[best + 1], (size_t)tail);
+    copy_bytes(&ink->x[best], &ink->x[best + 1], (size_t)tail);
+    copy_bytes(&ink->y[best], &ink->y[best + 1], (size_t)tail);
     ink->n--;
     ink->simplified = true;
     return true;
@@ -108,7 +127,7 @@ const char *ink_strerror(ink_err e)
 void ink_reset(ink_buffer *ink)
 {
     if (ink)
-        memset(ink, 0, sizeof *ink);
+        zero_bytes((volatile uint8_t *)ink, sizeof *ink);
 }
 
 /* Stores a sample: a new stroke (after a pen lift when ink is stored) or the
@@ -387,7 +406,7 @@ static pt_q4 map_point(const ink_buffer *ink, const raster *rs, int i)
 
 static void draw_all(const ink_buffer *ink, raster *rs)
 {
-    memset(rs->image, 0, NET_IMAGE_BYTES);
+    zero_bytes(rs->image, NET_IMAGE_BYTES);
     rs->count = rs->sum_row = rs->sum_col = 0;
     rs->shape->strokes = rs->shape->turn = rs->shape->joined = rs->shape->sharp = 0;
     int seen = 0; /* points of the current stroke so far, counted up to 2 */
@@ -406,7 +425,7 @@ static void draw_all(const ink_buffer *ink, raster *rs)
             rs->anchor_row = cur.v[0];
             rs->anchor_col = cur.v[1];
             rs->dir_row = rs->dir_col = 0;
-            memmove(rs->before, rs->image, NET_IMAGE_BYTES); /* memmove: linked already */
+            copy_bytes(rs->before, rs->image, NET_IMAGE_BYTES);
             rs->met = false;
         }
         track_shape(rs, cur.v[0], cur.v[1]);
@@ -468,7 +487,7 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
 {
     if (!ink || !style || !image)
         return INK_ERR_ARG;
-    memset(image, 0, NET_IMAGE_BYTES);
+    zero_bytes(image, NET_IMAGE_BYTES);
     if (style->box_q4 < 16 || style->box_q4 > 448 || style->pen_radius_q4 < 0 ||
         style->pen_radius_q4 > 40)
         return INK_ERR_ARG;
@@ -507,13 +526,9 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
     rs.step = style->box_q4 / INK_TURN_STEPS;
 
     ink_err rc = draw_centred(ink, &rs);
-    /* rs.before held the earlier strokes' image (a PIN digit in lock mode):
-     * wiped through a volatile pointer so the stores are not optimized away.
-     * Not util_wipe: the recognizer (ink, net, model) builds without util.c,
-     * and the call costs more flash than this loop. */
-    volatile uint8_t *before = rs.before;
-    for (size_t i = 0; i < sizeof rs.before; i++)
-        before[i] = 0;
+    /* rs.before held the earlier strokes' image (a PIN digit in lock mode).
+     * Not util_wipe: the recognizer (ink, net, model) builds without util.c. */
+    zero_bytes(rs.before, sizeof rs.before);
     return rc;
 }
 
