@@ -191,20 +191,20 @@ typedef struct {
     int32_t mid_y2;
     int32_t off_col_q4; /* where the bounding-box centre lands */
     int32_t off_row_q4;
-    int16_t r;  /* pen radius, Q4 */
-    int16_t r2; /* r * r (<= 1600) */
-    uint8_t *image;
-    /* centre-of-mass accumulators of the pixels set so far */
-    int32_t count, sum_row, sum_col;
+    /* pen: pixels whose centre is within r of a stamp, r2 = r * r (<= 1600);
+     * the candidate rows and columns of a stamp at v (Q4) run from
+     * floor((v + lo) / 16) to floor((v + hi) / 16). Radius 0 stamps the one
+     * pixel nearest to v: lo = hi = 8, and r2 = 128 >= any dr^2 + dc^2 there. */
+    int16_t lo, hi, r2;
+    uint8_t *image;             /* the pixels of the strokes drawn before the current one */
+    int32_t last_row, last_col; /* the previous stamp of the stroke (Q4) */
     /* shape check (SHAPE CHECK in ink.h) on the mapped points, Q4: each
      * stroke followed in steps of at least `step` from an anchor; dir is the
      * last step (0, 0 before the first) */
     ink_shape *shape;
     int32_t step, anchor_row, anchor_col, dir_row, dir_col;
-    /* ink_shape.joined: the pixels of the strokes drawn before the current
-     * one, and whether the current one has inked one of them again yet */
-    uint8_t before[NET_IMAGE_BYTES];
-    bool met;
+    /* the pixels of the current stroke, kept apart for ink_shape.joined */
+    uint8_t stroke[NET_IMAGE_BYTES];
 } raster;
 
 /* Right shifts below are applied to values made non-negative by a bias, so
@@ -220,25 +220,6 @@ int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col)
     return (image[k >> 3] >> (k & 7)) & 1;
 }
 
-/* row, col already clipped to 0..27 */
-static void set_pixel(raster *rs, int16_t row, int16_t col)
-{
-    int16_t k = (int16_t)(row * SIDE + col);
-    uint8_t bit = (uint8_t)(1u << (k & 7));
-    uint8_t *byte = &rs->image[k >> 3];
-    if (*byte & bit) {
-        if ((rs->before[k >> 3] & bit) && !rs->met) { /* an earlier stroke's pixel: joined */
-            rs->met = true;
-            rs->shape->joined++;
-        }
-        return;
-    }
-    *byte = (uint8_t)(*byte | bit);
-    rs->count++;
-    rs->sum_row += row;
-    rs->sum_col += col;
-}
-
 /* floor(v / 16) for |v| < 16 * BIAS_PX. */
 static int32_t floor_q(int32_t v)
 {
@@ -246,40 +227,72 @@ static int32_t floor_q(int32_t v)
 }
 
 /* Sets every pixel whose centre is within the pen radius of (row, col) in Q4;
- * with radius 0, the pixel nearest to the point. 16-bit arithmetic inside the
- * loops (offsets are within +-3 px, so squares stay below 2^13): cheap on AVR. */
+ * with radius 0, the pixel nearest to the point. A stamp where the previous
+ * one of the stroke was sets the same pixels and is skipped (a segment ends
+ * where the next one starts). Pixels are walked as a byte pointer and a bit
+ * mask (a row is 28 bits on: 3 bytes and 4 bits), and the offsets from the
+ * pen centre stay within +-(radius + 15) < 64: no variable shift, and 8-bit
+ * multiplies on AVR (the _fast types are 8-bit there, int on 32-bit cores). */
 static void stamp(raster *rs, int32_t row_q, int32_t col_q)
 {
-    int32_t r0 = floor_q(row_q - rs->r + Q - 1), r1 = floor_q(row_q + rs->r);
-    int32_t c0 = floor_q(col_q - rs->r + Q - 1), c1 = floor_q(col_q + rs->r);
-    if (rs->r == 0) {
-        r0 = r1 = floor_q(row_q + Q / 2);
-        c0 = c1 = floor_q(col_q + Q / 2);
-    }
-    if (r0 < 0 || c0 < 0 || r1 >= SIDE || c1 >= SIDE) {
-        if (r0 < 0)
-            r0 = 0;
-        if (c0 < 0)
-            c0 = 0;
-        if (r1 >= SIDE)
-            r1 = SIDE - 1;
-        if (c1 >= SIDE)
-            c1 = SIDE - 1;
-        if (r0 > r1 || c0 > c1)
-            return;
-    }
-    if (rs->r == 0) {
-        set_pixel(rs, (int16_t)r0, (int16_t)c0);
+    if (row_q == rs->last_row && col_q == rs->last_col)
         return;
+    rs->last_row = row_q;
+    rs->last_col = col_q;
+    int32_t r0 = floor_q(row_q + rs->lo), r1 = floor_q(row_q + rs->hi);
+    int32_t c0 = floor_q(col_q + rs->lo), c1 = floor_q(col_q + rs->hi);
+    if (r0 < 0)
+        r0 = 0;
+    if (c0 < 0)
+        c0 = 0;
+    if (r1 >= SIDE)
+        r1 = SIDE - 1;
+    if (c1 >= SIDE)
+        c1 = SIDE - 1;
+    if (r0 > r1 || c0 > c1)
+        return;
+    int_fast8_t dr = (int_fast8_t)(r0 * Q - row_q), dc0 = (int_fast8_t)(c0 * Q - col_q);
+    int_fast16_t k = (int_fast16_t)(r0 * SIDE + c0);
+    uint8_t *row = rs->stroke + (k >> 3);
+    uint_fast8_t row_bit = (uint_fast8_t)(1u << (k & 7));
+    for (int_fast8_t i = (int_fast8_t)r0; i <= r1; i++) {
+        int_fast16_t room = (int_fast16_t)(rs->r2 - dr * dr);
+        uint8_t *p = row;
+        uint_fast8_t bit = row_bit;
+        int_fast8_t dc = dc0;
+        for (int_fast8_t j = (int_fast8_t)c0; j <= c1; j++) {
+            if (dc * dc <= room)
+                *p = (uint8_t)(*p | bit);
+            dc = (int_fast8_t)(dc + Q);
+            if (bit == 0x80) {
+                bit = 1;
+                p++;
+            } else {
+                bit = (uint_fast8_t)(bit << 1);
+            }
+        }
+        dr = (int_fast8_t)(dr + Q);
+        row += SIDE / 8; /* the next row: 28 bits on */
+        if (row_bit & 0xF0) {
+            row_bit = (uint_fast8_t)(row_bit >> 4);
+            row++;
+        } else {
+            row_bit = (uint_fast8_t)(row_bit << 4);
+        }
     }
-    int16_t dr = (int16_t)(r0 * Q - row_q);
-    int16_t dc0 = (int16_t)(c0 * Q - col_q);
-    for (int16_t i = (int16_t)r0; i <= r1; i++, dr = (int16_t)(dr + Q)) {
-        int16_t dr2 = (int16_t)(dr * dr), dc = dc0;
-        for (int16_t j = (int16_t)c0; j <= c1; j++, dc = (int16_t)(dc + Q))
-            if (dr2 + dc * dc <= rs->r2)
-                set_pixel(rs, i, j);
+}
+
+/* The current stroke is done: counts it as joined when it inked a pixel of
+ * the strokes before it, and adds its pixels to theirs in the image. */
+static void end_stroke(raster *rs)
+{
+    uint_fast8_t touch = 0;
+    for (int_fast8_t i = 0; i < NET_IMAGE_BYTES; i++) {
+        touch |= rs->image[i] & rs->stroke[i];
+        rs->image[i] = (uint8_t)(rs->image[i] | rs->stroke[i]);
+        rs->stroke[i] = 0;
     }
+    rs->shape->joined += touch != 0;
 }
 
 static int32_t abs32(int32_t v)
@@ -404,10 +417,11 @@ static pt_q4 map_point(const ink_buffer *ink, const raster *rs, int i)
     return p;
 }
 
+/* Draws every stroke into the image. */
 static void draw_all(const ink_buffer *ink, raster *rs)
 {
     zero_bytes(rs->image, NET_IMAGE_BYTES);
-    rs->count = rs->sum_row = rs->sum_col = 0;
+    zero_bytes(rs->stroke, NET_IMAGE_BYTES);
     rs->shape->strokes = rs->shape->turn = rs->shape->joined = rs->shape->sharp = 0;
     int seen = 0; /* points of the current stroke so far, counted up to 2 */
     pt_q4 before, prev, cur, next = {{0, 0}};
@@ -425,8 +439,8 @@ static void draw_all(const ink_buffer *ink, raster *rs)
             rs->anchor_row = cur.v[0];
             rs->anchor_col = cur.v[1];
             rs->dir_row = rs->dir_col = 0;
-            copy_bytes(rs->before, rs->image, NET_IMAGE_BYTES);
-            rs->met = false;
+            rs->last_row = INT32_MIN; /* no stamp of this stroke yet */
+            end_stroke(rs);
         }
         track_shape(rs, cur.v[0], cur.v[1]);
         if (seen > 0)
@@ -438,18 +452,7 @@ static void draw_all(const ink_buffer *ink, raster *rs)
         if (seen < 2)
             seen++;
     }
-}
-
-/* 8 x the total length of the strokes in area pixels. */
-static int32_t path_length_x8(const ink_buffer *ink)
-{
-    int32_t total = 0;
-    for (int i = 1; i < ink->n; i++) {
-        if (is_lift(ink, i) || is_lift(ink, i - 1))
-            continue;
-        total += length_x8((int32_t)ink->x[i] - ink->x[i - 1], (int32_t)ink->y[i] - ink->y[i - 1]);
-    }
-    return total;
+    end_stroke(rs);
 }
 
 /* round(num / den), halves away from zero, for den > 0 (C99 division
@@ -468,10 +471,29 @@ static int32_t div_round(int32_t num, int32_t den)
 static ink_err draw_centred(const ink_buffer *ink, raster *rs)
 {
     draw_all(ink, rs);
-    if (rs->count == 0)
+    /* the centre of mass of the ink pixels: their number and the sums of
+     * their rows and columns (<= 784 pixels: below 2^15) */
+    int_fast16_t count = 0, sum_row = 0, sum_col = 0;
+    const uint8_t *p = rs->image;
+    uint_fast8_t bit = 1;
+    for (int_fast8_t i = 0; i < SIDE; i++)
+        for (int_fast8_t j = 0; j < SIDE; j++) {
+            if (*p & bit) {
+                count++;
+                sum_row = (int_fast16_t)(sum_row + i);
+                sum_col = (int_fast16_t)(sum_col + j);
+            }
+            if (bit == 0x80) {
+                bit = 1;
+                p++;
+            } else {
+                bit = (uint_fast8_t)(bit << 1);
+            }
+        }
+    if (count == 0)
         return INK_NO_DIGIT;
-    int32_t shift_row = div_round(14 * rs->count - rs->sum_row, rs->count);
-    int32_t shift_col = div_round(14 * rs->count - rs->sum_col, rs->count);
+    int32_t shift_row = div_round(14 * (int32_t)count - (int32_t)sum_row, (int32_t)count);
+    int32_t shift_col = div_round(14 * (int32_t)count - (int32_t)sum_col, (int32_t)count);
     if (shift_row == 0 && shift_col == 0)
         return INK_OK;
     rs->off_row_q4 += shift_row * Q;
@@ -494,10 +516,13 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
     if (ink->n <= 0 || ink->n > INK_MAX_POINTS)
         return INK_NO_DIGIT;
 
-    int32_t minx = 255, maxx = -1, miny = 255, maxy = -1;
+    int32_t minx = 255, maxx = -1, miny = 255, maxy = -1, path = 0;
     for (int i = 0; i < ink->n; i++) {
         if (is_lift(ink, i))
             continue;
+        if (i > 0 && !is_lift(ink, i - 1)) /* 8 x the stroke length in area pixels */
+            path +=
+                length_x8((int32_t)ink->x[i] - ink->x[i - 1], (int32_t)ink->y[i] - ink->y[i - 1]);
         if (ink->x[i] < minx)
             minx = ink->x[i];
         if (ink->x[i] > maxx)
@@ -510,7 +535,7 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
     int32_t extent = (maxx - minx > maxy - miny ? maxx - minx : maxy - miny);
     if (maxx < 0 || extent < INK_MIN_EXTENT)
         return INK_NO_DIGIT;
-    if (path_length_x8(ink) > (int32_t)8 * INK_MAX_PATH_RATIO * extent)
+    if (path > (int32_t)8 * INK_MAX_PATH_RATIO * extent)
         return INK_NO_DIGIT; /* scribbled over: far more ink than any digit */
 
     raster rs;
@@ -519,16 +544,18 @@ static ink_err render(const ink_buffer *ink, const ink_style *style, uint8_t ima
     rs.mid_y2 = miny + maxy;
     rs.off_col_q4 = PASS1_CENTRE_Q;
     rs.off_row_q4 = PASS1_CENTRE_Q;
-    rs.r = style->pen_radius_q4;
-    rs.r2 = (int16_t)(rs.r * rs.r);
+    int16_t r = style->pen_radius_q4;
+    rs.lo = r ? (int16_t)(Q - 1 - r) : Q / 2;
+    rs.hi = r ? r : Q / 2;
+    rs.r2 = r ? (int16_t)(r * r) : 2 * (Q / 2) * (Q / 2);
     rs.image = image;
     rs.shape = shape;
     rs.step = style->box_q4 / INK_TURN_STEPS;
 
     ink_err rc = draw_centred(ink, &rs);
-    /* rs.before held the earlier strokes' image (a PIN digit in lock mode).
+    /* rs.stroke held the last stroke's pixels (a PIN digit in lock mode).
      * Not util_wipe: the recognizer (ink, net, model) builds without util.c. */
-    zero_bytes(rs.before, sizeof rs.before);
+    zero_bytes(rs.stroke, sizeof rs.stroke);
     return rc;
 }
 

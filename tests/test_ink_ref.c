@@ -340,6 +340,48 @@ static void test_adversarial(void **state)
             pair_up(&p);
             check_render_styles(&p.lib);
         }
+    /* a dense block of `teeth` lines along one edge and two dots (taps) side
+     * by side at the far edge, in all eight orientations: the centre of mass
+     * sits in the block, and centring pushes the dots, and with them the
+     * only pixels where a stroke touches an earlier one (ink_shape.joined),
+     * off the image */
+    for (int orient = 0; orient < 8; orient++)
+        for (int teeth = 1; teeth <= 7; teeth++)
+            for (int32_t gap = 2; gap <= 8; gap += 2) {
+                int32_t pts[2 * 7 + 2][2];
+                int n = 0;
+                for (int t = 0; t < teeth; t++) { /* zigzag across the block */
+                    pts[n][0] = t & 1 ? 219 : 20;
+                    pts[n++][1] = 20 + t * gap;
+                    pts[n][0] = t & 1 ? 20 : 219;
+                    pts[n++][1] = 20 + t * gap;
+                }
+                int block = n;
+                int32_t dot = rnd_in(20, 170), far = rnd_in(200, 239);
+                pts[n][0] = dot;
+                pts[n++][1] = far;
+                pts[n][0] = dot + rnd_in(28, 46); /* pen discs that overlap a little */
+                pts[n++][1] = far;
+                pair_reset(&p);
+                for (int k = 0; k < n; k++) {
+                    int32_t u = pts[k][0], v = pts[k][1];
+                    if (orient & 1)
+                        u = 239 - u;
+                    if (orient & 2)
+                        v = 239 - v;
+                    int32_t x = orient & 4 ? v : u, y = orient & 4 ? u : v;
+                    if (k == 0 || k >= block) {
+                        pair_up(&p);
+                        pair_down(&p, x, y);
+                    } else {
+                        pair_move(&p, x, y);
+                    }
+                    if (k == block)
+                        check_render_styles(&p.lib);
+                }
+                pair_up(&p);
+                check_render_styles(&p.lib);
+            }
     /* corners and loops drawn from few samples (Catmull-Rom midpoints) */
     for (int c = 0; c < 2000; c++) {
         pair_reset(&p);
