@@ -15,6 +15,18 @@
  * binarized MNIST digits are 20 px (even) on their longer side. */
 #define PASS1_CENTRE_Q (CENTRE_Q - Q / 2)
 
+/* 1: the second drawing pass is replaced by moving the first pass's image
+ * when that is exact (draw_centred). Faster, and some 200 bytes larger on
+ * Cortex-M, so chosen where the time matters most and the flash does not:
+ * on AVR by default. Override with -DINK_MOVE_IMAGE=0 or 1. */
+#ifndef INK_MOVE_IMAGE
+#ifdef __AVR__
+#define INK_MOVE_IMAGE 1
+#else
+#define INK_MOVE_IMAGE 0
+#endif
+#endif
+
 #if INK_MAX_POINTS < 16 || INK_MAX_POINTS > 32767
 #error "INK_MAX_POINTS must be in 16..32767"
 #endif
@@ -196,8 +208,12 @@ typedef struct {
      * floor((v + lo) / 16) to floor((v + hi) / 16). Radius 0 stamps the one
      * pixel nearest to v: lo = hi = 8, and r2 = 128 >= any dr^2 + dc^2 there. */
     int16_t lo, hi, r2;
-    uint8_t *image;             /* the pixels of the strokes drawn before the current one */
-    int32_t last_row, last_col; /* the previous stamp of the stroke (Q4) */
+    uint8_t *image;                  /* the pixels of the strokes drawn before the current one */
+    int_fast16_t last_row, last_col; /* the previous stamp of the stroke (Q4) */
+#if INK_MOVE_IMAGE
+    /* the rows and columns the stamps of this pass reached (unclipped) */
+    int_fast16_t top, bottom, left, right;
+#endif
     /* shape check (SHAPE CHECK in ink.h) on the mapped points, Q4: each
      * stroke followed in steps of at least `step` from an anchor; dir is the
      * last step (0, 0 before the first) */
@@ -220,10 +236,10 @@ int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col)
     return (image[k >> 3] >> (k & 7)) & 1;
 }
 
-/* floor(v / 16) for |v| < 16 * BIAS_PX. */
-static int32_t floor_q(int32_t v)
+/* floor(v / 16) for |v| < 16 * BIAS_PX (2^14: 16-bit arithmetic suffices). */
+static int_fast16_t floor_q(int_fast16_t v)
 {
-    return ((v + (int32_t)Q * BIAS_PX) >> 4) - BIAS_PX;
+    return (int_fast16_t)(((v + Q * BIAS_PX) >> 4) - BIAS_PX);
 }
 
 /* Sets every pixel whose centre is within the pen radius of (row, col) in Q4;
@@ -233,14 +249,26 @@ static int32_t floor_q(int32_t v)
  * mask (a row is 28 bits on: 3 bytes and 4 bits), and the offsets from the
  * pen centre stay within +-(radius + 15) < 64: no variable shift, and 8-bit
  * multiplies on AVR (the _fast types are 8-bit there, int on 32-bit cores). */
-static void stamp(raster *rs, int32_t row_q, int32_t col_q)
+static void stamp(raster *rs, int_fast16_t row_q, int_fast16_t col_q)
 {
     if (row_q == rs->last_row && col_q == rs->last_col)
         return;
     rs->last_row = row_q;
     rs->last_col = col_q;
-    int32_t r0 = floor_q(row_q + rs->lo), r1 = floor_q(row_q + rs->hi);
-    int32_t c0 = floor_q(col_q + rs->lo), c1 = floor_q(col_q + rs->hi);
+    int_fast16_t r0 = floor_q((int_fast16_t)(row_q + rs->lo));
+    int_fast16_t r1 = floor_q((int_fast16_t)(row_q + rs->hi));
+    int_fast16_t c0 = floor_q((int_fast16_t)(col_q + rs->lo));
+    int_fast16_t c1 = floor_q((int_fast16_t)(col_q + rs->hi));
+#if INK_MOVE_IMAGE
+    if (r0 < rs->top)
+        rs->top = r0;
+    if (r1 > rs->bottom)
+        rs->bottom = r1;
+    if (c0 < rs->left)
+        rs->left = c0;
+    if (c1 > rs->right)
+        rs->right = c1;
+#endif
     if (r0 < 0)
         r0 = 0;
     if (c0 < 0)
@@ -341,7 +369,7 @@ static void draw_segment(raster *rs, int32_t r0, int32_t c0, int32_t r1, int32_t
     int32_t len = abs32(dr) > abs32(dc) ? abs32(dr) : abs32(dc);
     int32_t steps = (len + Q / 2 - 1) / (Q / 2);
     if (steps == 0) {
-        stamp(rs, r0, c0);
+        stamp(rs, (int_fast16_t)r0, (int_fast16_t)c0);
         return;
     }
     /* Positions in Q12 (biased positive) so the increments keep their fraction. */
@@ -349,11 +377,12 @@ static void draw_segment(raster *rs, int32_t r0, int32_t c0, int32_t r1, int32_t
     int32_t inc_r = dr * 256 / steps, inc_c = dc * 256 / steps;
     int32_t pr = r0 * 256 + bias, pc = c0 * 256 + bias;
     for (int32_t s = 0; s < steps; s++) {
-        stamp(rs, ((pr + 128) >> 8) - BIAS_PX * Q, ((pc + 128) >> 8) - BIAS_PX * Q);
+        stamp(rs, (int_fast16_t)(((pr + 128) >> 8) - BIAS_PX * Q),
+              (int_fast16_t)(((pc + 128) >> 8) - BIAS_PX * Q));
         pr += inc_r;
         pc += inc_c;
     }
-    stamp(rs, r1, c1);
+    stamp(rs, (int_fast16_t)r1, (int_fast16_t)c1);
 }
 
 /* Area pixel -> Q4 image position, rounded to nearest. |(2x - mid) * mul| <
@@ -422,6 +451,10 @@ static void draw_all(const ink_buffer *ink, raster *rs)
 {
     zero_bytes(rs->image, NET_IMAGE_BYTES);
     zero_bytes(rs->stroke, NET_IMAGE_BYTES);
+#if INK_MOVE_IMAGE
+    rs->top = rs->left = SIDE;
+    rs->bottom = rs->right = -1;
+#endif
     rs->shape->strokes = rs->shape->turn = rs->shape->joined = rs->shape->sharp = 0;
     int seen = 0; /* points of the current stroke so far, counted up to 2 */
     pt_q4 before, prev, cur, next = {{0, 0}};
@@ -439,14 +472,14 @@ static void draw_all(const ink_buffer *ink, raster *rs)
             rs->anchor_row = cur.v[0];
             rs->anchor_col = cur.v[1];
             rs->dir_row = rs->dir_col = 0;
-            rs->last_row = INT32_MIN; /* no stamp of this stroke yet */
+            rs->last_row = INT_FAST16_MIN; /* no stamp of this stroke yet */
             end_stroke(rs);
         }
         track_shape(rs, cur.v[0], cur.v[1]);
         if (seen > 0)
             draw_curve(rs, seen > 1 ? &before : NULL, &prev, &cur, has_next ? &next : NULL);
         else if (!has_next)
-            stamp(rs, cur.v[0], cur.v[1]); /* a single-point stroke */
+            stamp(rs, (int_fast16_t)cur.v[0], (int_fast16_t)cur.v[1]); /* a single-point stroke */
         before = prev;
         prev = cur;
         if (seen < 2)
@@ -463,11 +496,36 @@ static int32_t div_round(int32_t num, int32_t den)
     return (num >= 0 ? num + half : num - half) / den;
 }
 
-/* Draws the ink twice: centred by its box to find the centre of mass, then
- * moved by whole pixels so that the centre of mass is at (14,14) (Q4 offsets
- * move by multiples of 16, so the pattern is the same and the centre of mass
- * moves by exactly the shift); drawn again rather than moving the bitmap, so
- * nothing a custom style clipped in pass 1 is lost, and one code path. */
+#if INK_MOVE_IMAGE
+/* Moves the image by d bits (d = rows * 28 + columns, |d| < 784) through
+ * scratch: output byte i takes the 8 bits from source bit 8 i - d on, i.e.
+ * source byte `from` and the next shifted right by `by` (the bias keeps >>
+ * on non-negative values). */
+static void move_image(uint8_t *image, uint8_t *scratch, int_fast16_t d)
+{
+    copy_bytes(scratch, image, NET_IMAGE_BYTES);
+    int_fast16_t bits = (int_fast16_t)(8 * NET_IMAGE_BYTES - d);
+    int_fast16_t from = (int_fast16_t)((bits >> 3) - NET_IMAGE_BYTES);
+    uint_fast8_t by = (uint_fast8_t)(bits & 7);
+    for (int_fast8_t i = 0; i < NET_IMAGE_BYTES; i++, from++) {
+        uint_fast16_t w = 0;
+        if (from >= 0 && from < NET_IMAGE_BYTES)
+            w = scratch[from];
+        if (from + 1 >= 0 && from + 1 < NET_IMAGE_BYTES)
+            w |= (uint_fast16_t)scratch[from + 1] << 8;
+        image[i] = (uint8_t)(w >> by);
+    }
+}
+#endif
+
+/* Draws the ink centred by its box to find the centre of mass, then moves it
+ * by whole pixels so that the centre of mass is at (14,14). Q4 offsets move
+ * by multiples of 16, so drawing again at the moved offsets gives the same
+ * stamps moved by exactly the shift, and the same shape measurements: when
+ * every stamp reached only pixels inside the image, before and after the
+ * move, the image is moved instead of drawn again. Otherwise (a custom style
+ * reaching past the border, ink lopsided enough to be pushed off the image)
+ * it is drawn again, so nothing clipped in the first pass is lost. */
 static ink_err draw_centred(const ink_buffer *ink, raster *rs)
 {
     draw_all(ink, rs);
@@ -498,6 +556,14 @@ static ink_err draw_centred(const ink_buffer *ink, raster *rs)
         return INK_OK;
     rs->off_row_q4 += shift_row * Q;
     rs->off_col_q4 += shift_col * Q;
+#if INK_MOVE_IMAGE
+    if (rs->top + shift_row >= 0 && rs->bottom + shift_row < SIDE && rs->left + shift_col >= 0 &&
+        rs->right + shift_col < SIDE && rs->top >= 0 && rs->bottom < SIDE && rs->left >= 0 &&
+        rs->right < SIDE) {
+        move_image(rs->image, rs->stroke, (int_fast16_t)(shift_row * SIDE + shift_col));
+        return INK_OK;
+    }
+#endif
     draw_all(ink, rs);
     return INK_OK;
 }

@@ -360,7 +360,8 @@ static void test_adversarial(void **state)
                 int32_t dot = rnd_in(20, 170), far = rnd_in(200, 239);
                 pts[n][0] = dot;
                 pts[n++][1] = far;
-                pts[n][0] = dot + rnd_in(28, 46); /* pen discs that overlap a little */
+                /* pen discs that overlap a little, or (thin pens) the same pixel */
+                pts[n][0] = dot + (rnd() % 2 ? rnd_in(0, 6) : rnd_in(7, 46));
                 pts[n++][1] = far;
                 pair_reset(&p);
                 for (int k = 0; k < n; k++) {
@@ -381,6 +382,11 @@ static void test_adversarial(void **state)
                 }
                 pair_up(&p);
                 check_render_styles(&p.lib);
+                /* thin pens: lighter dots, so centring moves the ink further */
+                for (int16_t r = 0; r <= 20; r += 4) {
+                    ink_style thin = {INK_BOX_Q4, r};
+                    check_render_style(&p.lib, &thin);
+                }
             }
     /* corners and loops drawn from few samples (Catmull-Rom midpoints) */
     for (int c = 0; c < 2000; c++) {
