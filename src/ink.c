@@ -1,7 +1,7 @@
 /* ink.c - touch strokes -> MNIST-like 28x28 bit image. Manual: src/inkpin/ink.h.
  *
  * Internal coordinates of the 28x28 image are in Q4 (1/16 px); pixel (i,j)
- * has its centre at (i*16, j*16). Every pixel write goes through set_pixel(),
+ * has its centre at (i*16, j*16). Every pixel write goes through stamp(),
  * which clips. */
 #include <stddef.h>
 
@@ -225,7 +225,11 @@ typedef struct {
 
 /* Right shifts below are applied to values made non-negative by a bias, so
  * nothing depends on how a compiler shifts negative numbers. Mapped image
- * positions stay within +-BIAS_PX pixels. */
+ * positions stay within +-BIAS_PX pixels, far inside: a mapped point is
+ * within box_q4 / 2 + 1 <= 225 (Q4) of its offset, the offsets within 8..440
+ * (the centring shift moves them by at most 14 px), a curve's midpoint
+ * overshoots its points' range by at most a quarter of it, and a stamp
+ * reaches 40 further: |position| < 1100 Q4. So a position fits 16 bits. */
 #define BIAS_PX 1024
 
 int ink_pixel(const uint8_t image[NET_IMAGE_BYTES], int row, int col)
