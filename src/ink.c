@@ -398,7 +398,7 @@ static int32_t map_axis(int32_t v2, int32_t mul, int32_t off)
 }
 
 typedef struct {
-    int32_t v[2]; /* Q4 image position: row, column */
+    int16_t v[2]; /* Q4 image position: row, column (16 bits: see BIAS_PX) */
 } pt_q4;
 
 /* Whether the stroke a -> mid -> b turns by more than 120 degrees at mid
@@ -435,19 +435,18 @@ static void draw_curve(raster *rs, const pt_q4 *before, const pt_q4 *p1, const p
             int32_t q0 = bend0 ? before->v[a] : 2 * q1 - q2, q3 = bend3 ? after->v[a] : 2 * q2 - q1;
             /* / 16 rounded half up; the bias 2^20 keeps the shifted value
              * positive (positions are within +-2^11) */
-            mid.v[a] =
-                ((9 * (q1 + q2) - q0 - q3 + 8 + ((int32_t)1 << 20)) >> 4) - ((int32_t)1 << 16);
+            mid.v[a] = (int16_t)(((9 * (q1 + q2) - q0 - q3 + 8 + ((int32_t)1 << 20)) >> 4) -
+                                 ((int32_t)1 << 16));
         }
         draw_segment(rs, p1->v[0], p1->v[1], mid.v[0], mid.v[1]);
     }
     draw_segment(rs, mid.v[0], mid.v[1], p2->v[0], p2->v[1]);
 }
 
-static pt_q4 map_point(const ink_buffer *ink, const raster *rs, int i)
+static void map_point(const ink_buffer *ink, const raster *rs, int i, pt_q4 *p)
 {
-    pt_q4 p = {{map_axis((int32_t)ink->y[i] * 2 - rs->mid_y2, rs->mul, rs->off_row_q4),
-                map_axis((int32_t)ink->x[i] * 2 - rs->mid_x2, rs->mul, rs->off_col_q4)}};
-    return p;
+    p->v[0] = (int16_t)map_axis((int32_t)ink->y[i] * 2 - rs->mid_y2, rs->mul, rs->off_row_q4);
+    p->v[1] = (int16_t)map_axis((int32_t)ink->x[i] * 2 - rs->mid_x2, rs->mul, rs->off_col_q4);
 }
 
 /* Draws every stroke into the image. */
@@ -461,16 +460,19 @@ static void draw_all(const ink_buffer *ink, raster *rs)
 #endif
     rs->shape->strokes = rs->shape->turn = rs->shape->joined = rs->shape->sharp = 0;
     int seen = 0; /* points of the current stroke so far, counted up to 2 */
-    pt_q4 before, prev, cur, next = {{0, 0}};
+    pt_q4 before, prev, cur, next;
     for (int i = 0; i < ink->n; i++) {
         if (is_lift(ink, i)) {
             seen = 0;
             continue;
         }
-        cur = seen ? next : map_point(ink, rs, i); /* next: mapped one step earlier */
+        if (seen)
+            cur = next; /* mapped one step earlier */
+        else
+            map_point(ink, rs, i, &cur);
         bool has_next = i + 1 < ink->n && !is_lift(ink, i + 1);
         if (has_next)
-            next = map_point(ink, rs, i + 1);
+            map_point(ink, rs, i + 1, &next);
         if (seen == 0) { /* a new stroke: cur is its first anchor */
             rs->shape->strokes++;
             rs->anchor_row = cur.v[0];
