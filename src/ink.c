@@ -287,15 +287,14 @@ static void stamp(raster *rs, int_fast16_t row_q, int_fast16_t col_q)
     int_fast16_t k = (int_fast16_t)(r0 * SIDE + c0);
     uint8_t *row = rs->stroke + (k >> 3);
     uint_fast8_t row_bit = (uint_fast8_t)(1u << (k & 7));
-    for (int_fast8_t i = (int_fast8_t)r0; i <= r1; i++) {
+    int_fast8_t dr_end = (int_fast8_t)(r1 * Q - row_q), dc_end = (int_fast8_t)(c1 * Q - col_q);
+    for (; dr <= dr_end; dr = (int_fast8_t)(dr + Q)) {
         int_fast16_t room = (int_fast16_t)(rs->r2 - dr * dr);
         uint8_t *p = row;
         uint_fast8_t bit = row_bit;
-        int_fast8_t dc = dc0;
-        for (int_fast8_t j = (int_fast8_t)c0; j <= c1; j++) {
+        for (int_fast8_t dc = dc0; dc <= dc_end; dc = (int_fast8_t)(dc + Q)) {
             if (dc * dc <= room)
                 *p = (uint8_t)(*p | bit);
-            dc = (int_fast8_t)(dc + Q);
             if (bit == 0x80) {
                 bit = 1;
                 p++;
@@ -303,7 +302,6 @@ static void stamp(raster *rs, int_fast16_t row_q, int_fast16_t col_q)
                 bit = (uint_fast8_t)(bit << 1);
             }
         }
-        dr = (int_fast8_t)(dr + Q);
         row += SIDE / 8; /* the next row: 28 bits on */
         if (row_bit & 0xF0) {
             row_bit = (uint_fast8_t)(row_bit >> 4);
