@@ -5,6 +5,7 @@
  * The library's public names are renamed (ink_mv_*) so this copy links
  * beside libinkpin's. */
 #define INK_MOVE_IMAGE 1
+#define INK_REF_TEST_NAME "test_ink_move"
 #define ink_strerror ink_mv_strerror
 #define ink_reset ink_mv_reset
 #define ink_pen_down ink_mv_pen_down

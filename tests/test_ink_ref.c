@@ -21,6 +21,10 @@
 #include "util/ink_ref.h"
 #include "util/testutil.h"
 
+#ifndef INK_REF_TEST_NAME /* test_ink_move.c includes this file under its own name */
+#define INK_REF_TEST_NAME "test_ink_ref"
+#endif
+
 /* ---- a deterministic generator (xorshift32) ------------------------------------ */
 
 static uint32_t rng_state;
@@ -188,11 +192,12 @@ static void random_walk(pair *p, int strokes, int points, int32_t x0, int32_t y0
         for (int k = 0; k < n; k++) {
             x += rnd_in(-step, step);
             y += rnd_in(-step, step);
+            int32_t ax = x, ay = y;
             if (rnd() % 64 == 0) { /* an absurd sample in the middle of a stroke */
-                x = rnd_coord();
-                y = rnd_coord();
+                ax = rnd_coord();
+                ay = rnd_coord();
             }
-            pair_move(p, x, y);
+            pair_move(p, ax, ay);
             if (rnd() % 97 == 0)
                 check_render(&p->lib);
         }
@@ -402,7 +407,8 @@ static void test_dev_strokes(void **state)
     (void)state;
     strokes_set set;
     if (test_load_dev_strokes(&set) != 0) {
-        fprintf(stderr, "test_ink_ref: no UNIPEN dev strokes (data root): this part skipped\n");
+        fprintf(stderr,
+                INK_REF_TEST_NAME ": no UNIPEN dev strokes (data root): this part skipped\n");
         skip();
     }
     rng_state = 0xD15EA5Eu;
@@ -445,7 +451,7 @@ int main(void)
         cmocka_unit_test(test_dev_strokes),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    fprintf(stderr, "test_ink_ref: %ld renders and %ld events compared\n", compared_renders,
+    fprintf(stderr, INK_REF_TEST_NAME ": %ld renders and %ld events compared\n", compared_renders,
             compared_events);
     return failed;
 }
