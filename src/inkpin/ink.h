@@ -48,11 +48,16 @@
  *   Events: O(1), or O(INK_MAX_POINTS) when the buffer is full. Render: two
  *   passes over the segments (the second at the whole-pixel offset that puts
  *   the centre of mass at (14,14); skipped when that offset is 0), each
- *   stamping the pen every half pixel of 28x28 stroke length (5x5 = 25 16-bit
- *   distance tests per stamp with the default 1.75 px pen); one 32-bit
- *   multiply per stored point, two 32-bit divisions per straight piece. No
- *   floating point, no recursion, no tables, no division in pixel loops.
- *   Cycles and code size per chip: docs/mcu.md (make mcu-report).
+ *   stamping the pen every half pixel of 28x28 stroke length (at most 4x4
+ *   8-bit distance tests per stamp with the default 1.75 px pen; a stamp
+ *   where the previous one of the stroke was is skipped), and one walk over
+ *   the 784 pixels between them for the centre of mass. On AVR
+ *   (INK_MOVE_IMAGE) the second pass is a move of the first image whenever
+ *   no stamp reaches past the border before or after the move (the same
+ *   bits). One 32-bit multiply per stored point, two 32-bit divisions per
+ *   straight piece. No floating point, no recursion, no tables, no division
+ *   in pixel loops. Cycles and code size per chip: docs/ink.md ("Speed"),
+ *   docs/mcu.md (make mcu-report).
  *
  * NO DIGIT
  *   ink_render returns INK_NO_DIGIT (and an all-zero image) for empty input,
@@ -94,10 +99,10 @@
  *   The shape limits were chosen on the tune writers of the UNIPEN file and on
  *   generated scribbles with seeds reserved for tuning (docs/ink.md,
  *   "Rejection"); they do not depend on the model. NET_REJECT_CONF does and
- *   is re-derived by `inkpin robustness`. Cost: one 32-bit
- *   division per kept step and a 98-byte copy of the image per stroke, no
- *   extra pass; its code and stack figures are in docs/ink.md
- *   (bench/footprint.sh).
+ *   is re-derived by `inkpin robustness`. Cost: one 32-bit division per
+ *   kept step and one pass over the 98 image bytes per stroke (each stroke is
+ *   drawn apart, then folded into the image), no extra pass; its code and
+ *   stack figures are in docs/ink.md (bench/footprint.sh).
  *
  * API
  *   void    ink_reset(ink_buffer *ink);
