@@ -163,6 +163,21 @@ if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/n
             "qemu-system-arm $(qemu-system-arm --version | awk 'NR==1 {print $4}') -machine $machine -icount shift=0" \
             "$b/size.map" "$run" "$work/host-cm.txt" instructions "${cm_mhz[$board]}" "${cm_note[$board]}"
     done
+    # The lean kernel family (NET_LEAN_KERNELS), the build that keeps the
+    # Cortex-M4 recognizer within 10 KB.
+    b=$work/cortex-m-an386-lean
+    run=""
+    if [ "$have_samples_cm" = 1 ]; then
+        mcu_cortexm_build "$src" an386 "$work/samples-cm" "$b" -DNET_LEAN_KERNELS 2>/dev/null
+        mcu_qemu an386 "$b/fw.elf" >"$b.txt" || true
+        run=$b.txt
+    else
+        mcu_make -C "$src/bench/mcu/cortex-m" BOARD=an386 OUT="$b" MODEL="$model_dir" \
+            SAMPLES="$work/nosamples" NET_FLAGS=-DNET_LEAN_KERNELS "$b/size.elf" 2>/dev/null
+    fi
+    add_target cortex-m4-lean "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=cortex-m4 -mthumb -DNET_LEAN_KERNELS" \
+        "qemu-system-arm $(qemu-system-arm --version | awk 'NR==1 {print $4}') -machine mps2-an386 -icount shift=0" \
+        "$b/size.map" "$run" "$work/host-cm.txt" instructions 64 "${cm_note[an386]}"
 else
     echo "mcu-report: arm-none-eabi-gcc or qemu-system-arm missing: Cortex-M skipped" >&2
 fi

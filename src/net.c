@@ -307,9 +307,10 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 /* ---- kernels --------------------------------------------------------------- */
 
 /* Two kernel families share the helpers below: net_fast.inc (the default,
- * for speed) and net_small.inc (NET_SMALL_CODE: the least flash, a row of a
- * kernel at a time with the accumulators in memory). Both give the same bits
- * (tests/test_net_small.c). */
+ * for speed) and net_lean.inc (the least flash: a row of a kernel at a time
+ * with the accumulators in memory), chosen by NET_LEAN_KERNELS and on the
+ * AVR, whose 32 KB of flash are the scarcer resource, by default. Both give
+ * the same bits (tests/test_net_lean.c). */
 
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
@@ -357,8 +358,8 @@ NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
 
 #include "net_simd.inc" /* a part of this file, kept apart: the x86 fast path */
 
-#if defined(NET_SMALL_CODE)
-#include "net_small.inc"
+#if defined(NET_LEAN_KERNELS) || defined(__AVR__)
+#include "net_lean.inc"
 #else
 #include "net_fast.inc"
 #endif
