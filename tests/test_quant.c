@@ -81,6 +81,41 @@ static void test_requantize_random(void **state)
     }
 }
 
+/* The exporter's multipliers are 16-bit, which net_requantize computes in
+ * 32-bit pieces (no 64-bit product on 8-bit and 32-bit cores): every shift,
+ * both clamps, extreme accumulators and multipliers. */
+static void test_requantize_mult16(void **state)
+{
+    (void)state;
+    tn_rng r = {321};
+    static const int32_t accs[] = {
+        INT32_MIN, INT32_MIN + 1, -65537, -65536, -65535,        -32769,   -1, 0,
+        1,         65535,         65536,  65537,  INT32_MAX - 1, INT32_MAX};
+    static const int32_t mults[] = {0, 1, 2, 16384, 32767, 32768, 65534, 65535};
+    for (unsigned a = 0; a < sizeof accs / sizeof accs[0]; a++)
+        for (unsigned m = 0; m < sizeof mults / sizeof mults[0]; m++)
+            for (int shift = 0; shift <= 63; shift++) {
+                int32_t want = clamp64(ref_requant(accs[a], mults[m], shift > 62 ? 62 : shift),
+                                       INT32_MIN, INT32_MAX);
+                assert_int_equal(
+                    net_requantize(accs[a], mults[m], (uint8_t)shift, INT32_MIN, INT32_MAX), want);
+            }
+    for (int i = 0; i < 2000000; i++) {
+        int32_t acc = (int32_t)(tn_next(&r) ^ (tn_next(&r) << 16));
+        if (i % 3 == 0)
+            acc >>= tn_next(&r) % 31;
+        int32_t mult = (int32_t)(tn_next(&r) & 0xFFFF);
+        int shift = (int)(tn_next(&r) % 63);
+        int32_t lo = i % 2 ? INT32_MIN : -128, hi = i % 2 ? INT32_MAX : 127;
+        if (i % 5 == 0)
+            lo = -(1 << 24), hi = 1 << 24;
+        int32_t want = clamp64(ref_requant(acc, mult, shift), lo, hi);
+        int32_t got = net_requantize(acc, mult, (uint8_t)shift, lo, hi);
+        if (got != want)
+            fail_msg("acc %d mult %d shift %d: got %d want %d", acc, mult, shift, got, want);
+    }
+}
+
 static void test_round(void **state)
 {
     (void)state;
@@ -217,11 +252,9 @@ static void test_bad_float_models(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_requantize_edges),
-        cmocka_unit_test(test_requantize_random),
-        cmocka_unit_test(test_round),
-        cmocka_unit_test(test_multiplier),
-        cmocka_unit_test(test_zero_range_channel),
+        cmocka_unit_test(test_requantize_edges),  cmocka_unit_test(test_requantize_random),
+        cmocka_unit_test(test_requantize_mult16), cmocka_unit_test(test_round),
+        cmocka_unit_test(test_multiplier),        cmocka_unit_test(test_zero_range_channel),
         cmocka_unit_test(test_bad_float_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
