@@ -107,11 +107,72 @@ static size_t mod_small(size_t a, size_t n)
 
 /* ---- requantization ------------------------------------------------------- */
 
+/* On 8-bit cores (no 32 x 32 -> 64-bit multiply, no barrel shifter: libgcc
+ * calls of hundreds of cycles) the exporter's 16-bit multipliers take
+ * requantize16; NET_REQUANT16 turns it on elsewhere (tests/test_quant16.c
+ * compares it with the 64-bit path on every shift and extreme). */
+#if defined(__AVR__) || defined(NET_REQUANT16)
+/* floor(v / 2^k) for k < 32: an arithmetic shift, spelled out for negative
+ * values (where >> is implementation-defined) and done a half-word and a
+ * byte at a time first, so cores without a barrel shifter (the AVR) loop
+ * at most 7 times. */
+static int32_t asr32(int32_t v, unsigned k)
+{
+    uint32_t u = v >= 0 ? (uint32_t)v : ~(uint32_t)v; /* v, or -v - 1 */
+    if (k & 16u)
+        u >>= 16;
+    if (k & 8u)
+        u >>= 8;
+    u >>= k & 7u;
+    return v >= 0 ? (int32_t)u : -(int32_t)u - 1;
+}
+
+/* The exporter's case, a 16-bit multiplier and a shift of 1..31, in 32-bit
+ * pieces: acc * mult = p1 * 2^16 + p0 (0 <= p0 < 2^16) from two 16 x 16-bit
+ * multiplies, then the rounding as floor((floor((p - neg) / 2^(s-1)) + 1) /
+ * 2), half away from zero with neg = (p < 0); no 64-bit product or shift
+ * (libgcc calls on 8-bit cores). Returns false, writing nothing, when it
+ * does not apply (then the result is large, or the shift unusual). */
+static bool requantize16(int32_t acc, int32_t mult, unsigned shift, int32_t *q)
+{
+    const uint16_t m = (uint16_t)mult, a0 = (uint16_t)((uint32_t)acc & 0xFFFFu);
+    const int16_t a1 =
+        (int16_t)((int32_t)(((uint32_t)acc >> 16) ^ 0x8000u) - 0x8000); /* top half */
+    uint32_t low;
+    int32_t p1, neg;
+    if (mult < 0 || mult > 0xFFFF || shift == 0 || shift > 31)
+        return false;
+    low = (uint32_t)a0 * m;
+    p1 = (int32_t)a1 * (int32_t)m + (int32_t)(low >> 16); /* |p1| < 2^31 */
+    low &= 0xFFFFu;
+    neg = p1 < 0;
+    if (shift >= 16) { /* p / 2^16 first: floor((p - neg) / 2^16) */
+        const int32_t hi = p1 - (neg && low == 0);
+        *q = shift == 16 ? p1 + (int32_t)((low + 0x8000u - (uint32_t)neg) >> 16)
+                         : asr32(asr32(hi, shift - 17) + 1, 1);
+        return true;
+    }
+    if (p1 >= 0x7FFF || p1 <= -0x7FFF) /* p would not fit 32 bits */
+        return false;
+    *q = asr32(asr32(p1 * 65536 + (int32_t)low - neg, shift - 1) + 1, 1);
+    return true;
+}
+
+#endif
+
 int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
 {
-    int64_t v = (int64_t)acc * mult; /* |v| <= 2^62 */
+    int64_t v;
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
+#if defined(__AVR__) || defined(NET_REQUANT16)
+    {
+        int32_t q;
+        if (requantize16(acc, mult, shift, &q))
+            return q < lo ? lo : q > hi ? hi : q;
+    }
+#endif
+    v = (int64_t)acc * mult; /* |v| <= 2^62 */
     if (shift > 0) {
         /* half away from zero: add the half, one less below zero, then
          * floor (an arithmetic shift, spelled out for negative values) */

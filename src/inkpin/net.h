@@ -75,8 +75,14 @@
  *   NET_REJECT_CONF  rejection threshold shared by every front end.
  *   NET_TRACE    compile in net_set_trace(): a callback receiving every output
  *                row of every layer (for comparing with the host reference).
- *   NET_PLAIN_KERNELS  on x86 hosts, run the plain kernels every MCU runs
- *                instead of the SSE2 path (tests compare the two).
+ *   NET_LEAN_KERNELS  the kernel family for the least flash (src/net_lean.inc;
+ *                the 10 KB Cortex-M4 build, and the default on the AVR)
+ *                instead of the fast one (src/net_fast.inc); same bits.
+ *   NET_PLAIN_KERNELS  run the plain C kernels every MCU without the DSP
+ *                extension runs, instead of the SSE2 path on x86 hosts or
+ *                the SMLAD loops on Cortex-M4/M7/M33 (tests compare them).
+ *   NET_EMULATE_DSP, NET_REQUANT16  tests only: the Cortex-M DSP loops and
+ *                the AVR's 32-bit requantization on a host.
  *   NET_NO_BLOB  leave out the blob loader and the little-endian tensor
  *                readers (MCU builds with a compiled-in model only).
  *
