@@ -160,9 +160,29 @@ static bool requantize16(int32_t acc, int32_t mult, unsigned shift, int32_t *q)
 
 #endif
 
+/* The general case: the 64-bit product, then half away from zero (add the
+ * half, one less below zero) and floor (an arithmetic shift, spelled out for
+ * negative values). Kept out of net_requantize where requantize16 takes the
+ * usual case, so that case does not pay this one's register saves. */
+#if defined(__AVR__) || defined(NET_REQUANT16)
+NET_NOINLINE
+#endif
+static int32_t requantize64(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
+{
+    int64_t v = (int64_t)acc * mult; /* |v| <= 2^62 */
+    if (shift > 0) {
+        v += ((int64_t)1 << (shift - 1)) - (v < 0);
+        v = v >= 0 ? v >> shift : ~(~v >> shift);
+    }
+    if (v < lo)
+        return lo;
+    if (v > hi)
+        return hi;
+    return (int32_t)v;
+}
+
 int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
 {
-    int64_t v;
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
 #if defined(__AVR__) || defined(NET_REQUANT16)
@@ -172,18 +192,7 @@ int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int
             return q < lo ? lo : q > hi ? hi : q;
     }
 #endif
-    v = (int64_t)acc * mult; /* |v| <= 2^62 */
-    if (shift > 0) {
-        /* half away from zero: add the half, one less below zero, then
-         * floor (an arithmetic shift, spelled out for negative values) */
-        v += ((int64_t)1 << (shift - 1)) - (v < 0);
-        v = v >= 0 ? v >> shift : ~(~v >> shift);
-    }
-    if (v < lo)
-        return lo;
-    if (v > hi)
-        return hi;
-    return (int32_t)v;
+    return requantize64(acc, mult, shift, lo, hi);
 }
 
 /* ---- shapes, checks, arena plan ----------------------------------------- */
