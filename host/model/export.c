@@ -286,6 +286,29 @@ static int model_names_of(const export_info *info, model_names *mn, inkpin_diag 
     return 0;
 }
 
+/* The default model's header hands 8-bit AVR builds the library's small model
+ * (src/small_model.c, models/avr): the default one is too slow there. The
+ * decision is the compiler's own __AVR__, so no build needs a flag; any other
+ * build may opt in with NET_USE_SMALL_MODEL (e.g. the host reference of the
+ * AVR benchmark). */
+static void emit_small_switch(strbuf *h, size_t arena)
+{
+    sb_printf(h,
+              "\n/* 8-bit AVR builds (or any build defining NET_USE_SMALL_MODEL) run the small\n"
+              " * model instead (inkpin/small_model.h, models/avr/MODEL.md): then\n"
+              " * net_default_model() returns net_small_model() and NET_ARENA_BYTES is its\n"
+              " * arena; the NET_MODEL_* figures below stay this model's. */\n"
+              "#if defined(__AVR__) || defined(NET_USE_SMALL_MODEL)\n"
+              "#include \"inkpin/small_model.h\"\n"
+              "#define NET_DEFAULT_IS_SMALL 1\n"
+              "#define NET_ARENA_BYTES NET_SMALL_ARENA_BYTES\n"
+              "#else\n"
+              "#define NET_DEFAULT_IS_SMALL 0\n"
+              "#define NET_ARENA_BYTES %zu /* net_arena_bytes() of this model */\n"
+              "#endif\n\n",
+              arena);
+}
+
 static void emit_header(strbuf *h, const quant_model *q, const net_model *m,
                         const export_info *info, const model_names *mn, const char *cmd)
 {
@@ -300,8 +323,11 @@ static void emit_header(strbuf *h, const quant_model *q, const net_model *m,
         sb_printf(h, "#include \"inkpin/net.h\"\n\n");
     sb_printf(h, "#define %s 1\n", mn->present);
     sb_printf(h, "#define %sFORMAT_VERSION %d\n", M, EXPORT_FORMAT_VERSION);
-    sb_printf(h, "#define %s %zu /* net_arena_bytes() of this model */\n", mn->arena,
-              net_arena_bytes(m));
+    if (mn->is_default)
+        emit_small_switch(h, net_arena_bytes(m));
+    else
+        sb_printf(h, "#define %s %zu /* net_arena_bytes() of this model */\n", mn->arena,
+                  net_arena_bytes(m));
     sb_printf(h, "#define %sLAYERS %d\n", M, q->n_layers);
     sb_printf(h, "#define %sPARAMS %ld\n", M, quant_params(q));
     sb_printf(h, "#define %sDATA_BYTES %ld /* weights+biases+mults+shifts */\n", M,
@@ -334,6 +360,11 @@ static void emit_source(strbuf *c, const quant_model *q, const model_names *mn, 
               " * %s */\n#include <stddef.h>\n#include <stdint.h>\n\n"
               "#include \"inkpin/net.h\"\n#include \"inkpin/%s_model.h\"\n\n",
               mn->name, cmd, mn->name);
+    if (mn->is_default)
+        sb_printf(c,
+                  "#if NET_DEFAULT_IS_SMALL\n"
+                  "const net_model *net_default_model(void)\n{\n    return net_small_model();\n}\n"
+                  "#else\n\n");
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
         size_t oc = (size_t)Q->out_c;
@@ -369,6 +400,8 @@ static void emit_source(strbuf *c, const quant_model *q, const model_names *mn, 
               "%sLAYERS <= NET_MAX_LAYERS ? 1 : -1];\n\n",
               mn->macro, q->n_layers, mn->macro);
     sb_printf(c, "const net_model *net_%s_model(void)\n{\n    return &model;\n}\n", mn->name);
+    if (mn->is_default)
+        sb_printf(c, "#endif\n");
 }
 
 int export_c(const quant_model *q, const export_info *info, const char *out_dir, inkpin_diag *d)
