@@ -25,6 +25,11 @@ model_dir=$(mcu_model_dir "$src")
 model_present=$(awk '/#define NET_DEFAULT_MODEL_PRESENT/ {print $3}' "$model_dir/inkpin/default_model.h")
 model_params=$(awk '/#define NET_MODEL_PARAMS/ {print $3}' "$model_dir/inkpin/default_model.h")
 model_command=$(sed -n 's/^#define NET_MODEL_COMMAND "\(.*\)"$/\1/p' "$model_dir/inkpin/default_model.h" | sed 's/\\/\\\\/g; s/"/\\"/g')
+# The ATmega328P runs the small model (models/avr; inkpin/default_model.h picks it from __AVR__).
+small_h=$model_dir/inkpin/small_model.h
+[ -f "$small_h" ] || small_h=$src/src/inkpin/small_model.h
+avr_model_params=$(awk '/#define NET_SMALL_MODEL_PARAMS/ {print $3}' "$small_h" 2>/dev/null || true)
+avr_model_command=$(sed -n 's/^#define NET_SMALL_MODEL_COMMAND "\(.*\)"$/\1/p' "$small_h" 2>/dev/null | sed 's/\\/\\\\/g; s/"/\\"/g')
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -130,7 +135,7 @@ if [ -n "$data" ]; then
         mcu_host_ref "$src" "$work/samples-cm" "$work/host-cm" &&
         "$work/host-cm/host_ref" >"$work/host-cm.txt" && have_samples_cm=1
     mcu_samples "$src" "$data" "$work/samples-avr" "$MCU_DIGITS_AVR" "$MCU_STROKES_AVR" >/dev/null &&
-        mcu_host_ref "$src" "$work/samples-avr" "$work/host-avr" -DMCU_NO_VERDICT &&
+        mcu_host_ref "$src" "$work/samples-avr" "$work/host-avr" "${MCU_AVR_HOST_FLAGS[@]}" &&
         "$work/host-avr/host_ref" >"$work/host-avr.txt" && have_samples_avr=1
 else
     echo "mcu-report: no data root (MNIST + unipen): sizes only" >&2
@@ -227,6 +232,7 @@ fi
     echo "{"
     echo "  \"generated_by\": \"make mcu-report (bench/mcu_report.sh)\","
     echo "  \"model\": {\"present\": $([ "$model_present" = 1 ] && echo true || echo false), \"params\": $(num_or_null "$model_params"), \"command\": \"$model_command\"},"
+    echo "  \"avr_model\": {\"targets\": [\"atmega328p\"], \"params\": $(num_or_null "$avr_model_params"), \"command\": \"$avr_model_command\"},"
     echo "  \"notes\": \"flash = recognizer (ink.o + net.o + model) code, constants and initialized data + compiler runtime helpers, from the linker map of the recognizer alone (bench/mcu/size_main.c, -Os, --gc-sections); RAM = arena + ink buffer + 98-byte image + net_result + data/bss + peak stack (stack painting around ink_render and net_run). Instruction counts on Cortex-M are QEMU -icount instructions (resolution one SysTick tick: 40 at 25 MHz, 62.5 at 16 MHz), not cycles.\","
     echo "  \"targets\": ["
     for i in "${!objects[@]}"; do

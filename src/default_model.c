@@ -6,6 +6,13 @@
 #include "inkpin/net.h"
 #include "inkpin/default_model.h"
 
+#if NET_DEFAULT_IS_SMALL
+const net_model *net_default_model(void)
+{
+    return net_small_model();
+}
+#else
+
 static const int8_t NET_ROM l0_w[] = {
     46, -67, -39, 92, -5, -127, 69, 36, -27, 36, 99, 35, 98, 45, -72, 3,
     -127, -69, 33, 77, 58, -30, 44, 73, -127, -99, -16, -85, -69, 120, -79, 26,
@@ -375,3 +382,4 @@ const net_model *net_default_model(void)
 {
     return &model;
 }
+#endif

@@ -2,7 +2,8 @@
 # arduino_serial_digits.sh - examples/SerialDigits, built for the Arduino Uno
 # with the real Arduino AVR core (arduino-builder), runs in simavr (ATmega328P
 # @ 16 MHz) with drawn digits sent to its serial port, and its answers equal
-# `inkpin classify --json` on the same strokes: every digit, confidence (to
+# `inkpin classify --json` on the same strokes (with the model the board runs:
+# on AVR boards the small one, models/avr/model.inkm): every digit, confidence (to
 # the sketch's five decimals, one decimal string per confidence value) and
 # verdict (accepted, "draw again", "no digit"). Malformed and oversized lines
 # get one error line each, and the sketch keeps answering after them.
@@ -38,8 +39,13 @@ echo "SerialDigits on $ARDUINO_FQBN: $(arduino_size "$out/SerialDigits")"
 gcc -O2 -std=gnu11 -Wall -Wextra -o "$out/uart_run" "$src/tests/arduino/uart_run.c" \
     $(pkg-config --cflags --libs simavr) -lelf
 
+# The host runs the model the sketch runs: AVR builds get the small model
+# (inkpin/default_model.h picks it from __AVR__).
+model_args=()
+case $ARDUINO_FQBN in arduino:avr:*) model_args=(--model "$src/models/avr/model.inkm") ;; esac
+
 # The digits (NDJSON for the host, the sketch's text form for the serial port).
-"$cli" classify "$dev" --json >"$out/dev.json"
+"$cli" classify "$dev" "${model_args[@]}" --json >"$out/dev.json"
 python3 - "$dev" "$out/dev.json" "$out" <<'PY'
 import json, sys
 dev, dev_json, out = sys.argv[1:4]
@@ -64,7 +70,7 @@ with open(f"{out}/digits.txt", "w") as f:
                 assert isinstance(x, int) and isinstance(y, int) and 0 <= x <= 239 and 0 <= y <= 239
         f.write(";".join(" ".join(f"{x},{y}" for x, y in s) for s in d["strokes"]) + "\n")
 PY
-"$cli" classify "$out/digits.ndjson" --json >"$out/digits.json"
+"$cli" classify "$out/digits.ndjson" "${model_args[@]}" --json >"$out/digits.json"
 
 # Malformed and oversized lines, each followed by the first digit again (the
 # sketch must still answer it correctly). Expected error kinds in bad.want.

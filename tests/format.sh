@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # format.sh - the C (.c .h .inc), C++ and sketch sources follow .clang-format (the house
-# style). The generated model is left as the exporter writes it.
+# style). The generated models are left as the exporter writes them.
 # Fix with: clang-format -i FILE (sketches: --assume-filename=x.cpp).
 #   bash tests/format.sh <inkpin-cli> <source-dir> <build-dir>
 set -euo pipefail
@@ -11,7 +11,7 @@ git rev-parse --git-dir >/dev/null 2>&1 || { echo "format: SKIP: not a git check
 status=0
 while IFS= read -r f; do
   case "$f" in
-    src/default_model.c | src/inkpin/default_model.h) continue ;;
+    src/default_model.c | src/inkpin/default_model.h | src/small_model.c | src/inkpin/small_model.h) continue ;;
     *.ino) args=(--assume-filename=x.cpp) ;;
     *) args=() ;;
   esac

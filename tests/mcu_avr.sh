@@ -21,7 +21,8 @@ rc=0
 mcu_samples "$src" "$data" "$out/samples" "$MCU_DIGITS_AVR" "$MCU_STROKES_AVR" || rc=$?
 [ "$rc" -eq 77 ] && exit 77
 [ "$rc" -eq 0 ] || { echo "FAIL: sample generation"; exit 1; }
-mcu_host_ref "$src" "$out/samples" "$out/host" -DMCU_NO_VERDICT
+# The host reference runs what the AVR runs: the small model, no verdict.
+mcu_host_ref "$src" "$out/samples" "$out/host" "${MCU_AVR_HOST_FLAGS[@]}"
 "$out/host/host_ref" >"$out/host.txt"
 
 mcu_avr_build "$src" "$out/samples" "$out/atmega328p"
@@ -45,7 +46,8 @@ if [ "$fw_rc" -ne 0 ]; then
 fi
 status=0
 mcu_compare "$out/host.txt" "$out/atmega328p.txt" atmega328p || status=1
-mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/atmega328p.txt" atmega328p || status=1
+mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/atmega328p.txt" atmega328p \
+    "$(mcu_avr_model_blob "$src")" || status=1
 grep -E '^(ram:|S )' "$out/atmega328p.txt" | sed "s/^/    atmega328p: /"
 # RAM: static data + the deepest stack of the whole run (from RAMEND, stack
 # painting) must fit the 2 KB.

@@ -5,16 +5,33 @@
 #   mcu_samples SRC DATA OUT N_DIGITS N_STROKES
 #                                -> OUT/mcu_samples.[ch], OUT/strokes.ndjson (77 if no data)
 #   mcu_host_ref SRC SAMPLES OUT [CFLAG...] -> OUT/host_ref (same core sources, host
-#                                   compiler; e.g. -DMCU_NO_VERDICT to match the AVR bench)
+#                                   compiler; "${MCU_AVR_HOST_FLAGS[@]}" to match the AVR bench)
 #   mcu_results FILE             -> the result part (before " | ") of R and S lines
 #   mcu_compare EXPECTED ACTUAL NAME -> 0 if every result line of ACTUAL equals
 #                                   the host's line for the same sample
+#   mcu_avr_model_blob SRC       -> the .inkm of the model AVR builds run
 
 # The model every build uses: $MCU_MODEL if set (a directory with an exported
 # default_model.c and inkpin/default_model.h, e.g. for trying a model before
 # it is committed), else the library's own (src/).
 mcu_model_dir() {
     echo "${MCU_MODEL:-$1/src}"
+}
+
+# AVR builds run the small model (models/avr: inkpin/default_model.h hands it
+# out when __AVR__ is defined). The host reference of an AVR benchmark runs
+# it too: without the verdict (left out of the AVR bench) and with
+# NET_USE_SMALL_MODEL, the host's way into the same switch.
+MCU_AVR_HOST_FLAGS=(-DMCU_NO_VERDICT -DNET_USE_SMALL_MODEL)
+
+# The blob of the small model, for the CLI cross-checks of AVR runs: the one
+# beside a MCU_MODEL directory's small_model.c if there is one, else models/avr's.
+mcu_avr_model_blob() {
+    if [ -n "${MCU_MODEL:-}" ] && [ -f "$MCU_MODEL/small_model.c" ]; then
+        echo "$MCU_MODEL/model.inkm"
+    else
+        echo "$1/models/avr/model.inkm"
+    fi
 }
 
 # make for the port Makefiles, independent of an outer make's jobserver and
@@ -52,6 +69,13 @@ mcu_samples() {
     "$out/gen_samples" "$data" "$out" "$nd" "$ns"
 }
 
+# small_model.c of the model directory, else the library's (as bench/mcu/avr/Makefile).
+mcu_small_model_c() {
+    local dir
+    dir=$(mcu_model_dir "$1")
+    if [ -f "$dir/small_model.c" ]; then echo "$dir/small_model.c"; else echo "$1/src/small_model.c"; fi
+}
+
 mcu_host_ref() {
     local src=$1 samples=$2 out=$3
     shift 3
@@ -62,7 +86,7 @@ mcu_host_ref() {
         -I"$src/bench/mcu" -I"$src/bench/mcu/host" -I"$samples" \
         "$src/bench/mcu/mcu_bench.c" "$src/bench/mcu/host/host_main.c" "$samples/mcu_samples.c" \
         "$src/src/ink.c" "$src/src/net.c" "$src/src/verdict.c" "$src/src/util.c" \
-        "$(mcu_model_dir "$src")"/default_model.c \
+        "$(mcu_model_dir "$src")"/default_model.c "$(mcu_small_model_c "$src")" \
         -o "$out/host_ref"
 }
 
@@ -137,18 +161,21 @@ MCU_STROKES_CM=${MCU_STROKES_CM:-20}
 MCU_DIGITS_AVR=${MCU_DIGITS_AVR:-20}
 MCU_STROKES_AVR=${MCU_STROKES_AVR:-10}
 
-# mcu_cli_crosscheck CLI STROKES_NDJSON TARGET_OUTPUT NAME
+# mcu_cli_crosscheck CLI STROKES_NDJSON TARGET_OUTPUT NAME [MODEL.inkm]
 # An independent path to the same answers: `inkpin classify --json` (the host
 # CLI: NDJSON reader, ink, and the engine on the model) must give, for every
 # stroke digit, the prediction and confidence the target printed. Skipped
-# (returns 0 with a note) when the CLI or a default model is not there.
+# (returns 0 with a note) when the CLI or a default model is not there. The
+# model is MODEL.inkm if given (AVR: mcu_avr_model_blob), else MCU_MODEL's, else
+# the CLI's compiled-in default.
 mcu_cli_crosscheck() {
-    local cli=$1 strokes=$2 target=$3 name=$4 model_args=() cli_out
+    local cli=$1 strokes=$2 target=$3 name=$4 blob=${5:-} model_args=() cli_out
     if [ ! -x "$cli" ] || ! grep -q '^R ink .* pred ' "$target"; then
         echo "note $name: CLI cross-check skipped (no CLI or no model)"
         return 0
     fi
     [ -n "${MCU_MODEL:-}" ] && model_args=(--model "$MCU_MODEL/model.inkm")
+    [ -n "$blob" ] && model_args=(--model "$blob")
     cli_out=$("$cli" classify "$strokes" "${model_args[@]}" --json 2>/dev/null) || {
         echo "note $name: CLI cross-check skipped (inkpin classify failed)"
         return 0

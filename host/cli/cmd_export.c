@@ -23,6 +23,9 @@ static void usage(FILE *f)
             "  for any choice).\n"
             "  --out DIR             output directory (created if missing)\n"
             "  --c-out DIR           write the C source there instead (the shipped model: src)\n"
+            "  --name NAME           model name (default: default); another name N writes\n"
+            "                        N_model.c, inkpin/N_model.h and net_N_model(), which link\n"
+            "                        beside the default (the 8-bit model: small)\n"
             "  --data DIR            data root holding mnist/\n"
             "  --command STR         the training command to record (default: unknown)\n"
             "  --seed S              its seed (default 0)\n"
@@ -53,9 +56,10 @@ static char *slurp_text(const char *path)
 int cmd_export(int argc, char **argv)
 {
     const char *ckpt = NULL, *out = NULL, *data = NULL, *notes = NULL;
-    export_info info = {"(unknown)", 0, -1, -1, NULL, NULL, NULL};
+    export_info info = {"(unknown)", 0, -1, -1, NULL, NULL, NULL, NULL};
     const cli_opt opts[] = {{"--out", CLI_STRING, &out, 0, 0},
                             {"--c-out", CLI_STRING, &info.c_dir, 0, 0},
+                            {"--name", CLI_STRING, &info.name, 0, 0},
                             {"--data", CLI_STRING, &data, 0, 0},
                             {"--command", CLI_STRING, &info.command, 0, 0},
                             {"--notes", CLI_STRING, &notes, 0, 0},
@@ -68,6 +72,13 @@ int cmd_export(int argc, char **argv)
         return cli_parse_exit(rc);
     if (!ckpt || !out) {
         usage(stderr);
+        return CLI_USAGE;
+    }
+    if (info.name && !export_name_ok(info.name)) {
+        fprintf(stderr,
+                "export: --name '%s': expected 1-%d lower-case letters, digits or _, starting "
+                "with a letter\n",
+                info.name, EXPORT_NAME_MAX);
         return CLI_USAGE;
     }
     char rootbuf[4096];
@@ -93,9 +104,10 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "export: %s\n", d.msg);
     else
         fprintf(stderr,
-                "export: wrote %s/{model.inkm, MODEL.md} and %s/{default_model.c, "
-                "inkpin/default_model.h}\n",
-                out, info.c_dir ? info.c_dir : out);
+                "export: wrote %s/{model.inkm, MODEL.md} and %s/{%s_model.c, "
+                "inkpin/%s_model.h}\n",
+                out, info.c_dir ? info.c_dir : out, info.name ? info.name : "default",
+                info.name ? info.name : "default");
     free(note_text);
     train_float_model_free(&fm);
     data_free(&train), data_free(&test);

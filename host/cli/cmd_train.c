@@ -37,6 +37,9 @@ static void usage(FILE *f, const train_config *def)
         "                    MODEL.md (required)\n"
         "  --c-out DIR       write the model's C source there instead of --out (the\n"
         "                    shipped model: --out models/default --c-out src)\n"
+        "  --name NAME       model name (default: default): another name N writes\n"
+        "                    N_model.c, inkpin/N_model.h and net_N_model() (the 8-bit\n"
+        "                    model: --name small --out models/avr --c-out src)\n"
         "  --ckpt-dir DIR    checkpoints last.ckpt (each epoch, on Ctrl-C) and best.ckpt\n"
         "                    (default: the --out directory)\n"
         "  --no-export       stop after training (checkpoints only)\n"
@@ -92,7 +95,8 @@ static int make_dir(const char *path)
 /* Quantizes and writes the best checkpoint through the engine's exporter,
  * recording the command line that made it. */
 static int export_best(const train_result *res, int argc, char **argv, const dataset *train,
-                       const dataset *test, const char *out_dir, const char *c_dir, inkpin_diag *d)
+                       const dataset *test, const char *out_dir, const char *c_dir,
+                       const char *name, inkpin_diag *d)
 {
     char command[2048] = "inkpin";
     for (int i = 0; i < argc; i++) {
@@ -116,7 +120,7 @@ static int export_best(const train_result *res, int argc, char **argv, const dat
     float_model fm;
     if (train_checkpoint_to_float_model(res->best_path, &fm, d))
         return -1;
-    export_info info = {command, seed, res->val_accuracy, res->seconds, test, notes, c_dir};
+    export_info info = {command, seed, res->val_accuracy, res->seconds, test, notes, c_dir, name};
     int rc = export_model(&fm, train, &info, out_dir, d);
     train_float_model_free(&fm);
     if (rc == 0)
@@ -129,7 +133,7 @@ int cmd_train(int argc, char **argv)
     train_config cfg;
     train_config_defaults(&cfg);
     const char *data_dir = NULL, *pen_path = NULL, *ckpt_dir = NULL, *c_dir = NULL;
-    const char *pen_fold = NULL;
+    const char *pen_fold = NULL, *name = NULL;
     int json = 0, no_export = 0, no_augment = 0;
     float augment = -1.0f;
     const cli_opt opts[] = {{"--json", CLI_FLAG, &json, 0, 0},
@@ -139,6 +143,7 @@ int cmd_train(int argc, char **argv)
                             {"--out", CLI_STRING, &cfg.out_dir, 0, 0},
                             {"--ckpt-dir", CLI_STRING, &ckpt_dir, 0, 0},
                             {"--c-out", CLI_STRING, &c_dir, 0, 0},
+                            {"--name", CLI_STRING, &name, 0, 0},
                             {"--arch", CLI_STRING, &cfg.arch, 0, 0},
                             {"--resume", CLI_STRING, &cfg.resume, 0, 0},
                             {"--pen", CLI_STRING, &pen_path, 0, 0},
@@ -166,6 +171,13 @@ int cmd_train(int argc, char **argv)
     case CLI_HELP_SHOWN: usage(stdout, &defaults); return CLI_OK;
     case CLI_BAD_ARGS: fprintf(stderr, "(see inkpin train --help)\n"); return CLI_USAGE;
     default: break;
+    }
+    if (name && !export_name_ok(name)) {
+        fprintf(stderr,
+                "inkpin train: --name '%s': expected 1-%d lower-case letters, digits or _, "
+                "starting with a letter\n",
+                name, EXPORT_NAME_MAX);
+        return CLI_USAGE;
     }
     if (pen_fold) {
         int k = -1, nf = 0, used = 0;
@@ -239,8 +251,8 @@ int cmd_train(int argc, char **argv)
     }
     int export_rc = 0;
     if (do_export && !res.interrupted)
-        export_rc =
-            export_best(&res, argc, argv, &train, have_test ? &test : NULL, out_dir, c_dir, &d);
+        export_rc = export_best(&res, argc, argv, &train, have_test ? &test : NULL, out_dir, c_dir,
+                                name, &d);
     data_free(&train), data_free(&test);
     if (export_rc) {
         fprintf(stderr, "train: export: %s\n", d.msg);

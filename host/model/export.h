@@ -9,6 +9,7 @@
  *   default_model.c  typed const arrays + `net_default_model()`, size checks
  *   inkpin/default_model.h  architecture, NET_ARENA_BYTES, format version, command,
  *                    seed, accuracy ("Generated, do not edit")
+ *                    (other names than "default": see export_info.name)
  *   model.inkm       the blob
  *   MODEL.md         model card (accuracy of the int8 model on info.test if
  *                    given: reported only, never used for any choice)
@@ -36,7 +37,18 @@ typedef struct {
     const char *notes;    /* optional Markdown appended to MODEL.md */
     const char *c_dir;    /* where the C source goes (NULL: out_dir); the shipped
                               model's is the library's src/ */
+    const char *name;     /* NULL or "default": default_model.c, net_default_model(),
+                             NET_ARENA_BYTES; any other name N (lower case, digits, _):
+                             N_model.c, inkpin/N_model.h, net_N_model(),
+                             NET_<N>_ARENA_BYTES, NET_<N>_MODEL_*, so that several
+                             compiled-in models link together (the 8-bit model:
+                             "small") */
 } export_info;
+
+#define EXPORT_NAME_MAX 24
+
+/* 1 if name is a valid model name (see export_info.name), else 0. */
+int export_name_ok(const char *name);
 
 /* Quantize + write the four files. 0, or -1 with d filled. */
 int export_model(const float_model *fm, const dataset *calib, const export_info *info,
@@ -48,7 +60,7 @@ int export_quantize(quant_model *q, const float_model *fm, const dataset *calib,
 /* The blob of q in a malloc'd buffer (*out, *n). 0 or -1. */
 int export_blob(const quant_model *q, uint8_t **out, size_t *n, inkpin_diag *d);
 
-/* Writes out_dir/default_model.c and out_dir/inkpin/default_model.h of q. */
+/* Writes out_dir/<name>_model.c and out_dir/inkpin/<name>_model.h of q. */
 int export_c(const quant_model *q, const export_info *info, const char *out_dir, inkpin_diag *d);
 
 #endif

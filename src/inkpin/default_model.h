@@ -5,7 +5,20 @@
 
 #define NET_DEFAULT_MODEL_PRESENT 1
 #define NET_MODEL_FORMAT_VERSION 1
+
+/* 8-bit AVR builds (or any build defining NET_USE_SMALL_MODEL) run the small
+ * model instead (inkpin/small_model.h, models/avr/MODEL.md): then
+ * net_default_model() returns net_small_model() and NET_ARENA_BYTES is its
+ * arena; the NET_MODEL_* figures below stay this model's. */
+#if defined(__AVR__) || defined(NET_USE_SMALL_MODEL)
+#include "inkpin/small_model.h"
+#define NET_DEFAULT_IS_SMALL 1
+#define NET_ARENA_BYTES NET_SMALL_ARENA_BYTES
+#else
+#define NET_DEFAULT_IS_SMALL 0
 #define NET_ARENA_BYTES 816 /* net_arena_bytes() of this model */
+#endif
+
 #define NET_MODEL_LAYERS 4
 #define NET_MODEL_PARAMS 8778
 #define NET_MODEL_DATA_BYTES 4854 /* weights+biases+mults+shifts */
