@@ -73,8 +73,9 @@ static void test_small_model_is_generated(void **state)
 static void test_bad_names_write_nothing(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "Small", "8bit", "a-b", "a b", "small.c", "../x",
-                         "abcdefghijklmnopqrstuvwxy" /* 25 > EXPORT_NAME_MAX */};
+    const char *bad[] = {
+        "",    "Small",   "8bit", "a-b",
+        "a b", "small.c", "../x", "abcdefghijklmnopqrstuvwxy" /* 25 > EXPORT_NAME_MAX */};
     inkpin_diag d = {{0}};
     quant_model q;
     char dir[4096];
