@@ -183,6 +183,8 @@ static int32_t requantize64(int32_t acc, int32_t mult, uint8_t shift, int32_t lo
 
 int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
 {
+    if (acc <= 0 && mult >= 0 && lo >= 0 && hi >= lo)
+        return lo; /* rounds to <= 0 <= lo: a ReLU's negative half, no multiply */
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
 #if defined(__AVR__) || defined(NET_REQUANT16)

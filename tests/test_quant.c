@@ -57,6 +57,13 @@ static void test_requantize_edges(void **state)
     assert_int_equal(net_requantize(-500, 1 << 30, 31, 0, 127), 0);
     /* zero multiplier (an all-zero channel with zero scale) */
     assert_int_equal(net_requantize(123456, 0, 0, -128, 127), 0);
+    /* a ReLU's negative half and zero give lo without the product */
+    assert_int_equal(net_requantize(-5, 100, 3, 0, 127), 0);
+    assert_int_equal(net_requantize(0, 100, 3, 0, 127), 0);
+    assert_int_equal(net_requantize(-5, 100, 3, 5, 127), 5);
+    assert_int_equal(net_requantize(-5, 1, 0, 10, 3), 10); /* lo > hi: as before */
+    assert_int_equal(net_requantize(0, 1, 0, 10, 3), 10);
+    assert_int_equal(net_requantize(-5, -1, 0, 0, 127), 5); /* a negative multiplier */
     /* shifts past 62 are clamped, not undefined */
     assert_int_equal(net_requantize(INT32_MAX, INT32_MAX, 200, -128, 127), 1);
 }
