@@ -81,6 +81,9 @@
  *   NET_PLAIN_KERNELS  run the plain C kernels every MCU without the DSP
  *                extension runs, instead of the SSE2 path on x86 hosts or
  *                the SMLAD loops on Cortex-M4/M7/M33 (tests compare them).
+ *                The SMLAD loops read unaligned words, as CMSIS-NN does;
+ *                builds with -mno-unaligned-access (no
+ *                __ARM_FEATURE_UNALIGNED) take the plain loops by themselves.
  *   NET_EMULATE_DSP, NET_REQUANT16  tests only: the Cortex-M DSP loops and
  *                the AVR's 32-bit requantization on a host.
  *   NET_NO_BLOB  leave out the blob loader and the little-endian tensor
