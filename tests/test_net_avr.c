@@ -13,7 +13,7 @@
 #undef main
 
 /* The bound of net_avr.inc: a nibble times an int8 is at most 1024 in
- * magnitude, so a pass's sums (3 products of NET_AVR_W4_CHANNELS channels)
+ * magnitude, so a pass's sums (9 products of NET_AVR_W4_CHANNELS channels)
  * fit int16, and one more channel would not. */
 static void test_w4_bound(void **state)
 {
@@ -26,8 +26,8 @@ static void test_w4_bound(void **state)
                 most = p > 0 ? p : -p;
         }
     assert_int_equal(most, 1024);
-    assert_true((int)NET_AVR_W4_CHANNELS * 3 * most <= INT16_MAX);
-    assert_true(((int)NET_AVR_W4_CHANNELS + 1) * 3 * most > INT16_MAX);
+    assert_true((int)NET_AVR_W4_CHANNELS * 9 * most <= INT16_MAX);
+    assert_true(((int)NET_AVR_W4_CHANNELS + 1) * 9 * most > INT16_MAX);
 }
 
 /* The extreme itself through the engine: a layer without ReLU whose most
