@@ -14,7 +14,8 @@
 
 /* The bound of net_avr.inc: a nibble times an int8 is at most 1024 in
  * magnitude, so a pass's sums (9 products of NET_AVR_W4_CHANNELS channels)
- * fit int16, and one more channel would not. */
+ * fit int16, and one more channel would not; so do NET_AVR_W4_DOT products
+ * of a dense layer. */
 static void test_w4_bound(void **state)
 {
     (void)state;
@@ -28,6 +29,7 @@ static void test_w4_bound(void **state)
     assert_int_equal(most, 1024);
     assert_true((int)NET_AVR_W4_CHANNELS * 9 * most <= INT16_MAX);
     assert_true(((int)NET_AVR_W4_CHANNELS + 1) * 9 * most > INT16_MAX);
+    assert_true((int)NET_AVR_W4_DOT * most <= INT16_MAX); /* the dense layer's sums */
 }
 
 /* The extreme itself through the engine: a layer without ReLU whose most
