@@ -53,11 +53,37 @@ static void test_w4_extremes(void **state)
     }
 }
 
+/* The AVR's requantization of a ReLU's positive sums against the engine's
+ * net_requantize, on every shift 1 .. 31, multipliers from 0 to 65535 and
+ * sums at the edges of the 16-bit halves, the saturation and random. */
+static void test_requantize_pos(void **state)
+{
+    (void)state;
+    const int32_t mults[] = {0, 1, 2, 3, 255, 256, 4097, 32767, 32768, 65535};
+    const int32_t sums[] = {1,     2,     127,      128,     255,     256,           65535,
+                            65536, 65537, 0x7FFFFF, 1 << 24, 1 << 30, (1 << 30) - 1, 0x7FFFFFFF};
+    rng_state = 99;
+    for (unsigned shift = 1; shift <= 31u; shift++) {
+        for (unsigned i = 0; i < sizeof mults / sizeof mults[0]; i++)
+            for (unsigned j = 0; j < sizeof sums / sizeof sums[0]; j++)
+                assert_int_equal(
+                    avr_requantize_pos(sums[j], (uint16_t)mults[i], (uint8_t)(shift - 1)),
+                    plain_net_requantize(sums[j], mults[i], (uint8_t)shift, 0, 127));
+        for (int t = 0; t < 2000; t++) {
+            const int32_t acc = (int32_t)(rnd() >> (rnd() % 31)) | 1;
+            const int32_t m = (int32_t)(rnd() % 65536);
+            assert_int_equal(avr_requantize_pos(acc, (uint16_t)m, (uint8_t)(shift - 1)),
+                             plain_net_requantize(acc, m, (uint8_t)shift, 0, 127));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_w4_bound),
         cmocka_unit_test(test_w4_extremes),
+        cmocka_unit_test(test_requantize_pos),
     };
     const int failed = cmocka_run_group_tests(tests, NULL, NULL);
     return failed | net_simd_main();
