@@ -84,8 +84,9 @@
  *                The SMLAD loops read unaligned words, as CMSIS-NN does;
  *                builds with -mno-unaligned-access (no
  *                __ARM_FEATURE_UNALIGNED) take the plain loops by themselves.
- *   NET_EMULATE_DSP, NET_REQUANT16  tests only: the Cortex-M DSP loops and
- *                the AVR's 32-bit requantization on a host.
+ *   NET_EMULATE_DSP, NET_EMULATE_AVR, NET_REQUANT16  tests only: the
+ *                Cortex-M DSP loops, the AVR's own kernels and its 32-bit
+ *                requantization on a host.
  *   NET_NO_BLOB  leave out the blob loader and the little-endian tensor
  *                readers (MCU builds with a compiled-in model only).
  *
