@@ -143,46 +143,35 @@ fi
 
 # ---- Cortex-M under QEMU ----------------------------------------------------
 
-declare -A cm_name=([an386]=cortex-m4 [an385]=cortex-m3 [microbit]=cortex-m0)
+# an386-lean: the Cortex-M4 again with the lean kernel family
+# (NET_LEAN_KERNELS), the build that keeps the recognizer within 10 KB.
+declare -A cm_name=([an386]=cortex-m4 [an385]=cortex-m3 [microbit]=cortex-m0 [an386-lean]=cortex-m4-lean)
 declare -A cm_mhz=([an386]=64 [an385]=72 [microbit]=48)
 declare -A cm_note=(
     [an386]="64 MHz as on an nRF52840; ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)"
     [an385]="72 MHz as on an STM32F103; ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)"
     [microbit]="48 MHz as on a SAMD21 (Cortex-M0+, same ARMv6-M code); ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)")
 if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/null; then
-    for board in an386 an385 microbit; do
-        b=$work/cortex-m-$board
+    for name in an386 an385 microbit an386-lean; do
+        board=${name%-lean} flags=""
+        [ "$name" = "$board" ] || flags=-DNET_LEAN_KERNELS
+        b=$work/cortex-m-$name
         run=""
         if [ "$have_samples_cm" = 1 ]; then
-            mcu_cortexm_build "$src" "$board" "$work/samples-cm" "$b" 2>/dev/null
+            mcu_cortexm_build "$src" "$board" "$work/samples-cm" "$b" $flags 2>/dev/null
             mcu_qemu "$board" "$b/fw.elf" >"$b.txt" || true
             run=$b.txt
         else
             # Size only: a build needs a sample; use an empty stand-in.
             mkdir -p "$work/nosamples"
             mcu_make -C "$src/bench/mcu/cortex-m" BOARD="$board" OUT="$b" MODEL="$model_dir" \
-                SAMPLES="$work/nosamples" "$b/size.elf" 2>/dev/null
+                SAMPLES="$work/nosamples" NET_FLAGS="$flags" "$b/size.elf" 2>/dev/null
         fi
         read -r machine cpu <<<"$(mcu_qemu_machine "$board")"
-        add_target "${cm_name[$board]}" "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=$cpu -mthumb" \
+        add_target "${cm_name[$name]}" "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=$cpu -mthumb${flags:+ $flags}" \
             "qemu-system-arm $(qemu-system-arm --version | awk 'NR==1 {print $4}') -machine $machine -icount shift=0" \
             "$b/size.map" "$run" "$work/host-cm.txt" instructions "${cm_mhz[$board]}" "${cm_note[$board]}"
     done
-    # The lean kernel family (NET_LEAN_KERNELS), the build that keeps the
-    # Cortex-M4 recognizer within 10 KB.
-    b=$work/cortex-m-an386-lean
-    run=""
-    if [ "$have_samples_cm" = 1 ]; then
-        mcu_cortexm_build "$src" an386 "$work/samples-cm" "$b" -DNET_LEAN_KERNELS 2>/dev/null
-        mcu_qemu an386 "$b/fw.elf" >"$b.txt" || true
-        run=$b.txt
-    else
-        mcu_make -C "$src/bench/mcu/cortex-m" BOARD=an386 OUT="$b" MODEL="$model_dir" \
-            SAMPLES="$work/nosamples" NET_FLAGS=-DNET_LEAN_KERNELS "$b/size.elf" 2>/dev/null
-    fi
-    add_target cortex-m4-lean "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=cortex-m4 -mthumb -DNET_LEAN_KERNELS" \
-        "qemu-system-arm $(qemu-system-arm --version | awk 'NR==1 {print $4}') -machine mps2-an386 -icount shift=0" \
-        "$b/size.map" "$run" "$work/host-cm.txt" instructions 64 "${cm_note[an386]}"
 else
     echo "mcu-report: arm-none-eabi-gcc or qemu-system-arm missing: Cortex-M skipped" >&2
 fi

@@ -29,22 +29,20 @@ mcu_host_ref "$src" "$out/samples" "$out/host"
 
 status=0
 # an386-lean: the Cortex-M4 with the lean kernel family (NET_LEAN_KERNELS)
-for variant in an386 an385 microbit an386-lean; do
-    board=${variant%-lean}
-    flags=""
-    [ "$variant" = "$board" ] || flags=-DNET_LEAN_KERNELS
-    mcu_cortexm_build "$src" "$board" "$out/samples" "$out/$variant" $flags
-    board=$variant
+for name in an386 an385 microbit an386-lean; do
+    board=${name%-lean} flags=""
+    [ "$name" = "$board" ] || flags=-DNET_LEAN_KERNELS
+    mcu_cortexm_build "$src" "$board" "$out/samples" "$out/$name" $flags
     fw_rc=0
-    mcu_qemu "${board%-lean}" "$out/$board/fw.elf" >"$out/$board.txt" || fw_rc=$?
+    mcu_qemu "$board" "$out/$name/fw.elf" >"$out/$name.txt" || fw_rc=$?
     if [ "$fw_rc" -ne 0 ]; then
-        echo "FAIL $board: firmware exit status $fw_rc"
-        tail -5 "$out/$board.txt"
+        echo "FAIL $name: firmware exit status $fw_rc"
+        tail -5 "$out/$name.txt"
         status=1
         continue
     fi
-    mcu_compare "$out/host.txt" "$out/$board.txt" "$board" || status=1
-    mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/$board.txt" "$board" || status=1
-    grep '^S ' "$out/$board.txt" | sed "s/^/    $board: /"
+    mcu_compare "$out/host.txt" "$out/$name.txt" "$name" || status=1
+    mcu_cli_crosscheck "$cli" "$out/samples/strokes.ndjson" "$out/$name.txt" "$name" || status=1
+    grep '^S ' "$out/$name.txt" | sed "s/^/    $name: /"
 done
 exit $status
