@@ -111,7 +111,7 @@ static size_t mod_small(size_t a, size_t n)
  * calls of hundreds of cycles) the exporter's 16-bit multipliers take
  * requantize16; NET_REQUANT16 turns it on elsewhere (tests/test_quant16.c
  * compares it with the 64-bit path on every shift and extreme). */
-#if defined(__AVR__) || defined(NET_REQUANT16)
+#if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
 /* floor(v / 2^k) for k < 32: an arithmetic shift, spelled out for negative
  * values (where >> is implementation-defined) and done a half-word and a
  * byte at a time first, so cores without a barrel shifter (the AVR) loop
@@ -164,7 +164,7 @@ static bool requantize16(int32_t acc, int32_t mult, unsigned shift, int32_t *q)
  * half, one less below zero) and floor (an arithmetic shift, spelled out for
  * negative values). Kept out of net_requantize where requantize16 takes the
  * usual case, so that case does not pay this one's register saves. */
-#if defined(__AVR__) || defined(NET_REQUANT16)
+#if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
 NET_NOINLINE
 #endif
 static int32_t requantize64(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
@@ -187,7 +187,7 @@ int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int
         return lo; /* rounds to <= 0 <= lo: a ReLU's negative half, no multiply */
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
-#if defined(__AVR__) || defined(NET_REQUANT16)
+#if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
     {
         int32_t q;
         if (requantize16(acc, mult, shift, &q))
@@ -402,6 +402,7 @@ static int8_t nibble(unsigned v)
 static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, unsigned n)
 {
     const uint8_t *p = (const uint8_t *)(const void *)L->w;
+    int8_t *d, *end;
     unsigned i;
     if (L->wbits == 8) {
         for (i = 0; i < n; i++)
@@ -409,10 +410,10 @@ static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, 
         return dst;
     }
     p += wi >> 1;
-    for (i = 0; i < n + (wi & 1u); i += 2u) {
+    for (d = dst, end = dst + n + (wi & 1u); d < end; d += 2) {
         const unsigned b = NET_RD_U8(p++);
-        dst[i] = nibble(b);
-        dst[i + 1u] = nibble(b >> 4);
+        d[0] = nibble(b);
+        d[1] = nibble(b >> 4);
     }
     return dst + (wi & 1u);
 }
