@@ -20,7 +20,7 @@ static const int8_t NET_ROM l0_w[] = {
     -2, -4, -45, 77, 102, 98, 11, 43, 4, -47, -127, -82, -49, 45, 20, 9,
     17, -29, 34, 127, 126, 72, 71, 65
 };
-static const int32_t NET_ROM l0_bias[] = {
+static const int16_t NET_ROM l0_bias[] = {
     -46, -55, -72, -149, -18, -40, 23, 16
 };
 static const uint16_t NET_ROM l0_mult[] = {
@@ -30,7 +30,7 @@ static const uint8_t NET_ROM l0_shift[] = {
     15, 16, 15, 16, 15, 15, 15, 17
 };
 typedef char l0_w_size_check[sizeof l0_w == 72 ? 1 : -1];
-typedef char l0_bias_size_check[sizeof l0_bias == 4 * 8 ? 1 : -1];
+typedef char l0_bias_size_check[sizeof l0_bias == 2 * 8 ? 1 : -1];
 typedef char l0_mult_size_check[sizeof l0_mult == 2 * 8 ? 1 : -1];
 typedef char l0_shift_size_check[sizeof l0_shift == 8 ? 1 : -1];
 
@@ -72,7 +72,7 @@ static const int8_t NET_ROM l1_w[] = {
     -1, -15, 14, 17, 81, -16, 47, 0, 71, 50, 49, 15, 1, -20, 32, 0,
     19, -1, -18, -2, 15, -2, -15, -4, -33, 14, 2, 20, 16, -16, -14, -34
 };
-static const int32_t NET_ROM l1_bias[] = {
+static const int16_t NET_ROM l1_bias[] = {
     -729, -635, -134, 382, -848, -764, -286, -74, -536, -43, 198, -1543, -1004, -1902, -846, -146
 };
 static const uint16_t NET_ROM l1_mult[] = {
@@ -82,7 +82,7 @@ static const uint8_t NET_ROM l1_shift[] = {
     19, 20, 19, 20, 19, 20, 20, 19, 20, 20, 20, 20, 20, 20, 20, 19
 };
 typedef char l1_w_size_check[sizeof l1_w == 576 ? 1 : -1];
-typedef char l1_bias_size_check[sizeof l1_bias == 4 * 16 ? 1 : -1];
+typedef char l1_bias_size_check[sizeof l1_bias == 2 * 16 ? 1 : -1];
 typedef char l1_mult_size_check[sizeof l1_mult == 2 * 16 ? 1 : -1];
 typedef char l1_shift_size_check[sizeof l1_shift == 16 ? 1 : -1];
 
@@ -232,7 +232,7 @@ static const int8_t NET_ROM l2_w[] = {
     46, 48, -48, 47, -67, -4, 16, 0, 50, 53, 17, 0, 17, -1, -47, 16,
     0, 14, -31, -18, -17, -85, -50, -65, -19, -67, -15, -14, 45, -32, 25, -33
 };
-static const int32_t NET_ROM l2_bias[] = {
+static const int16_t NET_ROM l2_bias[] = {
     -493, -749, 119, -1149, 121, 404, 114, -1226, -588, -383, 562, -147, 197, -410, -1020, -832,
     909, -220, 1250, -202, -519, 344, 71, -1000, 659, -450, -329, -271, -297, -206, 11, 612
 };
@@ -245,7 +245,7 @@ static const uint8_t NET_ROM l2_shift[] = {
     20, 19, 20, 20, 19, 20, 19, 19, 19, 19, 20, 19, 20, 19, 19, 20
 };
 typedef char l2_w_size_check[sizeof l2_w == 2304 ? 1 : -1];
-typedef char l2_bias_size_check[sizeof l2_bias == 4 * 32 ? 1 : -1];
+typedef char l2_bias_size_check[sizeof l2_bias == 2 * 32 ? 1 : -1];
 typedef char l2_mult_size_check[sizeof l2_mult == 2 * 32 ? 1 : -1];
 typedef char l2_shift_size_check[sizeof l2_shift == 32 ? 1 : -1];
 
@@ -341,7 +341,7 @@ static const int8_t NET_ROM l3_w[] = {
     -17, 14, -19, 13, -82, 26, 15, -64, 18, 62, 34, 34, -78, -68, -101, -66,
     13, 33, 50, 21, 36, 49, -30, 30, 17, -33, -15, -82, 44, -46, -14, 10
 };
-static const int32_t NET_ROM l3_bias[] = {
+static const int16_t NET_ROM l3_bias[] = {
     27, 89, -84, 51, 65, -59, -119, 147, 22, -181
 };
 static const uint16_t NET_ROM l3_mult[] = {
@@ -351,7 +351,7 @@ static const uint8_t NET_ROM l3_shift[] = {
     12, 11, 12, 12, 12, 12, 12, 12, 12, 12
 };
 typedef char l3_w_size_check[sizeof l3_w == 1440 ? 1 : -1];
-typedef char l3_bias_size_check[sizeof l3_bias == 4 * 10 ? 1 : -1];
+typedef char l3_bias_size_check[sizeof l3_bias == 2 * 10 ? 1 : -1];
 typedef char l3_mult_size_check[sizeof l3_mult == 2 * 10 ? 1 : -1];
 typedef char l3_shift_size_check[sizeof l3_shift == 10 ? 1 : -1];
 
@@ -359,19 +359,19 @@ static const net_layer layers[4] = {
     /* conv 3x3, 1->8 ch, on 28x28 + ReLU + maxpool 2x2, 8-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 1, .wbits = 8,
      .in_c = 1, .in_h = 28, .in_w = 28, .out_c = 8,
-     .w = l0_w, .bias = l0_bias, .mult16 = l0_mult, .shift = l0_shift},
+     .w = l0_w, .bias16 = l0_bias, .mult16 = l0_mult, .shift = l0_shift},
     /* conv 3x3, 8->16 ch, on 13x13 + ReLU + maxpool 2x2, 4-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 1, .wbits = 4,
      .in_c = 8, .in_h = 13, .in_w = 13, .out_c = 16,
-     .w = l1_w, .bias = l1_bias, .mult16 = l1_mult, .shift = l1_shift},
+     .w = l1_w, .bias16 = l1_bias, .mult16 = l1_mult, .shift = l1_shift},
     /* conv 3x3, 16->32 ch, on 5x5 + ReLU, 4-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 0, .wbits = 4,
      .in_c = 16, .in_h = 5, .in_w = 5, .out_c = 32,
-     .w = l2_w, .bias = l2_bias, .mult16 = l2_mult, .shift = l2_shift},
+     .w = l2_w, .bias16 = l2_bias, .mult16 = l2_mult, .shift = l2_shift},
     /* dense 288->10, 4-bit weights */
     {.kind = NET_DENSE, .k = 0, .relu = 0, .pool = 0, .wbits = 4,
      .in_c = 32, .in_h = 3, .in_w = 3, .out_c = 10,
-     .w = l3_w, .bias = l3_bias, .mult16 = l3_mult, .shift = l3_shift},
+     .w = l3_w, .bias16 = l3_bias, .mult16 = l3_mult, .shift = l3_shift},
 };
 
 static const net_model model = {layers, 4};

@@ -18,6 +18,7 @@
 #include <avr/pgmspace.h>
 #define NET_RD_U8(p) pgm_read_byte(p)
 #define NET_RD_U16(p) pgm_read_word(p)
+#define NET_RD_I16(p) ((int16_t)pgm_read_word(p))
 #define NET_RD_I32(p) ((int32_t)pgm_read_dword(p))
 #ifndef NET_NO_BLOB
 #define NET_NO_BLOB /* a blob sits in RAM, which the LPM readers above cannot read */
@@ -28,6 +29,9 @@
 #endif
 #ifndef NET_RD_U16
 #define NET_RD_U16(p) (*(p))
+#endif
+#ifndef NET_RD_I16
+#define NET_RD_I16(p) (*(p))
 #endif
 #ifndef NET_RD_U8
 #define NET_RD_U8(p) (*(p))
@@ -63,6 +67,8 @@ static int32_t rd_i32(const uint8_t *p)
 
 static int32_t layer_bias(const net_layer *L, unsigned c)
 {
+    if (L->bias16)
+        return NET_RD_I16(&L->bias16[c]);
 #ifndef NET_NO_BLOB
     if (!L->bias)
         return rd_i32(L->bias_le + 4u * c);
@@ -244,10 +250,10 @@ static net_err check_channels(const net_layer *L)
 static bool has_tensors(const net_layer *L)
 {
 #ifndef NET_NO_BLOB
-    if ((!L->bias && !L->bias_le) || (!L->mult && !L->mult16 && !L->mult_le))
+    if ((!L->bias && !L->bias16 && !L->bias_le) || (!L->mult && !L->mult16 && !L->mult_le))
         return false;
 #else
-    if (!L->bias || (!L->mult && !L->mult16))
+    if ((!L->bias && !L->bias16) || (!L->mult && !L->mult16))
         return false;
 #endif
     return L->w && L->shift;

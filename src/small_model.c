@@ -12,7 +12,7 @@ static const int8_t NET_ROM l0_w[] = {
     -33, 5, 99, -24, 105, 53, -63, 127, 112, 64, 74, 100, 22, -1, -30, -81,
     4, -42, -16, 45, 69, 127
 };
-static const int32_t NET_ROM l0_bias[] = {
+static const int16_t NET_ROM l0_bias[] = {
     15, -3, -86, -151, 15, -76
 };
 static const uint16_t NET_ROM l0_mult[] = {
@@ -22,7 +22,7 @@ static const uint8_t NET_ROM l0_shift[] = {
     15, 15, 16, 15, 17, 15
 };
 typedef char l0_w_size_check[sizeof l0_w == 54 ? 1 : -1];
-typedef char l0_bias_size_check[sizeof l0_bias == 4 * 6 ? 1 : -1];
+typedef char l0_bias_size_check[sizeof l0_bias == 2 * 6 ? 1 : -1];
 typedef char l0_mult_size_check[sizeof l0_mult == 2 * 6 ? 1 : -1];
 typedef char l0_shift_size_check[sizeof l0_shift == 6 ? 1 : -1];
 
@@ -39,7 +39,7 @@ static const int8_t NET_ROM l1_w[] = {
     19, -19, -37, -52, -3, 48, 116, 70, 118, -17, -46, 67, 18, 2, -2, -46,
     11, -5
 };
-static const int32_t NET_ROM l1_bias[] = {
+static const int16_t NET_ROM l1_bias[] = {
     283, -1237, -25, -56, 300, -345
 };
 static const uint16_t NET_ROM l1_mult[] = {
@@ -49,7 +49,7 @@ static const uint8_t NET_ROM l1_shift[] = {
     19, 19, 19, 19, 20, 20
 };
 typedef char l1_w_size_check[sizeof l1_w == 162 ? 1 : -1];
-typedef char l1_bias_size_check[sizeof l1_bias == 4 * 6 ? 1 : -1];
+typedef char l1_bias_size_check[sizeof l1_bias == 2 * 6 ? 1 : -1];
 typedef char l1_mult_size_check[sizeof l1_mult == 2 * 6 ? 1 : -1];
 typedef char l1_shift_size_check[sizeof l1_shift == 6 ? 1 : -1];
 
@@ -96,7 +96,7 @@ static const int8_t NET_ROM l2_w[] = {
     17, 15, 17, 64, 1, -54, -47, 76, 0, -18, -32, -35, 47, 2, 66, 33,
     -13, 14, 3, -6, 20, -17, 26, 116
 };
-static const int32_t NET_ROM l2_bias[] = {
+static const int16_t NET_ROM l2_bias[] = {
     104, 992, 527, -580, -533, 693, -312, -561, -425, -931, 300, -138, -897, -228, -852, -914,
     134, -597, -311, 435, -400, -113, 191, -300
 };
@@ -109,7 +109,7 @@ static const uint8_t NET_ROM l2_shift[] = {
     19, 19, 19, 19, 19, 19, 19, 19
 };
 typedef char l2_w_size_check[sizeof l2_w == 648 ? 1 : -1];
-typedef char l2_bias_size_check[sizeof l2_bias == 4 * 24 ? 1 : -1];
+typedef char l2_bias_size_check[sizeof l2_bias == 2 * 24 ? 1 : -1];
 typedef char l2_mult_size_check[sizeof l2_mult == 2 * 24 ? 1 : -1];
 typedef char l2_shift_size_check[sizeof l2_shift == 24 ? 1 : -1];
 
@@ -183,7 +183,7 @@ static const int8_t NET_ROM l3_w[] = {
     -47, 33, -80, 32, 48, 34, 2, 16, 17, -50, 45, 0, 0, 31, -1, 45,
     16, -65, -15, -21, -1, 0, 30, -48
 };
-static const int32_t NET_ROM l3_bias[] = {
+static const int16_t NET_ROM l3_bias[] = {
     -21, 78, -74, 197, 86, -28, -70, 119, -15, -205
 };
 static const uint16_t NET_ROM l3_mult[] = {
@@ -193,7 +193,7 @@ static const uint8_t NET_ROM l3_shift[] = {
     11, 11, 11, 12, 11, 11, 11, 11, 11, 11
 };
 typedef char l3_w_size_check[sizeof l3_w == 1080 ? 1 : -1];
-typedef char l3_bias_size_check[sizeof l3_bias == 4 * 10 ? 1 : -1];
+typedef char l3_bias_size_check[sizeof l3_bias == 2 * 10 ? 1 : -1];
 typedef char l3_mult_size_check[sizeof l3_mult == 2 * 10 ? 1 : -1];
 typedef char l3_shift_size_check[sizeof l3_shift == 10 ? 1 : -1];
 
@@ -201,19 +201,19 @@ static const net_layer layers[4] = {
     /* conv 3x3, 1->6 ch, on 28x28 + ReLU + maxpool 2x2, 8-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 1, .wbits = 8,
      .in_c = 1, .in_h = 28, .in_w = 28, .out_c = 6,
-     .w = l0_w, .bias = l0_bias, .mult16 = l0_mult, .shift = l0_shift},
+     .w = l0_w, .bias16 = l0_bias, .mult16 = l0_mult, .shift = l0_shift},
     /* conv 3x3, 6->6 ch, on 13x13 + ReLU + maxpool 2x2, 4-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 1, .wbits = 4,
      .in_c = 6, .in_h = 13, .in_w = 13, .out_c = 6,
-     .w = l1_w, .bias = l1_bias, .mult16 = l1_mult, .shift = l1_shift},
+     .w = l1_w, .bias16 = l1_bias, .mult16 = l1_mult, .shift = l1_shift},
     /* conv 3x3, 6->24 ch, on 5x5 + ReLU, 4-bit weights */
     {.kind = NET_CONV, .k = 3, .relu = 1, .pool = 0, .wbits = 4,
      .in_c = 6, .in_h = 5, .in_w = 5, .out_c = 24,
-     .w = l2_w, .bias = l2_bias, .mult16 = l2_mult, .shift = l2_shift},
+     .w = l2_w, .bias16 = l2_bias, .mult16 = l2_mult, .shift = l2_shift},
     /* dense 216->10, 4-bit weights */
     {.kind = NET_DENSE, .k = 0, .relu = 0, .pool = 0, .wbits = 4,
      .in_c = 24, .in_h = 3, .in_w = 3, .out_c = 10,
-     .w = l3_w, .bias = l3_bias, .mult16 = l3_mult, .shift = l3_shift},
+     .w = l3_w, .bias16 = l3_bias, .mult16 = l3_mult, .shift = l3_shift},
 };
 
 static const net_model model = {layers, 4};

@@ -38,6 +38,11 @@ static int64_t ref_mult(const net_layer *L, unsigned c)
     return L->mult16 ? L->mult16[c] : L->mult[c];
 }
 
+static int64_t ref_bias(const net_layer *L, unsigned c)
+{
+    return L->bias16 ? L->bias16[c] : L->bias[c];
+}
+
 static int32_t ref_requantize(int64_t acc, int64_t mult, unsigned shift, int32_t lo, int32_t hi)
 {
     int64_t p = acc * mult;
@@ -52,7 +57,7 @@ static int32_t ref_requantize(int64_t acc, int64_t mult, unsigned shift, int32_t
 static int64_t ref_conv_at(const net_layer *L, const int32_t *in, unsigned c, unsigned y,
                            unsigned x)
 {
-    int64_t acc = L->bias[c];
+    int64_t acc = ref_bias(L, c);
     for (unsigned ci = 0; ci < L->in_c; ci++)
         for (unsigned ky = 0; ky < L->k; ky++)
             for (unsigned kx = 0; kx < L->k; kx++) {
@@ -94,7 +99,7 @@ static void ref_forward(const net_model *m, const uint8_t bits[NET_IMAGE_BYTES],
             size_t n = (size_t)L->in_c * L->in_h * L->in_w;
             out = malloc(sizeof(int32_t) * L->out_c);
             for (unsigned c = 0; c < L->out_c; c++) {
-                int64_t acc = L->bias[c];
+                int64_t acc = ref_bias(L, c);
                 for (size_t i = 0; i < n; i++)
                     acc += (int64_t)ref_weight(L, (size_t)c * n + i) * in[i];
                 out[c] = ref_requantize(acc, ref_mult(L, c), L->shift[c], lo, hi);
@@ -149,6 +154,7 @@ static void rand_from_default(rand_model *r, const net_model *shape, int mode)
         }
         L->w = (const int8_t *)w;
         L->bias = b;
+        L->bias16 = NULL;
         L->mult = NULL;
         L->mult16 = mu;
         L->shift = sh;

@@ -369,14 +369,15 @@ static void emit_source(strbuf *c, const quant_model *q, const model_names *mn, 
         const quant_layer *Q = &q->layer[i];
         size_t oc = (size_t)Q->out_c;
         emit_array(c, "int8_t", "w", i, "w", Q->wq, weight_bytes(Q), 1);
-        emit_array(c, "int32_t", "b", i, "bias", Q->bias, oc, 4);
+        const int b16 = quant_bias_fits16(Q);
+        emit_array(c, b16 ? "int16_t" : "int32_t", "b", i, "bias", Q->bias, oc, 4);
         emit_array(c, "uint16_t", "m", i, "mult", Q->mult16, oc, 2);
         emit_array(c, "uint8_t", "s", i, "shift", Q->shift, oc, 0);
         /* C99 compile-time size checks: a negative array size fails the build */
         sb_printf(c, "typedef char l%d_w_size_check[sizeof l%d_w == %zu ? 1 : -1];\n", i, i,
                   weight_bytes(Q));
-        sb_printf(c, "typedef char l%d_bias_size_check[sizeof l%d_bias == 4 * %zu ? 1 : -1];\n", i,
-                  i, oc);
+        sb_printf(c, "typedef char l%d_bias_size_check[sizeof l%d_bias == %d * %zu ? 1 : -1];\n", i,
+                  i, b16 ? 2 : 4, oc);
         sb_printf(c, "typedef char l%d_mult_size_check[sizeof l%d_mult == 2 * %zu ? 1 : -1];\n", i,
                   i, oc);
         sb_printf(c, "typedef char l%d_shift_size_check[sizeof l%d_shift == %zu ? 1 : -1];\n\n", i,
@@ -390,9 +391,10 @@ static void emit_source(strbuf *c, const quant_model *q, const model_names *mn, 
         sb_printf(c,
                   "    {.kind = %s, .k = %d, .relu = %d, .pool = %d, .wbits = %d,\n"
                   "     .in_c = %d, .in_h = %d, .in_w = %d, .out_c = %d,\n"
-                  "     .w = l%d_w, .bias = l%d_bias, .mult16 = l%d_mult, .shift = l%d_shift},\n",
+                  "     .w = l%d_w, .%s = l%d_bias, .mult16 = l%d_mult, .shift = l%d_shift},\n",
                   Q->kind == MODEL_CONV ? "NET_CONV" : "NET_DENSE", Q->k, Q->relu, Q->pool,
-                  Q->wbits, Q->in_c, Q->in_h, Q->in_w, Q->out_c, i, i, i, i);
+                  Q->wbits, Q->in_c, Q->in_h, Q->in_w, Q->out_c, i,
+                  quant_bias_fits16(Q) ? "bias16" : "bias", i, i, i);
     }
     sb_printf(c, "};\n\nstatic const net_model model = {layers, %d};\n\n", q->n_layers);
     sb_printf(c,
@@ -461,11 +463,11 @@ static int write_card(const quant_model *q, const export_info *info, const char 
     }
     sb_printf(&s, "\n## Size\n\n| what | value |\n|---|---:|\n");
     sb_printf(&s, "| parameters (weights + biases) | %ld |\n", quant_params(q));
-    sb_printf(
-        &s,
-        "| model constant data (int8/int4 weights, int32 biases, uint16 multipliers, shifts) | %ld "
-        "bytes |\n",
-        quant_data_bytes(q));
+    sb_printf(&s,
+              "| model constant data (int8/int4 weights, int16/int32 biases, uint16 multipliers, "
+              "shifts) | %ld "
+              "bytes |\n",
+              quant_data_bytes(q));
     sb_printf(&s, "| arena (%s) | %zu bytes |\n", mn.arena, net_arena_bytes(&m));
     sb_printf(&s, "| model.inkm | %zu bytes |\n", blob_bytes);
     sb_printf(&s, "\nFlash and RAM of the whole recognizer on Cortex-M: `bash bench/footprint.sh`"
@@ -474,7 +476,8 @@ static int write_card(const quant_model *q, const export_info *info, const char 
               "\n## Quantization\n\nWeights symmetric per output channel: 8-bit layers "
               "quantized after training, 4-bit layers trained with fake-quantized weights "
               "(quantization-aware) and exported exactly. int8 activations scaled from %d "
-              "training images, int32 biases, 16-bit fixed-point multipliers and shifts "
+              "training images, int32 biases (stored on 16 bits where all of a layer's fit), "
+              "16-bit fixed-point multipliers and shifts "
               "(docs/engine.md). No float at run time.\n",
               EXPORT_CALIB_IMAGES);
     if (info && info->test) {

@@ -2,6 +2,7 @@
 #include "model/quant.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,7 +309,7 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
         }
         memcpy(Q->shift, L->shift, L->out_c);
         for (unsigned c = 0; c < L->out_c; c++) {
-            Q->bias[c] = L->bias ? L->bias[c] : le32(L->bias_le + 4 * c);
+            Q->bias[c] = L->bias ? L->bias[c] : L->bias16 ? L->bias16[c] : le32(L->bias_le + 4 * c);
             Q->mult[c] = L->mult     ? L->mult[c]
                          : L->mult16 ? L->mult16[c]
                                      : (int32_t)util_get_le16(L->mult_le + 2 * c);
@@ -327,12 +328,20 @@ int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d)
     return 0;
 }
 
+int quant_bias_fits16(const quant_layer *Q)
+{
+    for (int c = 0; c < Q->out_c; c++)
+        if (Q->bias[c] < INT16_MIN || Q->bias[c] > INT16_MAX)
+            return 0;
+    return 1;
+}
+
 long quant_data_bytes(const quant_model *q)
 {
     long n = 0;
     for (int i = 0; i < q->n_layers; i++) {
         const quant_layer *Q = &q->layer[i];
-        n += (long)Q->wq_bytes + 7L * Q->out_c;
+        n += (long)Q->wq_bytes + (quant_bias_fits16(Q) ? 5L : 7L) * Q->out_c;
     }
     return n;
 }

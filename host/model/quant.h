@@ -93,8 +93,12 @@ void quant_as_net(const quant_model *q, net_model *m, net_layer layers[NET_MAX_L
  * integer simulation. Scales are unknown there and set to 0. */
 int quant_from_net(quant_model *q, const net_model *m, inkpin_diag *d);
 
-/* Total bytes of the model's constant data in the engine: weights + biases +
- * multipliers + shifts. */
+/* Whether every bias of Q fits 16 bits: the exporter then writes int16
+ * biases (net_layer.bias16), which halves their flash. */
+int quant_bias_fits16(const quant_layer *Q);
+
+/* Total bytes of the model's constant data in the engine: weights + biases
+ * (16-bit where they fit) + multipliers + shifts. */
 long quant_data_bytes(const quant_model *q);
 
 /* Number of parameters (weights + biases). */

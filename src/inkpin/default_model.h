@@ -21,7 +21,7 @@
 
 #define NET_MODEL_LAYERS 4
 #define NET_MODEL_PARAMS 8778
-#define NET_MODEL_DATA_BYTES 4854 /* weights+biases+mults+shifts */
+#define NET_MODEL_DATA_BYTES 4722 /* weights+biases+mults+shifts */
 #define NET_MODEL_COMMAND "inkpin train --out models/default --ckpt-dir build/train"
 #define NET_MODEL_SEED 2u
 #define NET_MODEL_VAL_ACCURACY 0.9938 /* float model, validation split */

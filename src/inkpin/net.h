@@ -23,7 +23,8 @@
  *   per byte, element 2i in the low nibble and 2i+1 in the high nibble of
  *   byte i, counted over the layer's whole weight array), one scale per
  *   output channel, int32 accumulators and
- *   biases (bias in accumulator scale). Each output channel c has a
+ *   biases (bias in accumulator scale; generated models store them on 16
+ *   bits when all of a layer's fit). Each output channel c has a
  *   multiplier mult[c] >= 0 (int32, or 16-bit in generated models: the
  *   exporter uses [2^14, 2^15)) and a shift[c] in [0, 62]:
  *       q = saturate(round_half_away_from_zero(acc * mult / 2^shift))
@@ -171,11 +172,12 @@ typedef struct {
     uint16_t in_c, in_h, in_w; /* input shape (C, H, W) */
     uint16_t out_c;            /* output channels / units */
     const int8_t *w;           /* weights, layout above (wbits 4: packed bytes) */
-    const int32_t *bias;       /* per out channel, accumulator scale (or NULL: bias_le) */
+    const int32_t *bias;       /* per out channel, accumulator scale, or NULL: */
+    const int16_t *bias16;     /*   ...16-bit (generated models), or NULL: bias_le */
     const int32_t *mult;       /* requantization multiplier >= 0, or NULL: */
     const uint16_t *mult16;    /*   ...16-bit multipliers (generated models), or NULL: */
     const uint8_t *shift;      /* requantization right shift, 0..62 */
-    const uint8_t *bias_le;    /* blob models: little-endian int32 biases (bias == NULL) */
+    const uint8_t *bias_le;    /* blob models: little-endian int32 biases (both biases NULL) */
     const uint8_t *mult_le;    /*   and little-endian uint16 multipliers (both mults NULL);
                                   present even with NET_NO_BLOB: one layout everywhere */
 } net_layer;

@@ -10,7 +10,7 @@
 #define NET_SMALL_ARENA_BYTES 462 /* net_arena_bytes() of this model */
 #define NET_SMALL_MODEL_LAYERS 4
 #define NET_SMALL_MODEL_PARAMS 3880
-#define NET_SMALL_MODEL_DATA_BYTES 2266 /* weights+biases+mults+shifts */
+#define NET_SMALL_MODEL_DATA_BYTES 2174 /* weights+biases+mults+shifts */
 #define NET_SMALL_MODEL_COMMAND "inkpin train --arch c6bp,c6bpq,c24bq,d10q --name small --out models/avr --c-out src --ckpt-dir build/train-avr"
 #define NET_SMALL_MODEL_SEED 2u
 #define NET_SMALL_MODEL_VAL_ACCURACY 0.9928 /* float model, validation split */
