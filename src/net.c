@@ -401,6 +401,20 @@ static int8_t nibble(unsigned v)
     return (int8_t)((int)((v & 15u) ^ 8u) - 8);
 }
 
+/* nibble() for unpacking weights: on 32-bit cores a lookup (the arithmetic
+ * takes several instructions on Cortex-M0); on the AVR the arithmetic (a
+ * lookup in program memory costs more there). */
+#if defined(__AVR__)
+#define weight_nibble nibble
+#else
+static const int8_t nibble_values[16] = {0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1};
+
+static int8_t weight_nibble(unsigned v)
+{
+    return nibble_values[v & 15u];
+}
+#endif
+
 /* Weights wi .. wi+n-1 of L unpacked into int8, in the order they are stored
  * (8-bit, or packed 4-bit: element 2j in the low nibble of byte j); returns
  * where weight wi landed. 4-bit weights go a byte (two) at a time from the
@@ -418,8 +432,8 @@ static const int8_t *unpack_weights(const net_layer *L, size_t wi, int8_t *dst, 
     p += wi >> 1;
     for (d = dst, end = dst + n + (wi & 1u); d < end; d += 2) {
         const unsigned b = NET_RD_U8(p++);
-        d[0] = nibble(b);
-        d[1] = nibble(b >> 4);
+        d[0] = weight_nibble(b);
+        d[1] = weight_nibble(b >> 4);
     }
     return dst + (wi & 1u);
 }
