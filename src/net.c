@@ -464,23 +464,19 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in, con
                       int32_t *logits, const tensor_view *in0, unsigned *produced)
 {
     const net_layer *L = &m->layer[i];
-    unsigned r;
+    unsigned r, r1;
     if (L->kind == NET_DENSE) {
         dense(L, in, out->base, logits, i);
         return;
     }
-    if (!produced) {
-        conv_rows(L, in, out, 0, out_h(L), i);
-        return;
-    }
-    for (r = 0; r < out_h(L); r++) {
+    for (r = 0; r < out_h(L); r = r1) { /* all rows at once, or a row at a time */
+        r1 = produced ? r + 1u : out_h(L);
         /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
-        unsigned last = r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u;
-        while (*produced <= last) {
+        while (produced && *produced <= r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u) {
             conv_rows(&m->layer[0], in0, in, *produced, *produced + 1u, 0);
             (*produced)++;
         }
-        conv_rows(L, in, out, r, r + 1u, i);
+        conv_rows(L, in, out, r, r1, i);
     }
 }
 
