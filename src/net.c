@@ -205,23 +205,18 @@ int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int
 
 /* ---- shapes, checks, arena plan ----------------------------------------- */
 
-static unsigned out_h(const net_layer *L)
+/* An output side of L from the input side `in` (a dense layer's output is
+ * 1 x 1). */
+static unsigned out_side(const net_layer *L, unsigned in)
 {
-    unsigned h;
     if (L->kind != NET_CONV)
         return 1;
-    h = (unsigned)L->in_h - L->k + 1u;
-    return L->pool ? h / 2u : h;
+    return (in - L->k + 1u) >> L->pool;
 }
 
-static unsigned out_w(const net_layer *L)
-{
-    unsigned w;
-    if (L->kind != NET_CONV)
-        return 1;
-    w = (unsigned)L->in_w - L->k + 1u;
-    return L->pool ? w / 2u : w;
-}
+/* Macros, not functions: one call of out_side per use keeps the code small. */
+#define out_h(L) out_side((L), (L)->in_h)
+#define out_w(L) out_side((L), (L)->in_w)
 
 static size_t out_size(const net_layer *L)
 {
