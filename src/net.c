@@ -218,11 +218,6 @@ static unsigned out_side(const net_layer *L, unsigned in)
 #define out_h(L) out_side((L), (L)->in_h)
 #define out_w(L) out_side((L), (L)->in_w)
 
-static size_t out_size(const net_layer *L)
-{
-    return (size_t)L->out_c * out_h(L) * out_w(L);
-}
-
 static unsigned long fan_in(const net_layer *L)
 {
     if (L->kind == NET_CONV)
@@ -308,15 +303,20 @@ static unsigned ring_rows(const net_model *m)
     return (unsigned)m->layer[1].k + m->layer[1].pool;
 }
 
+/* Rows of layer i's output kept in the arena: all, or for layer 0 feeding
+ * a convolution the ring's. */
+static unsigned stored_rows(const net_model *m, unsigned i)
+{
+    return i == 0 && streams(m) ? ring_rows(m) : out_h(&m->layer[i]);
+}
+
 /* Bytes of arena holding layer i's output (0 for the logits). */
 static size_t store_size(const net_model *m, unsigned i)
 {
     const net_layer *L = &m->layer[i];
     if (i + 1u == m->n_layers)
         return 0;
-    if (i == 0 && streams(m))
-        return (size_t)ring_rows(m) * L->out_c * out_w(L);
-    return out_size(L);
+    return (size_t)L->out_c * out_w(L) * stored_rows(m, i);
 }
 
 static size_t arena_need(const net_model *m)
