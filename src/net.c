@@ -396,10 +396,10 @@ static int8_t nibble(unsigned v)
     return (int8_t)((int)((v & 15u) ^ 8u) - 8);
 }
 
-/* nibble() for unpacking weights: on 32-bit cores a lookup (the arithmetic
- * takes several instructions on Cortex-M0); on the AVR the arithmetic (a
- * lookup in program memory costs more there). */
-#if defined(__AVR__)
+/* nibble() for unpacking weights: on Cortex-M0 (ARMv6-M) a lookup, where
+ * the arithmetic takes several instructions; elsewhere the arithmetic (as
+ * fast, and on the AVR a lookup in program memory costs more). */
+#if !defined(__ARM_ARCH_6M__)
 #define weight_nibble nibble
 #else
 static const int8_t nibble_values[16] = {0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1};
