@@ -381,11 +381,6 @@ void net_set_trace(net_trace_fn fn, void *ctx)
 
 /* ---- kernels --------------------------------------------------------------- */
 
-/* Two kernel families share the helpers below: net_fast.inc (the default,
- * for speed) and net_lean.inc (NET_LEAN_KERNELS: the least flash, a row of a
- * kernel at a time with the accumulators in memory; the 10 KB Cortex-M4
- * build). Both give the same bits (tests/test_net_lean.c). */
-
 /* Where row y of input channel ci starts (ring slot resolved). */
 static const int8_t *in_row(const tensor_view *in, unsigned ci, unsigned y)
 {
@@ -447,11 +442,7 @@ NET_NOINLINE static uint32_t bin_row(const uint8_t *bits, unsigned y)
 
 #include "net_simd.inc" /* a part of this file, kept apart: the x86 fast path */
 
-#if defined(NET_LEAN_KERNELS)
-#include "net_lean.inc"
-#else
-#include "net_fast.inc"
-#endif
+#include "net_fast.inc" /* the kernels (and from it net_avr.inc, the AVR's) */
 
 /* ---- the run driver ------------------------------------------------------- */
 

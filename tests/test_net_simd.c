@@ -158,6 +158,21 @@ static void test_kernel_sizes(void **state)
         }
 }
 
+/* Unpooled 3 x 3 layers, which go 2 x 2 blocks of two rows: on the binary
+ * input into the layer-0 ring and from the ring (a block's second row kept
+ * only when wanted), on whole tensors of even and odd sides, and down to one
+ * output row and column (the reference). */
+static void test_unpooled_blocks(void **state)
+{
+    (void)state;
+    const spec ring[] = {
+        {3, 4, 0, 8, 1}, {3, 5, 0, 4, 1}, {3, 6, 0, 4, 1}, {3, 6, 1, 4, 1}, {0, 10, 0, 4, 0}};
+    const spec whole[] = {
+        {3, 4, 1, 8, 1}, {3, 4, 1, 4, 1}, {3, 6, 0, 4, 1}, {3, 5, 0, 8, 0}, {0, 10, 0, 4, 0}};
+    check_arch(ring, 5, "unpooled 3x3 into and out of the ring, even sides", 15);
+    check_arch(whole, 5, "unpooled 3x3 on whole tensors, odd sides, down to 1x1", 16);
+}
+
 /* 4-bit channels whose weights start on an odd nibble (odd fan-in). */
 static void test_odd_nibbles(void **state)
 {
@@ -210,6 +225,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernel_sizes),
         cmocka_unit_test(test_odd_nibbles),
+        cmocka_unit_test(test_unpooled_blocks),
         cmocka_unit_test(test_wide_layers_fall_back),
         cmocka_unit_test(test_default_shapes),
     };

@@ -76,9 +76,6 @@
  *   NET_REJECT_CONF  rejection threshold shared by every front end.
  *   NET_TRACE    compile in net_set_trace(): a callback receiving every output
  *                row of every layer (for comparing with the host reference).
- *   NET_LEAN_KERNELS  the kernel family for the least flash (src/net_lean.inc;
- *                the 10 KB Cortex-M4 build) instead of the fast one
- *                (src/net_fast.inc); same bits, a smaller stack too.
  *   NET_PLAIN_KERNELS  run the plain C kernels every MCU without the DSP
  *                extension runs, instead of the SSE2 path on x86 hosts or
  *                the SMLAD loops on Cortex-M4/M7/M33 (tests compare them).
