@@ -233,6 +233,68 @@ static void test_random_tensors_8bit(void **state)
     }
 }
 
+/* One layer of another architecture: conv (k > 0) or dense (k == 0). */
+typedef struct {
+    unsigned k, out_c, pool, wbits, relu;
+} arch_layer;
+
+/* The shapes of the layers a describes on the 28 x 28 input (tensors are
+ * filled by rand_from_default). */
+static net_model arch_shape(net_layer *L, const arch_layer *a, unsigned n)
+{
+    unsigned c = 1, h = NET_IMAGE_SIDE, w = NET_IMAGE_SIDE;
+    memset(L, 0, sizeof(net_layer) * n);
+    for (unsigned i = 0; i < n; i++) {
+        L[i].kind = (uint8_t)(a[i].k ? NET_CONV : NET_DENSE);
+        L[i].k = (uint8_t)a[i].k, L[i].pool = (uint8_t)a[i].pool;
+        L[i].wbits = (uint8_t)a[i].wbits, L[i].relu = (uint8_t)a[i].relu;
+        L[i].in_c = (uint16_t)c, L[i].in_h = (uint16_t)h, L[i].in_w = (uint16_t)w;
+        L[i].out_c = (uint16_t)a[i].out_c;
+        c = a[i].out_c;
+        h = a[i].k ? (h - a[i].k + 1) >> a[i].pool : 1;
+        w = a[i].k ? (w - a[i].k + 1) >> a[i].pool : 1;
+    }
+    return (net_model){L, (uint8_t)n};
+}
+
+/* Shapes the default model does not have, against the reference: unpooled
+ * 3 x 3 layers (2 x 2 blocks of two rows) into and out of the layer-0 ring
+ * and on whole tensors of even and odd sides down to 1 x 1, and the shapes
+ * the engine leaves to its own reference (other kernel sizes, a 3 x 3 fan-in
+ * past its weight buffer, a dense layer on the input bits). */
+static void test_random_tensors_other_shapes(void **state)
+{
+    (void)state;
+    const arch_layer ring[] = {
+        {3, 4, 0, 8, 1}, {3, 5, 0, 4, 1}, {3, 6, 0, 4, 1}, {3, 6, 1, 4, 1}, {0, 10, 0, 4, 0}};
+    const arch_layer whole[] = {
+        {3, 4, 1, 8, 1}, {3, 4, 1, 4, 1}, {3, 6, 0, 4, 1}, {3, 5, 0, 8, 0}, {0, 10, 0, 4, 0}};
+    const arch_layer other[] = {
+        {5, 20, 1, 8, 1}, {3, 6, 0, 4, 1}, {2, 5, 1, 8, 1}, {0, 10, 0, 4, 0}};
+    const arch_layer bits[] = {{0, 12, 0, 8, 1}, {0, 10, 0, 4, 0}};
+    const struct {
+        const arch_layer *a;
+        unsigned n;
+        const char *what;
+    } archs[] = {{ring, 5, "unpooled 3x3 through the ring"},
+                 {whole, 5, "unpooled 3x3 on whole tensors"},
+                 {other, 4, "5x5, a fan-in of 180, 2x2"},
+                 {bits, 2, "dense on the input bits"}};
+    rng_state = 17;
+    for (size_t i = 0; i < sizeof archs / sizeof archs[0]; i++) {
+        net_layer L[NET_MAX_LAYERS];
+        const net_model shape = arch_shape(L, archs[i].a, archs[i].n);
+        for (int t = 0; t < 12; t++) {
+            rand_model r;
+            uint8_t bits_in[NET_IMAGE_BYTES];
+            rand_from_default(&r, &shape, t < 10 ? 0 : t - 9);
+            random_image(bits_in, t % 6 == 5);
+            expect_same(&r.m, bits_in, archs[i].what, t);
+            rand_free(&r);
+        }
+    }
+}
+
 static void test_default_model_mnist(void **state)
 {
     (void)state;
@@ -258,6 +320,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_tensors_default_shapes),
         cmocka_unit_test(test_random_tensors_8bit),
+        cmocka_unit_test(test_random_tensors_other_shapes),
         cmocka_unit_test(test_default_model_mnist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -223,10 +223,8 @@ static void test_default_shapes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_kernel_sizes),
-        cmocka_unit_test(test_odd_nibbles),
-        cmocka_unit_test(test_unpooled_blocks),
-        cmocka_unit_test(test_wide_layers_fall_back),
+        cmocka_unit_test(test_kernel_sizes),    cmocka_unit_test(test_odd_nibbles),
+        cmocka_unit_test(test_unpooled_blocks), cmocka_unit_test(test_wide_layers_fall_back),
         cmocka_unit_test(test_default_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
