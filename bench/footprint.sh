@@ -76,7 +76,7 @@ measure() { # name, cpu flags...
   local name=$1; shift
   local dir=$work/$name; mkdir -p "$dir"
   local files=("$src/src/net.c" "$model_dir/default_model.c" "$work/main.c")
-  local defs=(-DNET_NO_BLOB $extra_defs)
+  local defs=(-DNET_NO_BLOB)
   if [ $with_ink = 1 ]; then files+=("$src/src/ink.c"); defs+=(-DWITH_INK); fi
   local objs=()
   for f in "${files[@]}"; do
@@ -147,14 +147,9 @@ print(json.dumps(out))
 PY
 }
 
-extra_defs=""
 m4=$(measure cortex-m4 -mcpu=cortex-m4 -mfloat-abi=soft)
 m0=$(measure cortex-m0plus -mcpu=cortex-m0plus)
-# The 10 KB Cortex-M4 budget is met by the lean kernel family (net.c with
-# NET_LEAN_KERNELS); the default build above is the fast one.
-extra_defs=-DNET_LEAN_KERNELS
-m4s=$(measure cortex-m4-lean -mcpu=cortex-m4 -mfloat-abi=soft)
 model_present=$(grep -c 'NET_DEFAULT_MODEL_PRESENT 1' "$model_dir/inkpin/default_model.h" || true)
-printf '{"compiler":"%s","flags":"-Os -mthumb -ffunction-sections -fdata-sections -Wl,--gc-sections, -DNET_NO_BLOB","model_dir":"%s","model_present":%s,"with_ink":%s,"targets":[%s,%s,%s]}\n' \
+printf '{"compiler":"%s","flags":"-Os -mthumb -ffunction-sections -fdata-sections -Wl,--gc-sections, -DNET_NO_BLOB","model_dir":"%s","model_present":%s,"with_ink":%s,"targets":[%s,%s]}\n' \
   "$(arm-none-eabi-gcc -dumpfullversion)" "$model_dir" \
-  "$([ "$model_present" -ge 1 ] && echo true || echo false)" "$([ $with_ink = 1 ] && echo true || echo false)" "$m4" "$m0" "$m4s"
+  "$([ "$model_present" -ge 1 ] && echo true || echo false)" "$([ $with_ink = 1 ] && echo true || echo false)" "$m4" "$m0"

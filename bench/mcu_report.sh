@@ -143,32 +143,28 @@ fi
 
 # ---- Cortex-M under QEMU ----------------------------------------------------
 
-# an386-lean: the Cortex-M4 again with the lean kernel family
-# (NET_LEAN_KERNELS), the build that keeps the recognizer within 10 KB.
-declare -A cm_name=([an386]=cortex-m4 [an385]=cortex-m3 [microbit]=cortex-m0 [an386-lean]=cortex-m4-lean)
+declare -A cm_name=([an386]=cortex-m4 [an385]=cortex-m3 [microbit]=cortex-m0)
 declare -A cm_mhz=([an386]=64 [an385]=72 [microbit]=48)
 declare -A cm_note=(
     [an386]="64 MHz as on an nRF52840; ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)"
     [an385]="72 MHz as on an STM32F103; ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)"
     [microbit]="48 MHz as on a SAMD21 (Cortex-M0+, same ARMv6-M code); ms assume 1 instruction per cycle (QEMU counts instructions, not cycles)")
 if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/null; then
-    for name in an386 an385 microbit an386-lean; do
-        board=${name%-lean} flags=""
-        [ "$name" = "$board" ] || flags=-DNET_LEAN_KERNELS
-        b=$work/cortex-m-$name
+    for board in an386 an385 microbit; do
+        b=$work/cortex-m-$board
         run=""
         if [ "$have_samples_cm" = 1 ]; then
-            mcu_cortexm_build "$src" "$board" "$work/samples-cm" "$b" $flags 2>/dev/null
+            mcu_cortexm_build "$src" "$board" "$work/samples-cm" "$b" 2>/dev/null
             mcu_qemu "$board" "$b/fw.elf" >"$b.txt" || true
             run=$b.txt
         else
             # Size only: a build needs a sample; use an empty stand-in.
             mkdir -p "$work/nosamples"
             mcu_make -C "$src/bench/mcu/cortex-m" BOARD="$board" OUT="$b" MODEL="$model_dir" \
-                SAMPLES="$work/nosamples" NET_FLAGS="$flags" "$b/size.elf" 2>/dev/null
+                SAMPLES="$work/nosamples" "$b/size.elf" 2>/dev/null
         fi
         read -r machine cpu <<<"$(mcu_qemu_machine "$board")"
-        add_target "${cm_name[$name]}" "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=$cpu -mthumb${flags:+ $flags}" \
+        add_target "${cm_name[$board]}" "arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion) -Os -mcpu=$cpu -mthumb" \
             "qemu-system-arm $(qemu-system-arm --version | awk 'NR==1 {print $4}') -machine $machine -icount shift=0" \
             "$b/size.map" "$run" "$work/host-cm.txt" instructions "${cm_mhz[$board]}" "${cm_note[$board]}"
     done

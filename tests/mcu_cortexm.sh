@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # mcu_cortexm.sh - the recognizer on bare-metal Cortex-M4 (mps2-an386),
-# Cortex-M3 (mps2-an385) and Cortex-M0 (microbit) under QEMU, and the
-# Cortex-M4 again with the lean kernel family (NET_LEAN_KERNELS), must give the
+# Cortex-M3 (mps2-an385) and Cortex-M0 (microbit) under QEMU must give the
 # host's results bit for bit: every prediction, confidence, logit hash and
 # ink image hash of 100 MNIST test digits and 20 UNIPEN dev stroke digits,
 # and `inkpin classify --json` must give the same stroke predictions.
@@ -28,11 +27,9 @@ mcu_host_ref "$src" "$out/samples" "$out/host"
 "$out/host/host_ref" >"$out/host.txt"
 
 status=0
-# an386-lean: the Cortex-M4 with the lean kernel family (NET_LEAN_KERNELS)
-for name in an386 an385 microbit an386-lean; do
-    board=${name%-lean} flags=""
-    [ "$name" = "$board" ] || flags=-DNET_LEAN_KERNELS
-    mcu_cortexm_build "$src" "$board" "$out/samples" "$out/$name" $flags
+for name in an386 an385 microbit; do
+    board=$name
+    mcu_cortexm_build "$src" "$board" "$out/samples" "$out/$name"
     fw_rc=0
     mcu_qemu "$board" "$out/$name/fw.elf" >"$out/$name.txt" || fw_rc=$?
     if [ "$fw_rc" -ne 0 ]; then

@@ -141,7 +141,7 @@ mcu_qemu() {
         -icount shift=0,align=off,sleep=off -kernel "$2" </dev/null
 }
 
-# mcu_cortexm_build SRC BOARD SAMPLES OUT [NET_FLAGS] (e.g. -DNET_LEAN_KERNELS)
+# mcu_cortexm_build SRC BOARD SAMPLES OUT [NET_FLAGS] (e.g. -DNET_PLAIN_KERNELS)
 mcu_cortexm_build() {
     local src=$1 board=$2 samples=$3 out=$4 net_flags=${5:-}
     mcu_make -C "$src/bench/mcu/cortex-m" BOARD="$board" SAMPLES="$samples" OUT="$out" \
