@@ -33,17 +33,22 @@
  *   (requantize and ReLU are monotone, so it is the same as pooling after).
  *
  * EVALUATION ORDER
- *   A conv layer runs one output row (after pooling) at a time, channel by
- *   channel: each input channel's k*k weights are unpacked once per output
- *   row, each kernel row is applied to a whole input row three taps at a time
- *   (on the binary input through an 8-entry table of weight sums per 3-pixel
- *   window) into the int32 accumulators of the conv rows the pool needs, and
- *   the pool then takes the maximum in place. On x86 with SSE2 (chosen
- *   from __SSE2__, src/net_simd.inc) the same sums run as int16 vector dot
- *   products instead (im2col + _mm_madd_epi16; the binary layer eight
- *   channels to a vector). Integer
- *   sums are exact, so the order does not change a bit: every target gives
- *   the host's results.
+ *   A conv layer runs channel by channel, its output rows (after pooling)
+ *   one after another. A 3 x 3 layer with at most 16 input channels (the
+ *   default model's three) goes a 2 x 2 block of conv positions at a time:
+ *   the channel's weights are unpacked once into int8 and the block's four
+ *   sums are formed over every input channel at once (two multiplies an
+ *   instruction on cores with the DSP extension: Cortex-M4/M7/M33); a pool
+ *   keeps the block's max, an unpooled layer two rows of it. The binary
+ *   input is widened to int8 rows for it. Any other layer (other kernel
+ *   sizes, wider fan-ins, outputs one row or column wide) runs a plain
+ *   reference a product at a time: correct and small, but many times slower
+ *   per multiply (docs/engine.md). On x86 with SSE2 (chosen from __SSE2__,
+ *   src/net_simd.inc) the sums run as int16 vector dot products instead
+ *   (im2col + _mm_madd_epi16; the binary layer eight channels to a vector);
+ *   on the AVR the 4-bit layers run its own assembly loops
+ *   (src/net_avr.inc). Integer sums are exact, so the order does not change
+ *   a bit: every target gives the host's results.
  *
  * CONFIDENCE
  *   Integer softmax of the logits: exp(-x) = 2^(-x*log2(e)) from a 17-entry
@@ -54,7 +59,7 @@
  * MEMORY
  *   Activations live in a caller-owned arena of net_arena_bytes(model) bytes
  *   (the generated model header also defines NET_ARENA_BYTES). Layer 0 is
- *   computed in rows on demand into a ring of (k1 + pool1) rows that feeds
+ *   computed in rows on demand into a ring of (k1 + 1) rows that feeds
  *   layer 1, so the 28x28 first feature map is never stored whole; later
  *   tensors alternate between the two ends of the arena. No alignment needed.
  *   Stack use is bounded and small (measured by bench/footprint.sh);
