@@ -298,11 +298,12 @@ static bool streams(const net_model *m)
     return m->n_layers > 1 && m->layer[0].kind == NET_CONV && m->layer[1].kind == NET_CONV;
 }
 
-/* The ring holds the k + 1 layer-0 rows a 2-row block of layer 1 reads (a
- * pooled row's, or two unpooled rows'). */
+/* The ring holds the layer-0 rows one output row of layer 1 reads. (An
+ * unpooled layer 1 computes two rows a block and keeps one: the other, made
+ * from a row the ring has moved past, goes to a scratch row.) */
 static unsigned ring_rows(const net_model *m)
 {
-    return (unsigned)m->layer[1].k + 1u;
+    return (unsigned)m->layer[1].k + m->layer[1].pool;
 }
 
 /* Rows of layer i's output kept in the arena: all, or for layer 0 feeding
@@ -459,8 +460,8 @@ static void run_layer(const net_model *m, unsigned i, const tensor_view *in, con
     }
     for (r = 0; r < out_h(L); r = r1) { /* all rows at once, or a row at a time */
         r1 = produced ? r + 1u : out_h(L);
-        /* rows r*step .. r*step + k of layer 0 (a 2-row block's), those there are */
-        while (produced && *produced <= r * (L->pool ? 2u : 1u) + L->k && *produced < L->in_h) {
+        /* rows r*step .. r*step + step-1 + k-1 of layer 0 */
+        while (produced && *produced <= r * (L->pool ? 2u : 1u) + L->pool + L->k - 1u) {
             conv_rows(&m->layer[0], in0, in, *produced, *produced + 1u, 0);
             (*produced)++;
         }

@@ -59,7 +59,7 @@
  * MEMORY
  *   Activations live in a caller-owned arena of net_arena_bytes(model) bytes
  *   (the generated model header also defines NET_ARENA_BYTES). Layer 0 is
- *   computed in rows on demand into a ring of (k1 + 1) rows that feeds
+ *   computed in rows on demand into a ring of (k1 + pool1) rows that feeds
  *   layer 1, so the 28x28 first feature map is never stored whole; later
  *   tensors alternate between the two ends of the arena. No alignment needed.
  *   Stack use is bounded and small (measured by bench/footprint.sh);
