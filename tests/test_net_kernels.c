@@ -1,12 +1,13 @@
-/* test_net_kernels.c - the engine's kernels (src/net.c: row-at-a-time conv
- * with per-row weight unpacking and column pooling, chunked dense) against a
- * plain reference written here straight from the manual in net.h: every conv
- * output position evaluated on its own, weights read element by element,
- * pooling over the int32 accumulators, requantization with round half away
- * from zero. Compared bit for bit on random tensors of every layer shape the
- * default model uses (random weights, biases, multipliers, shifts, 8- and
- * 4-bit, saturating extremes) and on MNIST test digits with the default model
- * itself. */
+/* test_net_kernels.c - the engine as built for this host (src/net.c with its
+ * driver and layer-0 ring) against a plain reference written here straight
+ * from the manual in net.h: whole tensors, every conv output position
+ * evaluated on its own, weights read element by element, pooling over the
+ * int32 accumulators, requantization with round half away from zero.
+ * Compared bit for bit on random tensors of every layer shape the default
+ * model uses (random weights, biases, multipliers, shifts, 8- and 4-bit,
+ * saturating extremes), on other shapes, and on MNIST test digits with the
+ * default model itself. (test_net_simd.c and its variants compare the MCU
+ * kernels with this host's.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
