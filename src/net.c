@@ -113,11 +113,18 @@ static size_t mod_small(size_t a, size_t n)
 
 /* ---- requantization ------------------------------------------------------- */
 
-/* On 8-bit cores (no 32 x 32 -> 64-bit multiply, no barrel shifter: libgcc
- * calls of hundreds of cycles) the exporter's 16-bit multipliers take
- * requantize16; NET_REQUANT16 turns it on elsewhere (tests/test_quant16.c
- * compares it with the 64-bit path on every shift and extreme). */
+/* On cores without a 32 x 32 -> 64-bit multiply (the AVR, with no barrel
+ * shifter either, and Cortex-M0/ARMv6-M: libgcc calls) the exporter's 16-bit
+ * multipliers take requantize16; NET_REQUANT16 turns it on elsewhere
+ * (tests/test_quant16.c compares it with the 64-bit path on every shift and
+ * extreme). */
 #if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
+#define NET_USE_REQUANT16 1
+#else
+#define NET_USE_REQUANT16 0
+#endif
+
+#if NET_USE_REQUANT16
 /* floor(v / 2^k) for k < 32: an arithmetic shift, spelled out for negative
  * values (where >> is implementation-defined) and done a half-word and a
  * byte at a time first, so cores without a barrel shifter (the AVR) loop
@@ -170,7 +177,7 @@ static bool requantize16(int32_t acc, int32_t mult, unsigned shift, int32_t *q)
  * half, one less below zero) and floor (an arithmetic shift, spelled out for
  * negative values). Kept out of net_requantize where requantize16 takes the
  * usual case, so that case does not pay this one's register saves. */
-#if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
+#if NET_USE_REQUANT16
 NET_NOINLINE
 #endif
 static int32_t requantize64(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int32_t hi)
@@ -193,7 +200,7 @@ int32_t net_requantize(int32_t acc, int32_t mult, uint8_t shift, int32_t lo, int
         return lo; /* rounds to <= 0 <= lo: a ReLU's negative half, no multiply */
     if (shift > NET_MAX_SHIFT)
         shift = NET_MAX_SHIFT;
-#if defined(__AVR__) || defined(__ARM_ARCH_6M__) || defined(NET_REQUANT16)
+#if NET_USE_REQUANT16
     {
         int32_t q;
         if (requantize16(acc, mult, shift, &q))
